@@ -1,0 +1,68 @@
+"""wingrant — grant decisions for Bremen's WiN neighbourhood forums."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask, request, session
+
+from .config import load_config
+from .extensions import babel, csrf, db, login_manager, migrate
+
+#: The checkout root, which holds templates/ and migrations/ beside the package.
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATE_FOLDER = ROOT / "templates"
+MIGRATIONS_FOLDER = ROOT / "migrations"
+
+
+def create_app(config: dict | None = None, *, instance_path: str | None = None) -> Flask:
+    """The one app factory. ``config`` overrides every other setting (tests use it)."""
+    app = Flask(
+        __name__,
+        instance_path=instance_path or os.environ.get("WINGRANT_INSTANCE_PATH") or str(ROOT / "instance"),
+        instance_relative_config=True,
+        template_folder=str(TEMPLATE_FOLDER),
+    )
+    load_config(app, config)
+
+    from . import models  # noqa: F401  (every model registered before the first query)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_FOLDER), render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale)
+
+    with app.app_context():
+        from .database import install_engine_hooks
+
+        install_engine_hooks(db.engine)
+
+    from .auth import views as auth_views
+    from .core import views as core_views
+
+    app.register_blueprint(core_views.bp)
+    app.register_blueprint(auth_views.bp)
+    auth_views.init_login(app)
+
+    from .core.templating import init_templating
+
+    init_templating(app)
+
+    from .cli import register_commands
+
+    register_commands(app)
+    return app
+
+
+def _select_locale() -> str:
+    from flask import current_app, has_request_context
+
+    if not has_request_context():  # CLI, background work: German, the language of the programme
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    languages = current_app.config["LANGUAGES"]
+    chosen = session.get("lang")
+    if chosen in languages:
+        return chosen
+    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]

@@ -1,0 +1,1 @@
+"""Organisations (Träger) and their project applications, from draft to proof of use."""

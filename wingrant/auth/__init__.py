@@ -1,0 +1,1 @@
+"""Users, roles per neighbourhood, login and permission checks."""

@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..database import str_enum, utcnow
+from ..extensions import db
+from ..neighbourhoods.models import Neighbourhood
+
+
+class Role(enum.StrEnum):
+    """A user's role in one neighbourhood. Administrators are global (``User.is_admin``)."""
+
+    MANAGER = "manager"  # Quartiersmanager:in
+    MINUTES = "minutes"  # Protokoll
+    READER = "reader"  # Lesend
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Stored lower-case; the login name.
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    #: WiN-Geschäftsführung: neighbourhoods, programmes, budgets, users, grants.
+    is_admin: Mapped[bool] = mapped_column(default=False)
+    active: Mapped[bool] = mapped_column(default=True)
+    #: Part of the session identity: bumping it ends every session of the user.
+    session_version: Mapped[int] = mapped_column(default=1)
+    totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    last_login_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.active
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    def role_in(self, neighbourhood_id: int) -> Role | None:
+        for m in self.memberships:
+            if m.neighbourhood_id == neighbourhood_id:
+                return m.role
+        return None
+
+    def __repr__(self) -> str:
+        return f"<User {self.email}>"
+
+
+class Membership(db.Model):
+    """A user's role in one neighbourhood."""
+
+    __tablename__ = "membership"
+    __table_args__ = (sa.UniqueConstraint("user_id", "neighbourhood_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"))
+    neighbourhood_id: Mapped[int] = mapped_column(sa.ForeignKey("neighbourhood.id"), index=True)
+    role: Mapped[Role] = mapped_column(str_enum(Role, "role"))
+
+    user: Mapped[User] = relationship(back_populates="memberships")
+    neighbourhood: Mapped[Neighbourhood] = relationship()

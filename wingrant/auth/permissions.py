@@ -1,0 +1,82 @@
+"""Who may do what, where. Every internal lookup goes through here.
+
+Roles are per neighbourhood; administrators (WiN-Geschäftsführung) may act
+everywhere. An object reached through a URL must belong to the neighbourhood
+in that URL (``scoped_or_404``), otherwise it does not exist for the caller.
+"""
+
+from __future__ import annotations
+
+import enum
+
+import sqlalchemy as sa
+from flask import abort
+from flask_login import current_user
+
+from ..audit import services as audit
+from ..database import unit_of_work
+from ..extensions import db
+from ..neighbourhoods.models import Neighbourhood
+from .models import Role
+
+
+class Action(enum.StrEnum):
+    READ = "read"  # internal data of a neighbourhood (drafts, names)
+    MANAGE_APPLICATIONS = "manage_applications"
+    MANAGE_MEETINGS = "manage_meetings"  # plan meetings, build agendas, invite
+    RECORD_MEETING = "record_meeting"  # attendance, objections, outcomes in the live meeting
+    EDIT_MINUTES = "edit_minutes"
+    APPROVE_MINUTES = "approve_minutes"  # approve and publish
+    ADMINISTER = "administer"  # budgets, programmes, users, grants, referred cases
+
+
+ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
+    Role.MANAGER: frozenset({Action.READ, Action.MANAGE_APPLICATIONS, Action.MANAGE_MEETINGS,
+                             Action.RECORD_MEETING, Action.EDIT_MINUTES, Action.APPROVE_MINUTES}),
+    Role.MINUTES: frozenset({Action.READ, Action.RECORD_MEETING, Action.EDIT_MINUTES}),
+    Role.READER: frozenset({Action.READ}),
+}
+
+
+def can(user, neighbourhood_id: int | None, action: Action) -> bool:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_admin:
+        return True
+    if action == Action.ADMINISTER or neighbourhood_id is None:
+        return False
+    role = user.role_in(neighbourhood_id)
+    return role is not None and action in ROLE_ACTIONS[role]
+
+
+def neighbourhood_ids_for(user, action: Action = Action.READ) -> list[int] | None:
+    """The neighbourhoods where ``user`` may do ``action``; ``None`` means all (administrators)."""
+    if user.is_admin:
+        return None
+    return [m.neighbourhood_id for m in user.memberships if action in ROLE_ACTIONS[m.role]]
+
+
+def deny(action: Action, neighbourhood_id: int | None = None):
+    """Audit the denied access, then answer 403 (401 via the login redirect when anonymous)."""
+    with unit_of_work():
+        audit.record("auth.access_denied", user=current_user if current_user.is_authenticated else None,
+                     neighbourhood_id=neighbourhood_id, after={"action": action.value})
+    abort(403)
+
+
+def authorize(slug: str, action: Action) -> Neighbourhood:
+    """The neighbourhood of the URL, if the current user may do ``action`` there."""
+    neighbourhood = db.session.execute(sa.select(Neighbourhood).filter_by(slug=slug)).scalar_one_or_none()
+    if neighbourhood is None:
+        abort(404)
+    if not can(current_user, neighbourhood.id, action):
+        deny(action, neighbourhood.id)
+    return neighbourhood
+
+
+def scoped_or_404(model, object_id: int, neighbourhood: Neighbourhood):
+    """Load an object that must belong to ``neighbourhood``; anything else is "not found"."""
+    obj = db.session.get(model, object_id)
+    if obj is None or obj.neighbourhood_id != neighbourhood.id:
+        abort(404)
+    return obj

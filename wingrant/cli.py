@@ -1,0 +1,84 @@
+"""The ``wingrant`` command: Flask's CLI (``run``, ``db …``) plus wingrant's own commands."""
+
+from __future__ import annotations
+
+import secrets
+
+import click
+from flask.cli import FlaskGroup, with_appcontext
+
+from .errors import DomainError
+
+
+def _create_app():
+    from . import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app)
+def main() -> None:
+    """wingrant – Mittelvergabe der WiN-Foren in Bremen."""
+
+
+def register_commands(app) -> None:
+    app.cli.add_command(create_user_command)
+    app.cli.add_command(demo_data_command)
+
+
+@click.command("create-user")
+@click.option("--email", required=True, help="E-Mail-Adresse (Anmeldename)")
+@click.option("--name", required=True, help="Anzeigename")
+@click.option("--admin", is_flag=True, help="WiN-Geschäftsführung (Administrator)")
+@click.option("--role", "roles", multiple=True, metavar="QUARTIER:ROLLE",
+              help="Rolle in einem Quartier, z. B. huchting:manager (manager, minutes, reader); mehrfach möglich")
+@click.option("--password", help="Passwort; ohne Angabe wird eines erzeugt und einmal angezeigt")
+@with_appcontext
+def create_user_command(email, name, admin, roles, password):
+    """Ein Benutzerkonto anlegen."""
+    import sqlalchemy as sa
+
+    from .auth.models import Role
+    from .auth.services import create_user
+    from .extensions import db
+    from .neighbourhoods.models import Neighbourhood
+
+    role_map = {}
+    for spec in roles:
+        slug, _, role_name = spec.partition(":")
+        neighbourhood = db.session.execute(sa.select(Neighbourhood).filter_by(slug=slug)).scalar_one_or_none()
+        if neighbourhood is None:
+            raise click.UsageError(f"Unbekanntes Quartier „{slug}“.")
+        try:
+            role_map[neighbourhood] = Role(role_name)
+        except ValueError:
+            raise click.UsageError(f"Unbekannte Rolle „{role_name}“ (manager, minutes, reader).") from None
+    generated = password is None
+    password = password or secrets.token_urlsafe(12)
+    try:
+        user = create_user(email, name, password, is_admin=admin, roles=role_map)
+    except DomainError as e:
+        raise click.ClickException(str(e)) from None
+    click.echo(f"Konto angelegt: {user.email}")
+    if generated:
+        click.echo(f"Passwort (wird nur jetzt angezeigt): {password}")
+
+
+@click.command("demo-data")
+@click.option("--if-empty", is_flag=True, help="Nur laden, wenn die Datenbank noch keine Quartiere enthält")
+@with_appcontext
+def demo_data_command(if_empty):
+    """Realistische Beispieldaten laden (mehrfach ausführbar, legt nichts doppelt an)."""
+    from .demo import load_demo_data, database_is_empty
+
+    if if_empty and not database_is_empty():
+        click.echo("Die Datenbank enthält bereits Daten – keine Beispieldaten geladen.")
+        return
+    report = load_demo_data()
+    for line in report.lines:
+        click.echo(line)
+    if report.passwords:
+        click.echo("")
+        click.echo("Demo-Konten (Passwörter werden nur jetzt angezeigt):")
+        for email, role, password in report.passwords:
+            click.echo(f"  {email:<38} {role:<32} {password}")

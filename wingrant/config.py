@@ -1,0 +1,81 @@
+"""Settings.
+
+Defaults live here; an installation overrides them in ``instance/config.py`` or
+with ``WINGRANT_*`` environment variables (the environment wins). Secrets are
+never hard-coded: without ``WINGRANT_SECRET_KEY`` a key is generated once into
+``instance/secret_key``.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+class DefaultConfig:
+    SQLALCHEMY_DATABASE_URI: str | None = None  # resolved in load_config
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+    SECRET_KEY: str | None = None
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    #: Uploads (attachments) are the largest requests; everything else is small.
+    MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+
+    WTF_CSRF_TIME_LIMIT = None  # a form left open during a long forum meeting must still submit
+
+    BABEL_DEFAULT_LOCALE = "de"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Berlin"
+    LANGUAGES = ("de", "en")
+
+    #: Where uploads and published PDFs live (outside the web root).
+    UPLOAD_FOLDER: str | None = None
+
+
+#: Environment variables read on top of instance/config.py (name without prefix).
+ENV_SETTINGS = {
+    "DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
+    "SECRET_KEY": "SECRET_KEY",
+    "UPLOAD_FOLDER": "UPLOAD_FOLDER",
+}
+
+
+def load_config(app, overrides: dict | None = None) -> None:
+    """Fill ``app.config`` from defaults, instance file, environment and overrides."""
+    app.config.from_object(DefaultConfig)
+    app.config.from_pyfile("config.py", silent=True)
+    for env_name, key in ENV_SETTINGS.items():
+        value = os.environ.get(f"WINGRANT_{env_name}")
+        if value:
+            app.config[key] = value
+    if overrides:
+        app.config.update(overrides)
+
+    instance = Path(app.instance_path)
+    if not app.config["SQLALCHEMY_DATABASE_URI"]:
+        instance.mkdir(parents=True, exist_ok=True)
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'wingrant.sqlite'}"
+    if not app.config["UPLOAD_FOLDER"]:
+        app.config["UPLOAD_FOLDER"] = str(instance / "files")
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = _instance_secret_key(instance)
+
+
+def _instance_secret_key(instance: Path) -> str:
+    """Read the generated key, or create it on first start (readable by the owner only)."""
+    path = instance / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another worker started at the same moment and won
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    return key

@@ -1,0 +1,1 @@
+"""The web shell: start page, health check, layout helpers."""

@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+
+from ..extensions import db
+from ..ledger import queries as ledger_queries
+
+bp = Blueprint("core", __name__)
+
+
+@bp.get("/")
+def index():
+    """Each neighbourhood's budgets for the current year — public, as WiN is about transparency."""
+    year = date.today().year
+    rows = ledger_queries.budget_overview(year)
+    by_neighbourhood: dict = {}
+    for row in rows:
+        by_neighbourhood.setdefault(row.neighbourhood, []).append(row)
+    return render_template("core/index.html", year=year, by_neighbourhood=by_neighbourhood)
+
+
+@bp.get("/healthz")
+def healthz():
+    try:
+        db.session.execute(sa.text("SELECT 1"))
+    except Exception:  # any failure to reach the database is "not healthy"
+        current_app.logger.exception("health check: database unreachable")
+        db.session.rollback()
+        return jsonify(status="error", database="error"), 503
+    return jsonify(status="ok", database="ok")
+
+
+@bp.post("/sprache")
+def set_language():
+    lang = request.form.get("lang", "")
+    if lang in current_app.config["LANGUAGES"]:
+        session["lang"] = lang
+    target = request.form.get("next", "")
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for("core.index")
+    return redirect(target)
+
+
+@bp.app_errorhandler(404)
+def not_found(_e):
+    return render_template("core/error.html", code=404, title=_("Seite nicht gefunden"),
+                           message=_("Diese Seite gibt es nicht (mehr).")), 404
+
+
+@bp.app_errorhandler(403)
+def forbidden(_e):
+    return render_template("core/error.html", code=403, title=_("Kein Zugriff"),
+                           message=_("Sie haben keine Berechtigung für diese Seite.")), 403
+
+
+@bp.app_errorhandler(413)
+def too_large(_e):
+    return render_template("core/error.html", code=413, title=_("Anfrage zu groß"),
+                           message=_("Die gesendeten Daten sind zu groß.")), 413
+
+
+@bp.app_errorhandler(400)
+def bad_request(e):
+    return render_template("core/error.html", code=400, title=_("Ungültige Anfrage"),
+                           message=_("Die Anfrage war unvollständig oder abgelaufen. Bitte laden Sie die Seite neu "
+                                     "und versuchen Sie es noch einmal.")), 400

@@ -1,0 +1,303 @@
+"""Realistic demo data: Bremen's WiN neighbourhoods, their budgets, organisations,
+applications in every early state and one past meeting with decisions.
+
+Idempotent: every object is looked up by its natural key first, so running it
+again creates nothing twice (and shows no password twice).
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import date, time, timedelta
+
+import sqlalchemy as sa
+
+from .applications.models import (
+    Application, ApplicationState, ApplicationTransition, CostCategory, CostItem, FinancingItem,
+    FundingSource, Organisation,
+)
+from .auth.models import Role, User
+from .auth.services import create_user
+from .database import unit_of_work, utcnow
+from .extensions import db
+from .ledger import services as ledger
+from .ledger.models import Budget, EntryKind, LedgerEntry
+from .meetings.models import (
+    AgendaItem, AgendaItemKind, AttendeeGroup, Decision, DecisionAmount, HeadCount, Meeting, MeetingState,
+    Objection, Outcome,
+)
+from .neighbourhoods.models import FieldOfAction, Neighbourhood, Programme
+
+#: 100 % of the social index = 150 000 € a year (since 2020).
+STANDARD_WIN_CENTS = 150_000_00
+
+#: (name, slug, code, forum name, social index %)
+NEIGHBOURHOODS = [
+    ("Gröpelingen", "groepelingen", "GRO", "WiN-Forum Gröpelingen", 150),
+    ("Huchting", "huchting", "HUC", "Stadtteilgruppe Huchting", 100),
+    ("Osterholz-Tenever", "tenever", "TEN", "Stadtteilgruppe Tenever", 100),
+    ("Neue Vahr", "neue-vahr", "NVA", "WiN-Forum Neue Vahr", 100),
+    ("Kattenturm", "kattenturm", "KAT", "WiN-Forum Kattenturm", 100),
+    ("Lüssum-Bockhorn", "luessum-bockhorn", "LUE", "Quartiersforum Lüssum-Bockhorn", 100),
+    ("Hemelingen", "hemelingen", "HEM", "WiN-Forum Hemelingen", 100),
+    ("Schweizer Viertel", "schweizer-viertel", "SVI", "WiN-Forum Schweizer Viertel", 100),
+    ("Huckelriede", "huckelriede", "HKR", "WiN-Forum Huckelriede", 50),
+    ("Oslebshausen", "oslebshausen", "OSL", "WiN-Forum Oslebshausen", 50),
+    ("Grohn", "grohn", "GRN", "Stadtteilgruppe Grohn", 50),
+    ("Marßel", "marssel", "MAR", "WiN-Forum Marßel", 50),
+    ("Blumenthal", "blumenthal", "BLU", "WiN-Forum Blumenthal", 50),
+    ("Blockdiek", "blockdiek", "BLO", "WiN-Forum Blockdiek", 25),
+]
+
+FIELDS = [
+    "Nachbarschaftliches Zusammenleben", "Stadtteilkultur, Sport, Freizeit", "Soziale Infrastruktur",
+    "Gesundheit", "Bildung", "Beschäftigung", "Wirtschaft", "Wohnen, Wohnumfeld, öffentlicher Raum",
+    "Umwelt", "Integration",
+]
+
+#: (code, name, max share %, investive only, fields of action)
+PROGRAMMES = [
+    ("WIN", "WiN – Wohnen in Nachbarschaften", 50, False, FIELDS),
+    ("SOZ", "Sozialer Zusammenhalt (Soziale Stadt)", 100, True,
+     ["Soziale Infrastruktur", "Wohnen, Wohnumfeld, öffentlicher Raum", "Umwelt"]),
+    ("LOS", "LOS – Lokales Kapital für soziale Zwecke", 100, False, ["Beschäftigung", "Bildung", "Integration"]),
+    ("BIWAQ", "BIWAQ – Bildung, Wirtschaft, Arbeit im Quartier", 100, False, ["Beschäftigung", "Wirtschaft", "Bildung"]),
+    ("LLQ", "Lebendige Quartiere", 100, False, FIELDS),
+]
+
+#: Co-funding budgets of the current year: (neighbourhood slug, programme code, euros).
+CO_FUNDING = [
+    ("groepelingen", "SOZ", 180_000), ("huchting", "SOZ", 120_000), ("tenever", "SOZ", 150_000),
+    ("neue-vahr", "SOZ", 90_000), ("groepelingen", "LOS", 20_000), ("tenever", "LOS", 20_000),
+    ("hemelingen", "LLQ", 40_000),
+]
+
+ORGANISATIONS = [
+    ("Nachbarschaftsgarten Huchting e. V.", "e. V.", "Amersfoorter Str. 12", "28259", "Petra Lange", True),
+    ("Jugendtheater Sodenmatt e. V.", "e. V.", "Sodenmatt 3", "28259", "Murat Yılmaz", True),
+    ("Fahrradwerkstatt Roter Sand gGmbH", "gGmbH", "Kirchhuchtinger Landstr. 80", "28259", "Jan Ohlrogge", True),
+    ("Kita Regenbogen Huchting", "Einrichtung der Stadtgemeinde", "Delfter Str. 5", "28259", "Anke Meyer", True),
+    ("Quartierstreff Tenever e. V.", "e. V.", "Otto-Brenner-Allee 44", "28325", "Svetlana Petrova", True),
+    ("Kulturwerkstatt Gröpelingen e. V.", "e. V.", "Gröpelinger Heerstr. 120", "28237", "Kemal Aydın", True),
+    ("Wohnungsbaugesellschaft Bremen-West", "GmbH", "Am Wall 1", "28195", "Sabine Kruse", False),
+]
+
+
+@dataclass
+class DemoReport:
+    lines: list[str] = field(default_factory=list)
+    passwords: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+def database_is_empty() -> bool:
+    return db.session.execute(sa.select(sa.func.count(Neighbourhood.id))).scalar_one() == 0
+
+
+def _get_or_add(model, lookup: dict, **values):
+    obj = db.session.execute(sa.select(model).filter_by(**lookup)).scalar_one_or_none()
+    if obj is None:
+        obj = model(**lookup, **values)
+        db.session.add(obj)
+        db.session.flush()
+    return obj
+
+
+def load_demo_data(today: date | None = None) -> DemoReport:
+    today = today or date.today()
+    year = today.year
+    report = DemoReport()
+
+    with unit_of_work():
+        programmes = {}
+        for position, (code, name, share, investive, fields) in enumerate(PROGRAMMES):
+            p = _get_or_add(Programme, {"code": code}, name=name, max_share_percent=share,
+                            investive_only=investive, position=position)
+            for i, fname in enumerate(fields):
+                _get_or_add(FieldOfAction, {"programme_id": p.id, "name": fname}, position=i)
+            programmes[code] = p
+        neighbourhoods = {}
+        for name, slug, code, forum, index in NEIGHBOURHOODS:
+            neighbourhoods[slug] = _get_or_add(
+                Neighbourhood, {"slug": slug}, name=name, code=code, forum_name=forum, social_index_percent=index,
+                office_name=f"Quartiersmanagement {name}", office_address=f"Quartiersbüro {name}, Bremen",
+            )
+        organisations = {}
+        for oname, form, street, postcode, contact, non_profit in ORGANISATIONS:
+            slug = oname.split()[0].lower()
+            organisations[oname] = _get_or_add(
+                Organisation, {"name": oname}, legal_form=form, street=street, postcode=postcode, city="Bremen",
+                contact_person=contact, email=f"kontakt@{slug}.example", phone="0421 000000", non_profit=non_profit,
+            )
+    report.lines.append(f"{len(programmes)} Förderprogramme, {len(neighbourhoods)} Quartiere, "
+                        f"{len(organisations)} Träger")
+
+    admin = _demo_users(neighbourhoods, report)
+
+    allocated = 0
+    for slug, nb in neighbourhoods.items():
+        win = STANDARD_WIN_CENTS * nb.social_index_percent // 100
+        allocated += _allocate_once(nb, programmes["WIN"], year, win, admin)
+    for slug, code, euros in CO_FUNDING:
+        allocated += _allocate_once(neighbourhoods[slug], programmes[code], year, euros * 100, admin)
+    report.lines.append(f"Budgets {year}: {allocated} neue Zuweisungen")
+
+    created = _demo_applications_and_meeting(
+        neighbourhoods["huchting"], programmes, organisations, admin, today)
+    report.lines.append(f"Huchting: {created}")
+    return report
+
+
+def _demo_users(neighbourhoods, report: DemoReport) -> User:
+    huchting, groepelingen = neighbourhoods["huchting"], neighbourhoods["groepelingen"]
+    specs = [
+        ("geschaeftsfuehrung@wingrant.example", "Dr. Ilse Brandt (WiN-Geschäftsführung)", True, {},
+         "Administrator"),
+        ("qm.huchting@wingrant.example", "Maren Hollmann", False, {huchting: Role.MANAGER},
+         "Quartiersmanagerin Huchting"),
+        ("protokoll.huchting@wingrant.example", "Tobias Renken", False, {huchting: Role.MINUTES},
+         "Protokoll Huchting"),
+        ("lesend.huchting@wingrant.example", "Ortsamt Huchting", False, {huchting: Role.READER},
+         "Lesend Huchting"),
+        ("qm.groepelingen@wingrant.example", "Derya Şahin", False, {groepelingen: Role.MANAGER},
+         "Quartiersmanagerin Gröpelingen"),
+    ]
+    for email, name, is_admin, roles, label in specs:
+        if db.session.execute(sa.select(User.id).filter_by(email=email)).first():
+            continue
+        password = secrets.token_urlsafe(12)
+        create_user(email, name, password, is_admin=is_admin, roles=roles)
+        report.passwords.append((email, label, password))
+    return db.session.execute(sa.select(User).filter_by(email=specs[0][0])).scalar_one()
+
+
+def _allocate_once(nb, programme, year, cents, user) -> int:
+    budget = ledger.get_or_create_budget(nb, programme, year, user=user)
+    has_allocation = db.session.execute(
+        sa.select(LedgerEntry.id).filter_by(budget_id=budget.id, kind=EntryKind.ALLOCATION)
+    ).first()
+    if has_allocation:
+        return 0
+    ledger.allocate(budget.id, cents, user=user, memo=f"Mittelansatz {year} ({nb.social_index_percent} % Sozialindex)"
+                    if programme.code == "WIN" else f"Mittelansatz {year}")
+    return 1
+
+
+#: (title, organisation, state, [(category, text, euros)], {own, volunteer, third}, {programme: euros}, summary)
+APPLICATIONS = [
+    ("Hochbeete für den Nachbarschaftsgarten", "Nachbarschaftsgarten Huchting e. V.", ApplicationState.APPROVED,
+     [(CostCategory.MATERIAL, "Holz, Erde, Saatgut", 6_200), (CostCategory.FEES, "Anleitung Gartenbau", 3_400)],
+     {FundingSource.OWN_FUNDS: 1_200, FundingSource.VOLUNTEER_WORK: 3_600}, {"WIN": 4_800},
+     "Zwölf Hochbeete, die Nachbar:innen gemeinsam bepflanzen und pflegen."),
+    ("Theaterprojekt „Unser Quartier“ mit Jugendlichen", "Jugendtheater Sodenmatt e. V.",
+     ApplicationState.APPROVED_WITH_CHANGES,
+     [(CostCategory.FEES, "Theaterpädagogin, 40 Stunden", 9_000), (CostCategory.MATERIAL, "Kostüme, Technik", 6_000)],
+     {FundingSource.OWN_FUNDS: 1_500, FundingSource.THIRD_PARTY: 6_000}, {"WIN": 7_500},
+     "Jugendliche entwickeln ein Stück über ihr Quartier und zeigen es im Bürgerhaus."),
+    ("Offene Fahrradwerkstatt", "Fahrradwerkstatt Roter Sand gGmbH", ApplicationState.DEFERRED,
+     [(CostCategory.PERSONNEL, "Anleitung, 8 Std./Woche", 8_000), (CostCategory.INVESTMENT, "Werkzeug", 2_000)],
+     {FundingSource.OWN_FUNDS: 5_000}, {"WIN": 5_000},
+     "Eine Werkstatt, in der Nachbar:innen unter Anleitung ihre Räder reparieren."),
+    ("Spielplatz Amersfoorter Straße: neue Geräte", "Wohnungsbaugesellschaft Bremen-West", ApplicationState.READY,
+     [(CostCategory.INVESTMENT, "Spielgeräte inkl. Montage", 38_000)],
+     {FundingSource.OWN_FUNDS: 8_000}, {"SOZ": 30_000},
+     "Der Spielplatz bekommt eine Kletterkombination und eine Nestschaukel."),
+    ("Sprachcafé für Neuzugewanderte", "Kita Regenbogen Huchting", ApplicationState.IN_REVIEW,
+     [(CostCategory.FEES, "Sprachmittlerin", 2_400), (CostCategory.MATERIAL, "Material, Getränke", 600)],
+     {FundingSource.VOLUNTEER_WORK: 1_500}, {"WIN": 1_500},
+     "Wöchentliches Sprachcafé für Eltern der Kita und aus der Nachbarschaft."),
+    ("Sommerfest am Sodenmatt-See", "Nachbarschaftsgarten Huchting e. V.", ApplicationState.SUBMITTED,
+     [(CostCategory.MATERIAL, "Bühne, Zelte", 3_000), (CostCategory.FEES, "Musik", 1_000)],
+     {FundingSource.OWN_FUNDS: 1_000, FundingSource.THIRD_PARTY: 1_000}, {"WIN": 2_000},
+     "Ein Fest für alle Nachbar:innen mit Musik, Essen und Spielen."),
+    ("Hausaufgabenhilfe im Quartierstreff", "Kita Regenbogen Huchting", ApplicationState.DRAFT,
+     [(CostCategory.FEES, "Honorare Lernbegleitung", 4_800)],
+     {FundingSource.VOLUNTEER_WORK: 2_400}, {"WIN": 2_400},
+     "Zweimal in der Woche Hilfe bei den Hausaufgaben für Grundschulkinder."),
+]
+
+
+def _demo_applications_and_meeting(nb, programmes, organisations, admin, today) -> str:
+    year = today.year
+    if db.session.execute(sa.select(Application.id).filter_by(neighbourhood_id=nb.id)).first():
+        return "Anträge und Sitzung bereits vorhanden"
+    qm = db.session.execute(sa.select(User).filter_by(email="qm.huchting@wingrant.example")).scalar_one()
+    with unit_of_work():
+        apps = []
+        for n, (title, org, state, costs, own, requested, summary) in enumerate(APPLICATIONS, start=1):
+            app = Application(
+                reference=f"{nb.code}-{year}-{n:03d}", neighbourhood_id=nb.id,
+                organisation_id=organisations[org].id, year=year, title=title, summary=summary,
+                description=summary, state=state, place="Huchting", created_by_id=qm.id,
+                start_date=date(year, 3, 1), end_date=date(year, 11, 30),
+                submitted_at=None if state == ApplicationState.DRAFT else utcnow(),
+            )
+            for i, (cat, text, euros) in enumerate(costs):
+                app.cost_items.append(CostItem(position=i, category=cat, description=text, amount_cents=euros * 100))
+            pos = 0
+            for source, euros in own.items():
+                app.financing_items.append(FinancingItem(position=pos, source=source, amount_cents=euros * 100))
+                pos += 1
+            for code, euros in requested.items():
+                app.financing_items.append(FinancingItem(position=pos, source=FundingSource.PROGRAMME,
+                                                         programme_id=programmes[code].id, amount_cents=euros * 100))
+                pos += 1
+            db.session.add(app)
+            db.session.flush()
+            db.session.add(ApplicationTransition(application_id=app.id, from_state=None, to_state=state,
+                                                 reason="Beispieldaten", user_id=qm.id))
+            apps.append(app)
+
+        meeting = Meeting(neighbourhood_id=nb.id, date=today - timedelta(days=21), starts_at=time(18, 0),
+                          ends_at=time(20, 15), place="Bürgerhaus Huchting, Saal 1",
+                          address="Amersfoorter Str. 8, 28259 Bremen", state=MeetingState.HELD,
+                          invitation_text="Herzliche Einladung zur Sitzung der Stadtteilgruppe Huchting.")
+        db.session.add(meeting)
+        db.session.flush()
+        standard = [
+            (AgendaItemKind.WELCOME, "Begrüßung"),
+            (AgendaItemKind.MINUTES_APPROVAL, "Genehmigung des Protokolls der letzten Sitzung"),
+            (AgendaItemKind.REPORTS, "Berichte aus dem Quartier"),
+        ]
+        items = [AgendaItem(meeting_id=meeting.id, position=i, kind=k, title=t) for i, (k, t) in enumerate(standard)]
+        for app in apps[:3]:
+            items.append(AgendaItem(meeting_id=meeting.id, position=len(items), kind=AgendaItemKind.APPLICATION,
+                                    title=f"{app.title} – {organisations_name(app, organisations)}",
+                                    application_id=app.id))
+        items.append(AgendaItem(meeting_id=meeting.id, position=len(items), kind=AgendaItemKind.RESIDENTS,
+                                title="Wünsche und Anliegen der Bewohner:innen"))
+        items.append(AgendaItem(meeting_id=meeting.id, position=len(items), kind=AgendaItemKind.OTHER,
+                                title="Sonstiges"))
+        db.session.add_all(items)
+        for group, count in [(AttendeeGroup.RESIDENTS, 14), (AttendeeGroup.INSTITUTIONS, 9),
+                             (AttendeeGroup.ADMINISTRATION, 2), (AttendeeGroup.POLITICS, 2),
+                             (AttendeeGroup.HOUSING, 1)]:
+            db.session.add(HeadCount(meeting_id=meeting.id, group=group, count=count))
+        db.session.flush()
+
+        app_items = [i for i in items if i.kind == AgendaItemKind.APPLICATION]
+        decided_at = utcnow()
+        outcomes = [(Outcome.APPROVED, 4_800, ""), (Outcome.APPROVED_WITH_CHANGES, 6_000, ""),
+                    (Outcome.DEFERRED, 0, "Offene Fragen zur Finanzierung der Anleitung")]
+        win = programmes["WIN"]
+        budget = db.session.execute(
+            sa.select(Budget).filter_by(neighbourhood_id=nb.id, programme_id=win.id, year=year)).scalar_one()
+        for item, (outcome, euros, reason) in zip(app_items, outcomes):
+            decision = Decision(agenda_item_id=item.id, application_id=item.application_id, outcome=outcome,
+                                reason=reason, decided_at=decided_at, recorded_by_id=qm.id,
+                                conditions="Förderung auf 6.000 € reduziert; Aufführung im Bürgerhaus."
+                                if outcome == Outcome.APPROVED_WITH_CHANGES else "")
+            db.session.add(decision)
+            db.session.flush()
+            if outcome == Outcome.DEFERRED:
+                db.session.add(Objection(decision_id=decision.id, group=AttendeeGroup.RESIDENTS,
+                                         reason="Die Finanzierung der Anleitung nach Projektende ist unklar."))
+                continue
+            db.session.add(DecisionAmount(decision_id=decision.id, programme_id=win.id, amount_cents=euros * 100))
+            ledger.commit(budget.id, euros * 100, user=qm, application_id=item.application_id,
+                          decision_id=decision.id, memo=f"Beschluss {meeting.date:%d.%m.%Y}")
+    return f"{len(APPLICATIONS)} Anträge, 1 Sitzung mit 3 Beschlüssen"
+
+
+def organisations_name(app, organisations) -> str:
+    return next(o.name for o in organisations.values() if o.id == app.organisation_id)

@@ -1,0 +1,149 @@
+"""Writes to the ledger: allocate, commit, release, reverse.
+
+Every write locks the budget row first (``lock_row``: ``FOR UPDATE`` on
+PostgreSQL, the write lock taken by ``unit_of_work`` on SQLite), then checks
+the balance and appends its entry, so two requests can never both spend the
+last euro. Each function joins the caller's unit of work when there is one:
+a decision and its commitment are written together or not at all.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from ..audit import services as audit
+from ..database import lock_row, unit_of_work
+from ..errors import DomainError
+from ..extensions import db
+from ..money import format_eur
+from ..neighbourhoods.models import Neighbourhood, Programme
+from . import queries
+from .models import Budget, EntryKind, LedgerEntry
+
+
+class LedgerError(DomainError):
+    pass
+
+
+class InsufficientFunds(LedgerError):
+    def __init__(self, available: int, requested: int, budget: Budget):
+        self.available = available
+        self.requested = requested
+        super().__init__(
+            _(
+                "Nicht genug Mittel: Im Budget %(budget)s sind noch %(available)s verfügbar, "
+                "benötigt werden %(requested)s.",
+                budget=_budget_label(budget),
+                available=format_eur(available),
+                requested=format_eur(requested),
+            )
+        )
+
+
+def _budget_label(budget: Budget) -> str:
+    return f"{budget.programme.name} {budget.neighbourhood.name} {budget.year}"
+
+
+def _check_amount(amount_cents: int) -> None:
+    if isinstance(amount_cents, bool) or not isinstance(amount_cents, int):
+        raise TypeError("amount_cents must be int cents")
+    if amount_cents <= 0:
+        raise LedgerError(_("Der Betrag muss größer als 0 sein."), field="amount")
+
+
+def _append(budget: Budget, kind: EntryKind, amount_cents: int, *, user, memo: str = "", **refs) -> LedgerEntry:
+    entry = LedgerEntry(budget_id=budget.id, kind=kind, amount_cents=amount_cents, memo=memo,
+                        created_by_id=getattr(user, "id", None), **refs)
+    db.session.add(entry)
+    db.session.flush()
+    audit.record(
+        f"ledger.{kind.value}", user=user, obj=entry, neighbourhood_id=budget.neighbourhood_id,
+        after={"budget_id": budget.id, "amount_cents": amount_cents, "memo": memo,
+               **{k: v for k, v in refs.items() if v is not None}},
+    )
+    return entry
+
+
+def get_or_create_budget(neighbourhood: Neighbourhood, programme: Programme, year: int, *, user=None) -> Budget:
+    with unit_of_work():
+        budget = db.session.execute(
+            sa.select(Budget).filter_by(neighbourhood_id=neighbourhood.id, programme_id=programme.id, year=year)
+        ).scalar_one_or_none()
+        if budget is None:
+            budget = Budget(neighbourhood_id=neighbourhood.id, programme_id=programme.id, year=year)
+            db.session.add(budget)
+            db.session.flush()
+            audit.record("budget.create", user=user, obj=budget, neighbourhood_id=neighbourhood.id,
+                         after={"programme": programme.code, "year": year})
+    return budget
+
+
+def allocate(budget_id: int, amount_cents: int, *, user, memo: str = "") -> LedgerEntry:
+    """Put money into a budget (Zuweisung)."""
+    _check_amount(amount_cents)
+    with unit_of_work():
+        budget = lock_row(Budget, budget_id)
+        if budget.closed:
+            raise LedgerError(_("Das Haushaltsjahr %(year)s ist abgeschlossen.", year=budget.year))
+        return _append(budget, EntryKind.ALLOCATION, amount_cents, user=user, memo=memo)
+
+
+def commit(budget_id: int, amount_cents: int, *, user, application_id: int | None = None,
+           decision_id: int | None = None, memo: str = "") -> LedgerEntry:
+    """Bind money for a decision (Mittelbindung); refused if it would overspend."""
+    _check_amount(amount_cents)
+    with unit_of_work():
+        budget = lock_row(Budget, budget_id)
+        if budget.closed:
+            raise LedgerError(_("Das Haushaltsjahr %(year)s ist abgeschlossen.", year=budget.year))
+        available = queries.balance(budget.id).available
+        if amount_cents > available:
+            raise InsufficientFunds(available, amount_cents, budget)
+        return _append(budget, EntryKind.COMMITMENT, amount_cents, user=user, memo=memo,
+                       application_id=application_id, decision_id=decision_id)
+
+
+def release(budget_id: int, amount_cents: int, *, user, application_id: int, memo: str = "") -> LedgerEntry:
+    """Give bound money back to the budget (Rückfluss): the project cost less or was withdrawn."""
+    _check_amount(amount_cents)
+    with unit_of_work():
+        budget = lock_row(Budget, budget_id)
+        bound = queries.application_balance(budget.id, application_id).net_committed
+        if amount_cents > bound:
+            raise LedgerError(
+                _("Es können höchstens %(bound)s zurückgebucht werden – so viel ist für dieses Projekt gebunden.",
+                  bound=format_eur(bound)),
+                field="amount",
+            )
+        return _append(budget, EntryKind.RELEASE, amount_cents, user=user, memo=memo,
+                       application_id=application_id)
+
+
+def reverse(entry_id: int, *, user, reason: str) -> LedgerEntry:
+    """Cancel one entry with a reversal (Storno) — the only way to correct the ledger."""
+    if not reason or not reason.strip():
+        raise LedgerError(_("Bitte einen Grund für das Storno angeben."), field="reason")
+    with unit_of_work():
+        entry = db.session.get(LedgerEntry, entry_id)
+        if entry is None:
+            raise LedgerError(_("Diese Buchung gibt es nicht."))
+        budget = lock_row(Budget, entry.budget_id)
+        if entry.kind == EntryKind.REVERSAL:
+            raise LedgerError(_("Ein Storno kann nicht storniert werden; bitte neu buchen."))
+        already = db.session.execute(
+            sa.select(LedgerEntry.id).where(LedgerEntry.reverses_id == entry.id)
+        ).first()
+        if already:
+            raise LedgerError(_("Diese Buchung ist bereits storniert."))
+        balance = queries.balance(budget.id)
+        # Reversing money that came in must not leave the budget below zero.
+        if entry.kind in (EntryKind.ALLOCATION, EntryKind.RELEASE) and entry.amount_cents > balance.available:
+            raise InsufficientFunds(balance.available, entry.amount_cents, budget)
+        if entry.kind == EntryKind.COMMITMENT and entry.application_id is not None:
+            bound = queries.application_balance(budget.id, entry.application_id).net_committed
+            if entry.amount_cents > bound:
+                raise LedgerError(_("Von dieser Mittelbindung wurde bereits Geld zurückgebucht; "
+                                    "bitte zuerst den Rückfluss stornieren."))
+        return _append(budget, EntryKind.REVERSAL, entry.amount_cents, user=user, memo=reason.strip(),
+                       reverses_id=entry.id, application_id=entry.application_id, decision_id=entry.decision_id)

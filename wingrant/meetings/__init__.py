@@ -1,0 +1,1 @@
+"""Forum meetings, their agenda, attendance and consensus decisions."""

@@ -1,0 +1,222 @@
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime, time
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..applications.models import Application
+from ..database import Cents, str_enum, utcnow
+from ..extensions import db
+from ..neighbourhoods.models import Neighbourhood, Programme
+
+
+class MeetingState(enum.StrEnum):
+    PLANNED = "planned"  # geplant
+    INVITED = "invited"  # eingeladen
+    HELD = "held"  # durchgeführt
+    MINUTES_APPROVED = "minutes_approved"  # Protokoll genehmigt
+
+
+class AgendaItemKind(enum.StrEnum):
+    WELCOME = "welcome"  # Begrüßung
+    MINUTES_APPROVAL = "minutes_approval"  # Genehmigung des Protokolls der letzten Sitzung
+    REPORTS = "reports"  # Berichte / Vorstellungen
+    APPLICATION = "application"  # Beratung und Beschluss eines Antrags
+    RESIDENTS = "residents"  # Wünsche und Anliegen der Bewohner:innen
+    OTHER = "other"  # Sonstiges
+    CUSTOM = "custom"  # a free item
+
+
+class AttendeeGroup(enum.StrEnum):
+    RESIDENTS = "residents"  # Bewohner:innen
+    INSTITUTIONS = "institutions"  # Einrichtungen / Träger
+    ADMINISTRATION = "administration"  # Verwaltung
+    POLITICS = "politics"  # Politik / Beirat
+    HOUSING = "housing"  # Wohnungswirtschaft
+    GUESTS = "guests"  # Gäste
+
+
+class Outcome(enum.StrEnum):
+    APPROVED = "approved"  # beschlossen
+    APPROVED_WITH_CHANGES = "approved_with_changes"  # beschlossen mit Änderungen
+    DEFERRED = "deferred"  # vertagt
+    REJECTED = "rejected"  # abgelehnt
+    WITHDRAWN = "withdrawn"  # zurückgezogen
+    REFERRED = "referred"  # an die Geschäftsführung verwiesen
+
+
+class Meeting(db.Model):
+    """A public meeting of a neighbourhood's forum."""
+
+    __tablename__ = "meeting"
+    __table_args__ = (
+        sa.CheckConstraint("ends_at IS NULL OR starts_at IS NULL OR ends_at > starts_at", name="time_order"),
+        sa.Index("ix_meeting_neighbourhood_date", "neighbourhood_id", "date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    neighbourhood_id: Mapped[int] = mapped_column(sa.ForeignKey("neighbourhood.id"))
+    date: Mapped[date]
+    starts_at: Mapped[time | None]
+    ends_at: Mapped[time | None]
+    place: Mapped[str] = mapped_column(sa.String(200), default="")
+    address: Mapped[str] = mapped_column(sa.String(300), default="")
+    online: Mapped[bool] = mapped_column(default=False)
+    invitation_text: Mapped[str] = mapped_column(sa.Text, default="")
+    state: Mapped[MeetingState] = mapped_column(str_enum(MeetingState, "meeting_state"), default=MeetingState.PLANNED)
+    #: Position of the agenda item the QM has open in the live meeting (the projector follows it).
+    current_position: Mapped[int | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    neighbourhood: Mapped[Neighbourhood] = relationship()
+    agenda_items: Mapped[list[AgendaItem]] = relationship(
+        back_populates="meeting", order_by="AgendaItem.position"
+    )
+
+
+class AgendaItem(db.Model):
+    """A Tagesordnungspunkt (TOP)."""
+
+    __tablename__ = "agenda_item"
+    __table_args__ = (sa.Index("ix_agenda_item_meeting_position", "meeting_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meeting.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(default=0)
+    kind: Mapped[AgendaItemKind] = mapped_column(str_enum(AgendaItemKind, "agenda_item_kind"))
+    title: Mapped[str] = mapped_column(sa.String(300))
+    #: Notes from the meeting, part of the minutes.
+    notes: Mapped[str] = mapped_column(sa.Text, default="")
+    application_id: Mapped[int | None] = mapped_column(sa.ForeignKey("application.id"), index=True)
+
+    meeting: Mapped[Meeting] = relationship(back_populates="agenda_items")
+    application: Mapped[Application | None] = relationship()
+    decision: Mapped[Decision | None] = relationship(back_populates="agenda_item", uselist=False)
+
+
+class HeadCount(db.Model):
+    """How many people of a group were present (the open forum counts, it does not list)."""
+
+    __tablename__ = "head_count"
+    __table_args__ = (
+        sa.UniqueConstraint("meeting_id", "group"),
+        sa.CheckConstraint("count >= 0", name="count_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meeting.id", ondelete="CASCADE"))
+    group: Mapped[AttendeeGroup] = mapped_column(str_enum(AttendeeGroup, "attendee_group"))
+    count: Mapped[int] = mapped_column(default=0)
+
+
+class Attendance(db.Model):
+    """A named attendee or apology. Names are published only with recorded consent."""
+
+    __tablename__ = "attendance"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
+    #: Personal data (retention applies).
+    name: Mapped[str] = mapped_column(sa.String(200))
+    group: Mapped[AttendeeGroup] = mapped_column(str_enum(AttendeeGroup, "attendee_group"))
+    organisation: Mapped[str] = mapped_column(sa.String(200), default="")
+    #: Sent apologies (entschuldigt) instead of attending.
+    apologised: Mapped[bool] = mapped_column(default=False)
+    consent_to_publish: Mapped[bool] = mapped_column(default=False)
+
+
+class Decision(db.Model):
+    """The forum's deliberation and outcome on one application item.
+
+    Objections and recusals are recorded while the item is discussed; the
+    outcome is NULL until the QM records it.
+    """
+
+    __tablename__ = "decision"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "outcome IS NULL OR decided_at IS NOT NULL", name="decided_when_outcome"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agenda_item_id: Mapped[int] = mapped_column(sa.ForeignKey("agenda_item.id"), unique=True)
+    application_id: Mapped[int] = mapped_column(sa.ForeignKey("application.id"), index=True)
+    outcome: Mapped[Outcome | None] = mapped_column(str_enum(Outcome, "outcome"))
+    #: Reason of a deferral or rejection.
+    reason: Mapped[str] = mapped_column(sa.Text, default="")
+    #: Conditions (Auflagen) attached to an approval.
+    conditions: Mapped[str] = mapped_column(sa.Text, default="")
+    decided_at: Mapped[datetime | None]
+    #: Only where the rules allow a vote after repeated deferrals.
+    votes_yes: Mapped[int | None]
+    votes_no: Mapped[int | None]
+    votes_abstain: Mapped[int | None]
+    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    #: The administration's own decision on a referred case.
+    admin_outcome: Mapped[Outcome | None] = mapped_column(str_enum(Outcome, "admin_outcome"))
+    admin_decided_at: Mapped[datetime | None]
+    admin_decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+
+    agenda_item: Mapped[AgendaItem] = relationship(back_populates="decision")
+    application: Mapped[Application] = relationship()
+    amounts: Mapped[list[DecisionAmount]] = relationship(back_populates="decision", cascade="all, delete-orphan")
+    objections: Mapped[list[Objection]] = relationship(back_populates="decision", cascade="all, delete-orphan")
+    recusals: Mapped[list[Recusal]] = relationship(back_populates="decision", cascade="all, delete-orphan")
+
+
+class DecisionAmount(db.Model):
+    """The amount approved from one programme."""
+
+    __tablename__ = "decision_amount"
+    __table_args__ = (
+        sa.UniqueConstraint("decision_id", "programme_id"),
+        sa.CheckConstraint("amount_cents >= 0", name="amount_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    decision_id: Mapped[int] = mapped_column(sa.ForeignKey("decision.id", ondelete="CASCADE"))
+    programme_id: Mapped[int] = mapped_column(sa.ForeignKey("programme.id"), index=True)
+    amount_cents: Mapped[int] = mapped_column(Cents)
+
+    decision: Mapped[Decision] = relationship(back_populates="amounts")
+    programme: Mapped[Programme] = relationship()
+
+
+class Objection(db.Model):
+    """An Einwand: one voice against; in strict consensus it blocks."""
+
+    __tablename__ = "objection"
+    __table_args__ = (
+        sa.CheckConstraint("\"group\" IS NOT NULL OR person_name <> ''", name="who_objected"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    decision_id: Mapped[int] = mapped_column(sa.ForeignKey("decision.id", ondelete="CASCADE"), index=True)
+    group: Mapped[AttendeeGroup | None] = mapped_column(str_enum(AttendeeGroup, "attendee_group"))
+    #: Personal data; published only with consent.
+    person_name: Mapped[str] = mapped_column(sa.String(200), default="")
+    consent_to_publish: Mapped[bool] = mapped_column(default=False)
+    reason: Mapped[str] = mapped_column(sa.Text, default="")
+    #: An objection can be withdrawn after discussion; it then no longer blocks.
+    withdrawn: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    decision: Mapped[Decision] = relationship(back_populates="objections")
+
+
+class Recusal(db.Model):
+    """Befangenheit: a person or organisation tied to the applicant does not take part."""
+
+    __tablename__ = "recusal"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    decision_id: Mapped[int] = mapped_column(sa.ForeignKey("decision.id", ondelete="CASCADE"), index=True)
+    person_name: Mapped[str] = mapped_column(sa.String(200))
+    organisation: Mapped[str] = mapped_column(sa.String(200), default="")
+    consent_to_publish: Mapped[bool] = mapped_column(default=False)
+    reason: Mapped[str] = mapped_column(sa.Text, default="")
+
+    decision: Mapped[Decision] = relationship(back_populates="recusals")

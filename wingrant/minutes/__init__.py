@@ -1,0 +1,1 @@
+"""Minutes (Protokoll): rendering, approval, publication and versions."""

@@ -1,0 +1,10 @@
+"""Imports every feature's models so that the metadata (and Alembic) sees them all."""
+
+from .applications.models import *  # noqa: F401,F403
+from .audit.models import *  # noqa: F401,F403
+from .core.models import *  # noqa: F401,F403
+from .auth.models import *  # noqa: F401,F403
+from .ledger.models import *  # noqa: F401,F403
+from .meetings.models import *  # noqa: F401,F403
+from .minutes.models import *  # noqa: F401,F403
+from .neighbourhoods.models import *  # noqa: F401,F403

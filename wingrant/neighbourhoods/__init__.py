@@ -1,0 +1,1 @@
+"""Neighbourhoods (WiN-Gebiete), their forums' rules of procedure, and funding programmes."""

@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..database import utcnow
+from ..extensions import db
+
+
+class Neighbourhood(db.Model):
+    """A WiN neighbourhood (Quartier / WiN-Gebiet) with its forum."""
+
+    __tablename__ = "neighbourhood"
+    __table_args__ = (
+        sa.CheckConstraint("social_index_percent BETWEEN 0 AND 1000", name="social_index_range"),
+        sa.CheckConstraint(
+            "vote_after_deferrals IS NULL OR vote_after_deferrals >= 1", name="vote_after_deferrals_positive"
+        ),
+        sa.CheckConstraint("objection_period_days >= 0", name="objection_period_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: URL key, e.g. ``huchting``.
+    slug: Mapped[str] = mapped_column(sa.String(60), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    #: Short code used in application references, e.g. ``HUC`` in ``HUC-2026-007``.
+    code: Mapped[str] = mapped_column(sa.String(6), unique=True)
+    #: Name of the forum as the neighbourhood calls it (Stadtteilgruppe, WiN-Forum, …).
+    forum_name: Mapped[str] = mapped_column(sa.String(120))
+    #: Letterhead of the minutes: the Quartiersmanagement office.
+    office_name: Mapped[str] = mapped_column(sa.String(200), default="")
+    office_address: Mapped[str] = mapped_column(sa.Text, default="")
+    #: Share of the standard WiN budget by the social index (100 = 150 000 € a year).
+    social_index_percent: Mapped[int] = mapped_column(default=100)
+
+    # Rules of procedure (Geschäftsordnung) of the forum.
+    #: A blocked case may be referred to the WiN-Geschäftsführung (Dissens-Verfahren).
+    allow_dissent_referral: Mapped[bool] = mapped_column(default=True)
+    #: After this many deferrals a case may be decided by vote; NULL = never.
+    vote_after_deferrals: Mapped[int | None] = mapped_column(default=None)
+    #: The forum's standard agenda as a list of ``{"kind": …, "title": …}``; NULL = the WiN default.
+    standard_agenda: Mapped[list | None] = mapped_column(sa.JSON)
+    #: Days after which the QM may approve the minutes when nobody objected.
+    objection_period_days: Mapped[int] = mapped_column(default=14)
+
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<Neighbourhood {self.slug}>"
+
+
+class Programme(db.Model):
+    """A funding programme (Förderprogramm): WiN, Soziale Stadt, LOS, BIWAQ, LLQ, …"""
+
+    __tablename__ = "programme"
+    __table_args__ = (
+        sa.CheckConstraint("max_share_percent BETWEEN 1 AND 100", name="max_share_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Short code, e.g. ``WIN``, ``SOZ``.
+    code: Mapped[str] = mapped_column(sa.String(20), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    #: Largest share of a project's total cost this programme may pay, in percent.
+    max_share_percent: Mapped[int] = mapped_column(default=100)
+    #: Only investive costs (Investitionen) may be funded.
+    investive_only: Mapped[bool] = mapped_column(default=False)
+    #: Display order.
+    position: Mapped[int] = mapped_column(default=0)
+    active: Mapped[bool] = mapped_column(default=True)
+
+    fields_of_action: Mapped[list[FieldOfAction]] = relationship(
+        back_populates="programme", order_by="FieldOfAction.position"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Programme {self.code}>"
+
+
+class FieldOfAction(db.Model):
+    """A Handlungsfeld; each programme configures its own list."""
+
+    __tablename__ = "field_of_action"
+    __table_args__ = (sa.UniqueConstraint("programme_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(sa.ForeignKey("programme.id"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    position: Mapped[int] = mapped_column(default=0)
+
+    programme: Mapped[Programme] = relationship(back_populates="fields_of_action")
