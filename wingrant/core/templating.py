@@ -12,7 +12,10 @@ def init_templating(app) -> None:
     app.jinja_env.filters["amount"] = money.format_number
     app.jinja_env.filters["date_de"] = lambda d, fmt="medium": format_date(d, fmt) if d else ""
     app.jinja_env.filters["percent_of"] = _percent_of
+    from .. import available_languages
+
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "de")
+    app.jinja_env.globals["available_languages"] = available_languages
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

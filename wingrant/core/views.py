@@ -36,8 +36,10 @@ def healthz():
 
 @bp.post("/sprache")
 def set_language():
+    from .. import available_languages
+
     lang = request.form.get("lang", "")
-    if lang in current_app.config["LANGUAGES"]:
+    if lang in available_languages():
         session["lang"] = lang
     target = request.form.get("next", "")
     if not target.startswith("/") or target.startswith("//"):
