@@ -46,8 +46,10 @@ def create_app(config: dict | None = None, *, instance_path: str | None = None) 
     app.register_blueprint(auth_views.bp)
     auth_views.init_login(app)
 
+    from .core.security import init_security
     from .core.templating import init_templating
 
+    init_security(app)
     init_templating(app)
 
     from .cli import register_commands

@@ -35,6 +35,14 @@ class DefaultConfig:
     #: Where uploads and published PDFs live (outside the web root).
     UPLOAD_FOLDER: str | None = None
 
+    #: Served over HTTPS behind a reverse proxy: secure cookies, HSTS, X-Forwarded-* trusted.
+    HTTPS = False
+
+    #: Login throttling (per account and per client address) within LOGIN_THROTTLE_MINUTES.
+    LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
+    LOGIN_MAX_FAILURES_PER_IP = 20
+    LOGIN_THROTTLE_MINUTES = 15
+
 
 #: Environment variables read on top of instance/config.py (name without prefix).
 ENV_SETTINGS = {
@@ -52,6 +60,8 @@ def load_config(app, overrides: dict | None = None) -> None:
         value = os.environ.get(f"WINGRANT_{env_name}")
         if value:
             app.config[key] = value
+    if os.environ.get("WINGRANT_HTTPS", "").lower() in ("1", "true", "yes"):
+        app.config["HTTPS"] = True
     if overrides:
         app.config.update(overrides)
 

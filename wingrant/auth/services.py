@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import gettext as _
 
 from ..audit import services as audit
+from ..core import throttle
 from ..database import unit_of_work, utcnow
 from ..errors import DomainError
 from ..extensions import db
@@ -43,18 +47,40 @@ def create_user(email: str, name: str, password: str, *, is_admin: bool = False,
     return user
 
 
-def authenticate(email: str, password: str) -> User | None:
-    """The user if e-mail and password match an active account; every outcome is audited."""
+class LoginThrottled(DomainError):
+    pass
+
+
+def authenticate(email: str, password: str, *, ip: str = "") -> User | None:
+    """The user if e-mail and password match an active account; every outcome is audited.
+
+    After too many failures for the account or the client address within the
+    window, login is refused without even checking the password.
+    """
+    email = normalise_email(email)[:254]
+    config = current_app.config
+    window = timedelta(minutes=config["LOGIN_THROTTLE_MINUTES"])
+    if throttle.is_limited("login.account", email, limit=config["LOGIN_MAX_FAILURES_PER_ACCOUNT"], window=window) \
+            or (ip and throttle.is_limited("login.ip", ip, limit=config["LOGIN_MAX_FAILURES_PER_IP"], window=window)):
+        with unit_of_work():
+            audit.record("auth.login_throttled", after={"email": email})
+        raise LoginThrottled(_("Zu viele fehlgeschlagene Anmeldeversuche. Bitte versuchen Sie es in "
+                               "%(minutes)s Minuten noch einmal.", minutes=config["LOGIN_THROTTLE_MINUTES"]))
+
     user = find_user(email)
     ok = verify_password(user.password_hash if user else None, password)
     with unit_of_work():
         if user is None or not ok or not user.active:
-            audit.record("auth.login_failed", user=user, after={"email": normalise_email(email)[:254]})
+            throttle.hit("login.account", email)
+            if ip:
+                throttle.hit("login.ip", ip)
+            audit.record("auth.login_failed", user=user, after={"email": email})
             return None
         user = db.session.get(User, user.id)
         if needs_rehash(user.password_hash):
             user.password_hash = hash_password(password)
         user.last_login_at = utcnow()
+        throttle.clear("login.account", email)
         audit.record("auth.login", user=user, obj=user)
     return user
 

@@ -46,7 +46,11 @@ def login():
         return redirect(url_for("core.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data)
+        try:
+            user = services.authenticate(form.email.data, form.password.data, ip=request.remote_addr or "")
+        except services.LoginThrottled as e:
+            flash(str(e), "error")
+            return render_template("auth/login.html", form=form), 429
         if user is None:
             flash(_("E-Mail-Adresse oder Passwort ist falsch."), "error")
         else:
