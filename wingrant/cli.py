@@ -24,6 +24,8 @@ def main() -> None:
 def register_commands(app) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(demo_data_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
 
 
 @click.command("create-user")
@@ -82,3 +84,43 @@ def demo_data_command(if_empty):
         click.echo("Demo-Konten (Passwörter werden nur jetzt angezeigt):")
         for email, role, password in report.passwords:
             click.echo(f"  {email:<38} {role:<32} {password}")
+
+
+@click.command("backup")
+@click.argument("target", required=False, type=click.Path(dir_okay=False))
+@with_appcontext
+def backup_command(target):
+    """Datenbank und hochgeladene Dateien in ein Archiv sichern (im laufenden Betrieb möglich)."""
+    from datetime import datetime
+    from pathlib import Path
+
+    from flask import current_app
+
+    from .maintenance.backup import BackupError, create_backup
+
+    if target is None:
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        target = Path(current_app.instance_path) / "backups" / f"wingrant-{stamp}.tar.gz"
+    try:
+        manifest = create_backup(Path(target))
+    except BackupError as e:
+        raise click.ClickException(str(e)) from None
+    click.echo(f"Sicherung geschrieben: {target} ({manifest['dialect']}, {len(manifest['files'])} Dateien)")
+
+
+@click.command("restore")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False))
+@click.option("--force", is_flag=True, help="Vorhandene Daten überschreiben")
+@with_appcontext
+def restore_command(source, force):
+    """Eine Sicherung zurückspielen (ersetzt Datenbank und Dateien)."""
+    from pathlib import Path
+
+    from .maintenance.backup import BackupError, restore_backup
+
+    try:
+        manifest = restore_backup(Path(source), force=force)
+    except BackupError as e:
+        raise click.ClickException(str(e)) from None
+    click.echo(f"Wiederhergestellt: Sicherung vom {manifest['created_at']} "
+               f"(Schema {manifest['schema_revision']}, {len(manifest['files'])} Dateien)")
