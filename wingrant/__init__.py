@@ -42,8 +42,13 @@ def create_app(config: dict | None = None, *, instance_path: str | None = None) 
     from .auth import views as auth_views
     from .core import views as core_views
 
+    from .audit import views as audit_views
+    from .auth import admin_views
+
     app.register_blueprint(core_views.bp)
     app.register_blueprint(auth_views.bp)
+    app.register_blueprint(admin_views.bp)
+    app.register_blueprint(audit_views.bp)
     auth_views.init_login(app)
 
     from .core.security import init_security

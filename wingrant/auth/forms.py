@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField
-from wtforms.validators import DataRequired, Length
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length
 
 
 class LoginForm(FlaskForm):
@@ -11,3 +11,33 @@ class LoginForm(FlaskForm):
     password = PasswordField(_l("Passwort"), validators=[DataRequired(_l("Bitte das Passwort eingeben.")),
                                                          Length(max=256)],
                              render_kw={"autocomplete": "current-password"})
+
+
+class PasswordChangeForm(FlaskForm):
+    current_password = PasswordField(_l("Bisheriges Passwort"), validators=[
+        DataRequired(_l("Bitte das bisherige Passwort eingeben.")), Length(max=256)],
+        render_kw={"autocomplete": "current-password"})
+    new_password = PasswordField(_l("Neues Passwort"), validators=[
+        DataRequired(_l("Bitte ein neues Passwort eingeben.")), Length(max=256)],
+        render_kw={"autocomplete": "new-password"})
+    repeat = PasswordField(_l("Neues Passwort wiederholen"), validators=[
+        DataRequired(_l("Bitte das neue Passwort wiederholen.")),
+        EqualTo("new_password", _l("Die beiden neuen Passwörter stimmen nicht überein."))],
+        render_kw={"autocomplete": "new-password"})
+
+
+class UserCreateForm(FlaskForm):
+    email = EmailField(_l("E-Mail-Adresse"), validators=[DataRequired(_l("Bitte die E-Mail-Adresse eingeben.")),
+                                                         Length(max=254)])
+    name = StringField(_l("Name"), validators=[DataRequired(_l("Bitte einen Namen eingeben.")), Length(max=200)])
+    password = PasswordField(_l("Erstes Passwort"), validators=[DataRequired(_l("Bitte ein Passwort vergeben.")),
+                                                                Length(max=256)],
+                             render_kw={"autocomplete": "new-password"})
+    is_admin = BooleanField(_l("WiN-Geschäftsführung (Administrator)"))
+    neighbourhood = SelectField(_l("Quartier"), coerce=int, validate_choice=False)
+    role = SelectField(_l("Rolle im Quartier"), validate_choice=True)
+
+
+class RoleForm(FlaskForm):
+    neighbourhood = SelectField(_l("Quartier"), coerce=int)
+    role = SelectField(_l("Rolle"))

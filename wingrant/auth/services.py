@@ -91,3 +91,55 @@ def end_sessions(user_id: int, *, actor=None) -> None:
         user = db.session.get(User, user_id)
         user.session_version += 1
         audit.record("auth.sessions_ended", user=actor or user, obj=user)
+
+
+def change_password(user_id: int, current_password: str, new_password: str) -> User:
+    """Set a new password; every other session of the user ends."""
+    with unit_of_work():
+        user = db.session.get(User, user_id)
+        if not verify_password(user.password_hash, current_password):
+            raise DomainError(_("Das bisherige Passwort stimmt nicht."), field="current_password")
+        problem = password_problem(new_password)
+        if problem:
+            raise DomainError(problem, field="new_password")
+        user.password_hash = hash_password(new_password)
+        user.session_version += 1
+        audit.record("auth.password_changed", user=user, obj=user)
+    return user
+
+
+def set_active(user_id: int, active: bool, *, actor) -> User:
+    """Disable or re-enable an account; disabling ends its sessions at once."""
+    with unit_of_work():
+        user = db.session.get(User, user_id)
+        if user is None:
+            raise DomainError(_("Dieses Konto gibt es nicht."))
+        if user.id == actor.id and not active:
+            raise DomainError(_("Sie können Ihr eigenes Konto nicht deaktivieren."))
+        before = user.active
+        user.active = active
+        if not active:
+            user.session_version += 1
+        audit.record("user.enable" if active else "user.disable", user=actor, obj=user,
+                     before={"active": before}, after={"active": active})
+    return user
+
+
+def set_role(user_id: int, neighbourhood_id: int, role: Role | None, *, actor) -> User:
+    """Give the user ``role`` in the neighbourhood, or take every role there (``None``)."""
+    with unit_of_work():
+        user = db.session.get(User, user_id)
+        if user is None:
+            raise DomainError(_("Dieses Konto gibt es nicht."))
+        membership = next((m for m in user.memberships if m.neighbourhood_id == neighbourhood_id), None)
+        before = membership.role.value if membership else None
+        if role is None:
+            if membership is not None:
+                user.memberships.remove(membership)
+        elif membership is None:
+            user.memberships.append(Membership(neighbourhood_id=neighbourhood_id, role=role))
+        else:
+            membership.role = role
+        audit.record("user.role", user=actor, obj=user, neighbourhood_id=neighbourhood_id,
+                     before={"role": before}, after={"role": role.value if role else None})
+    return user

@@ -7,7 +7,8 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from ..extensions import db, login_manager
 from . import services
-from .forms import LoginForm
+from ..errors import DomainError
+from .forms import LoginForm, PasswordChangeForm
 from .models import User
 
 bp = Blueprint("auth", __name__)
@@ -68,3 +69,20 @@ def logout():
     session.clear()
     flash(_("Sie sind abgemeldet."), "success")
     return redirect(url_for("core.index"))
+
+
+@bp.route("/konto/passwort", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        try:
+            user = services.change_password(current_user.id, form.current_password.data, form.new_password.data)
+        except DomainError as e:
+            getattr(form, e.field or "current_password").errors.append(str(e))
+        else:
+            session.clear()
+            login_user(user)  # this browser stays logged in; every other session has ended
+            flash(_("Ihr Passwort wurde geändert. Andere Sitzungen wurden abgemeldet."), "success")
+            return redirect(url_for("core.index"))
+    return render_template("auth/password.html", form=form)

@@ -1,0 +1,43 @@
+"""The audit log for administrators: every write, failed login and denied access."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, render_template, request
+from flask_login import current_user, login_required
+
+from ..auth.models import User
+from ..auth.permissions import Action, can, deny
+from ..extensions import db
+from ..neighbourhoods.models import Neighbourhood
+from .models import AuditEvent
+
+bp = Blueprint("audit", __name__, url_prefix="/verwaltung/audit")
+
+PAGE_SIZE = 50
+
+
+@bp.get("/")
+@login_required
+def index():
+    if not can(current_user, None, Action.ADMINISTER):
+        deny(Action.ADMINISTER)
+    neighbourhood_id = request.args.get("quartier", type=int)
+    action = request.args.get("aktion", "", type=str).strip()[:80]
+    page = max(1, min(request.args.get("seite", 1, type=int), 10_000))
+
+    stmt = (
+        sa.select(AuditEvent, User.name, User.email, Neighbourhood.name.label("neighbourhood"))
+        .outerjoin(User, AuditEvent.user_id == User.id)
+        .outerjoin(Neighbourhood, AuditEvent.neighbourhood_id == Neighbourhood.id)
+        .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
+    )
+    if neighbourhood_id:
+        stmt = stmt.where(AuditEvent.neighbourhood_id == neighbourhood_id)
+    if action:
+        stmt = stmt.where(AuditEvent.action.startswith(action, autoescape=True))
+    rows = db.session.execute(stmt.limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)).all()
+    neighbourhoods = db.session.execute(
+        sa.select(Neighbourhood.id, Neighbourhood.name).order_by(Neighbourhood.name)).all()
+    return render_template("audit/index.html", rows=rows[:PAGE_SIZE], has_next=len(rows) > PAGE_SIZE, page=page,
+                           neighbourhoods=neighbourhoods, neighbourhood_id=neighbourhood_id, action=action)
