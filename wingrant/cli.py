@@ -26,6 +26,8 @@ def register_commands(app) -> None:
     app.cli.add_command(demo_data_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    app.cli.add_command(anonymise_command)
+    app.cli.add_command(export_person_command)
 
 
 @click.command("create-user")
@@ -124,3 +126,30 @@ def restore_command(source, force):
         raise click.ClickException(str(e)) from None
     click.echo(f"Wiederhergestellt: Sicherung vom {manifest['created_at']} "
                f"(Schema {manifest['schema_revision']}, {len(manifest['files'])} Dateien)")
+
+
+@click.command("anonymise-expired")
+@click.option("--dry-run", is_flag=True, help="Nur zählen, nichts ändern")
+@with_appcontext
+def anonymise_command(dry_run):
+    """Abgelaufene personenbezogene Daten anonymisieren (Beschlüsse und Beträge bleiben unberührt)."""
+    from .maintenance.privacy import anonymise_expired
+
+    result = anonymise_expired(dry_run=dry_run)
+    verb = "würden anonymisiert" if dry_run else "anonymisiert"
+    click.echo(f"Stichtag {result.cutoff:%d.%m.%Y}: {result.total} Einträge {verb} "
+               f"(Anwesende {result.attendees}, Einwände {result.objections}, Befangenheiten {result.recusals}, "
+               f"Träger-Kontakte {result.organisations}, Antrags-Kontakte {result.applications}, "
+               f"Kommentare {result.comments}).")
+
+
+@click.command("export-person")
+@click.argument("who")
+@with_appcontext
+def export_person_command(who):
+    """Alle gespeicherten Daten einer Person (Name oder E-Mail) als JSON ausgeben (Auskunft nach Art. 15 DSGVO)."""
+    import json
+
+    from .maintenance.privacy import export_person
+
+    click.echo(json.dumps(export_person(who), indent=2, ensure_ascii=False, default=str))

@@ -38,6 +38,9 @@ class DefaultConfig:
     #: Served over HTTPS behind a reverse proxy: secure cookies, HSTS, X-Forwarded-* trusted.
     HTTPS = False
 
+    #: Personal data (attendees, objecting people, contacts) is anonymised this long after use.
+    PERSONAL_DATA_RETENTION_DAYS = 730
+
     #: Login throttling (per account and per client address) within LOGIN_THROTTLE_MINUTES.
     LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
     LOGIN_MAX_FAILURES_PER_IP = 20
@@ -49,6 +52,7 @@ ENV_SETTINGS = {
     "DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
     "SECRET_KEY": "SECRET_KEY",
     "UPLOAD_FOLDER": "UPLOAD_FOLDER",
+    "RETENTION_DAYS": "PERSONAL_DATA_RETENTION_DAYS",
 }
 
 
@@ -60,6 +64,8 @@ def load_config(app, overrides: dict | None = None) -> None:
         value = os.environ.get(f"WINGRANT_{env_name}")
         if value:
             app.config[key] = value
+    if isinstance(app.config["PERSONAL_DATA_RETENTION_DAYS"], str):
+        app.config["PERSONAL_DATA_RETENTION_DAYS"] = int(app.config["PERSONAL_DATA_RETENTION_DAYS"])
     if os.environ.get("WINGRANT_HTTPS", "").lower() in ("1", "true", "yes"):
         app.config["HTTPS"] = True
     if overrides:

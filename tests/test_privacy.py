@@ -1,0 +1,94 @@
+"""Retention of personal data and export on request."""
+
+import json
+from datetime import date, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from wingrant.applications.models import Application, Organisation
+from wingrant.meetings.models import (
+    AgendaItem, AgendaItemKind, Attendance, AttendeeGroup, Decision, DecisionAmount, Meeting, Objection, Recusal,
+)
+from wingrant.maintenance.privacy import ANONYMISED, anonymise_expired, export_person
+
+TODAY = date(2026, 11, 21)
+
+
+@pytest.fixture
+def meeting_with_people(db, make_neighbourhood, make_programme):
+    def make(on: date, name: str):
+        nb = make_neighbourhood()
+        programme = make_programme()
+        org = Organisation(name=f"Träger {name}", contact_person=name, email=f"{name.lower()}@example.org")
+        db.session.add(org)
+        db.session.flush()
+        app = Application(reference=f"R-{name}", neighbourhood_id=nb.id, organisation_id=org.id, year=on.year,
+                          title="Projekt", contact_email=f"{name.lower()}@example.org")
+        meeting = Meeting(neighbourhood_id=nb.id, date=on)
+        db.session.add_all([app, meeting])
+        db.session.flush()
+        item = AgendaItem(meeting_id=meeting.id, position=0, kind=AgendaItemKind.APPLICATION, title="TOP",
+                          application_id=app.id)
+        db.session.add(item)
+        db.session.flush()
+        decision = Decision(agenda_item_id=item.id, application_id=app.id)
+        db.session.add(decision)
+        db.session.flush()
+        db.session.add_all([
+            Attendance(meeting_id=meeting.id, name=name, group=AttendeeGroup.RESIDENTS),
+            Objection(decision_id=decision.id, person_name=name, reason="zu teuer", group=AttendeeGroup.RESIDENTS),
+            Recusal(decision_id=decision.id, person_name=name, organisation="Verein"),
+            DecisionAmount(decision_id=decision.id, programme_id=programme.id, amount_cents=4_800_00),
+        ])
+        db.session.commit()
+        return meeting
+
+    return make
+
+
+def test_expired_personal_data_is_anonymised_and_decisions_stay(db, meeting_with_people):
+    meeting_with_people(TODAY - timedelta(days=800), "Alt")
+    meeting_with_people(TODAY - timedelta(days=30), "Neu")
+    result = anonymise_expired(today=TODAY)
+    assert (result.attendees, result.objections, result.recusals) == (1, 1, 1)
+    names = set(db.session.execute(sa.select(Attendance.name)).scalars())
+    assert names == {ANONYMISED, "Neu"}
+    objection = db.session.execute(sa.select(Objection).filter_by(person_name=ANONYMISED)).scalar_one()
+    assert objection.reason == "zu teuer" and objection.group == AttendeeGroup.RESIDENTS
+    amounts = db.session.execute(sa.select(DecisionAmount.amount_cents)).scalars().all()
+    assert amounts == [4_800_00, 4_800_00]
+
+
+def test_anonymising_twice_changes_nothing_more(db, meeting_with_people):
+    meeting_with_people(TODAY - timedelta(days=800), "Alt")
+    anonymise_expired(today=TODAY)
+    assert anonymise_expired(today=TODAY).total == 0
+
+
+def test_dry_run_changes_nothing(db, meeting_with_people):
+    meeting_with_people(TODAY - timedelta(days=800), "Alt")
+    assert anonymise_expired(today=TODAY, dry_run=True).attendees == 1
+    db.session.rollback()
+    assert db.session.execute(sa.select(Attendance.name)).scalar_one() == "Alt"
+
+
+def test_retention_period_is_configurable(app, db, meeting_with_people):
+    meeting_with_people(TODAY - timedelta(days=40), "Kurz")
+    app.config["PERSONAL_DATA_RETENTION_DAYS"] = 30
+    assert anonymise_expired(today=TODAY).attendees == 1
+
+
+def test_person_export_finds_every_record_of_a_person(db, meeting_with_people):
+    meeting_with_people(TODAY - timedelta(days=30), "Neu")
+    data = export_person("neu")
+    assert len(data["attendance"]) == len(data["objections"]) == len(data["recusals"]) == 1
+    assert data["organisation_contacts"][0]["contact_person"] == "Neu"
+    by_mail = export_person("NEU@example.org")
+    assert by_mail["application_contacts"][0]["reference"] == "R-Neu"
+
+
+def test_export_person_command_prints_json(app, meeting_with_people):
+    meeting_with_people(TODAY - timedelta(days=30), "Neu")
+    result = app.test_cli_runner().invoke(args=["export-person", "Neu"])
+    assert json.loads(result.output)["attendance"][0]["name"] == "Neu"
