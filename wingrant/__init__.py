@@ -49,6 +49,10 @@ def create_app(config: dict | None = None, *, instance_path: str | None = None) 
     app.register_blueprint(auth_views.bp)
     app.register_blueprint(admin_views.bp)
     app.register_blueprint(audit_views.bp)
+    from .ledger import views as ledger_views
+
+    app.register_blueprint(ledger_views.bp)
+
     auth_views.init_login(app)
 
     from .core.security import init_security

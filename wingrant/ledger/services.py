@@ -147,3 +147,16 @@ def reverse(entry_id: int, *, user, reason: str) -> LedgerEntry:
                                     "bitte zuerst den Rückfluss stornieren."))
         return _append(budget, EntryKind.REVERSAL, entry.amount_cents, user=user, memo=reason.strip(),
                        reverses_id=entry.id, application_id=entry.application_id, decision_id=entry.decision_id)
+
+
+def allocate_to(neighbourhood_id: int, programme_id: int, year: int, amount_cents: int, *, user,
+                memo: str = "") -> LedgerEntry:
+    """Create the budget if needed and allocate to it, as one write."""
+    neighbourhood = db.session.get(Neighbourhood, neighbourhood_id)
+    programme = db.session.get(Programme, programme_id)
+    if neighbourhood is None or programme is None:
+        raise LedgerError(_("Bitte Quartier und Förderprogramm wählen."))
+    _check_amount(amount_cents)
+    with unit_of_work():
+        budget = get_or_create_budget(neighbourhood, programme, year, user=user)
+        return allocate(budget.id, amount_cents, user=user, memo=memo)

@@ -1,0 +1,21 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, NumberRange
+
+from ..fields import MoneyField
+
+
+class AllocationForm(FlaskForm):
+    neighbourhood = SelectField(_l("Quartier"), coerce=int)
+    programme = SelectField(_l("Förderprogramm"), coerce=int)
+    year = IntegerField(_l("Haushaltsjahr"), validators=[
+        DataRequired(_l("Bitte das Haushaltsjahr angeben.")),
+        NumberRange(2000, 2100, _l("Bitte ein Jahr zwischen 2000 und 2100 angeben."))])
+    amount = MoneyField(_l("Betrag"), required=True, description=_l("z. B. 150.000 oder 75.000,00 €"))
+    memo = StringField(_l("Vermerk"), validators=[Length(max=300)])
+
+
+class ReversalForm(FlaskForm):
+    reason = StringField(_l("Grund für das Storno"), validators=[
+        DataRequired(_l("Bitte einen Grund für das Storno angeben.")), Length(max=500)])
