@@ -4,6 +4,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
+AXE    := node_modules/axe-core/axe.min.js
+
 .PHONY: install db run test clean
 
 $(STAMP): pyproject.toml
@@ -23,9 +25,14 @@ run: db
 	$(BIN)/wingrant demo-data --if-empty
 	$(BIN)/wingrant run --host 127.0.0.1 --port 5000
 
+# axe-core for the accessibility tests, from the npm registry (pinned in package-lock.json)
+$(AXE): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 ## test: set everything up and run the whole test suite
-test: install
+test: install $(AXE)
 	$(BIN)/python -m pytest
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info
+	rm -rf $(VENV) node_modules .pytest_cache .hypothesis build *.egg-info test-artifacts
