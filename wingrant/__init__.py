@@ -45,14 +45,27 @@ def create_app(config: dict | None = None, *, instance_path: str | None = None) 
     from .audit import views as audit_views
     from .auth import admin_views
 
+    from .meetings import views as meeting_views
+
     app.register_blueprint(core_views.bp)
     app.register_blueprint(auth_views.bp)
+    app.register_blueprint(meeting_views.bp)
     app.register_blueprint(admin_views.bp)
     app.register_blueprint(audit_views.bp)
     from .ledger import views as ledger_views
 
     app.register_blueprint(ledger_views.bp)
+    from .applications import public_views as applicant_views
+    from .applications import views as applications_views
 
+    app.register_blueprint(applications_views.bp)
+    app.register_blueprint(applicant_views.bp)
+    from .minutes import views as minutes_views
+
+    app.register_blueprint(minutes_views.bp)
+    from .public import views as public_views
+
+    app.register_blueprint(public_views.bp)
     auth_views.init_login(app)
 
     from .core.security import init_security

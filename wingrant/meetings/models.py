@@ -10,6 +10,7 @@ from ..applications.models import Application
 from ..database import Cents, str_enum, utcnow
 from ..extensions import db
 from ..neighbourhoods.models import Neighbourhood, Programme
+from .consensus import Outcome  # defined beside the pure rule; stored here
 
 
 class MeetingState(enum.StrEnum):
@@ -36,15 +37,6 @@ class AttendeeGroup(enum.StrEnum):
     POLITICS = "politics"  # Politik / Beirat
     HOUSING = "housing"  # Wohnungswirtschaft
     GUESTS = "guests"  # Gäste
-
-
-class Outcome(enum.StrEnum):
-    APPROVED = "approved"  # beschlossen
-    APPROVED_WITH_CHANGES = "approved_with_changes"  # beschlossen mit Änderungen
-    DEFERRED = "deferred"  # vertagt
-    REJECTED = "rejected"  # abgelehnt
-    WITHDRAWN = "withdrawn"  # zurückgezogen
-    REFERRED = "referred"  # an die Geschäftsführung verwiesen
 
 
 class Meeting(db.Model):

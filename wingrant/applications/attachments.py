@@ -1,0 +1,145 @@
+"""Attachments: the file's type is decided by its content, never by its name or the browser.
+
+Files live under ``UPLOAD_FOLDER/attachments/`` with a random name (nothing a
+user typed ever reaches the file system); the original name is kept only for
+the download's Content-Disposition.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+import unicodedata
+import zipfile
+from pathlib import Path
+from urllib.parse import quote
+
+from flask import current_app
+from flask_babel import gettext as _
+
+from ..audit import services as audit
+from ..database import lock_row, unit_of_work
+from ..errors import DomainError
+from ..extensions import db
+from .models import Application, Attachment
+from .services import require
+
+#: Largest attachment accepted (the request limit, MAX_CONTENT_LENGTH, is a bit larger).
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+_CHUNK = 64 * 1024
+
+PDF, PNG, JPEG = "application/pdf", "image/png", "image/jpeg"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ODT = "application/vnd.oasis.opendocument.text"
+EXTENSIONS = {PDF: ".pdf", PNG: ".png", JPEG: ".jpg", DOCX: ".docx", XLSX: ".xlsx", ODT: ".odt"}
+
+
+def sniff(path: Path) -> str | None:
+    """The media type of the file at ``path`` by its magic bytes, or None if not an accepted type."""
+    with open(path, "rb") as fh:
+        head = fh.read(16)
+    if head.startswith(b"%PDF-"):
+        return PDF
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return PNG
+    if head.startswith(b"\xff\xd8\xff"):
+        return JPEG
+    if head.startswith(b"PK\x03\x04"):
+        return _office_type(path)
+    return None
+
+
+def _office_type(path: Path) -> str | None:
+    """DOCX, XLSX and ODT are ZIP files; their directory (not the data) tells them apart."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+            if "mimetype" in names:
+                info = archive.getinfo("mimetype")
+                if info.file_size <= 100 and archive.read(info).strip() == ODT.encode():
+                    return ODT
+                return None
+            if "[Content_Types].xml" in names:
+                if "word/document.xml" in names:
+                    return DOCX
+                if "xl/workbook.xml" in names:
+                    return XLSX
+    except (zipfile.BadZipFile, OSError, KeyError, RuntimeError, NotImplementedError):
+        return None
+    return None
+
+
+def clean_filename(name: str, media_type: str) -> str:
+    """A display name without path or control characters; the extension is the content's type."""
+    name = unicodedata.normalize("NFC", name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(c for c in name if unicodedata.category(c)[0] != "C")
+    stem, dot, _ext = name.rpartition(".")
+    stem = (stem if dot and stem else name).strip(" .")[:200] or _("Anhang")
+    return stem + EXTENSIONS[media_type]
+
+
+def content_disposition(filename: str) -> str:
+    """``attachment`` with an ASCII fallback and the exact UTF-8 name (RFC 6266 / 5987)."""
+    fallback = filename
+    for letter, spelled in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("Ä", "Ae"), ("Ö", "Oe"), ("Ü", "Ue"),
+                            ("ß", "ss")):
+        fallback = fallback.replace(letter, spelled)
+    fallback = unicodedata.normalize("NFKD", fallback).encode("ascii", "ignore").decode()
+    fallback = "".join(c if c.isalnum() or c in " ._-()" else "_" for c in fallback).strip() or "download"
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+def folder() -> Path:
+    path = Path(current_app.config["UPLOAD_FOLDER"]) / "attachments"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def path_of(attachment: Attachment) -> Path:
+    return folder() / attachment.storage_name
+
+
+def max_bytes() -> int:
+    return current_app.config.get("ATTACHMENT_MAX_BYTES", DEFAULT_MAX_BYTES)
+
+
+def add_attachment(app: Application, stream, filename: str, *, user) -> Attachment:
+    """Store an uploaded file; refuse unknown types and files over the limit (nothing is kept then)."""
+    require(user, app.neighbourhood_id)
+    limit = max_bytes()
+    storage_name = secrets.token_hex(20)
+    target = folder() / storage_name
+    partial = target.with_suffix(".part")
+    digest, size = hashlib.sha256(), 0
+    try:
+        with open(partial, "xb") as out:
+            while chunk := stream.read(_CHUNK):
+                size += len(chunk)
+                if size > limit:
+                    raise DomainError(_("Die Datei ist zu groß (höchstens %(mb)s MB).", mb=limit // (1024 * 1024)),
+                                      field="file")
+                digest.update(chunk)
+                out.write(chunk)
+        if size == 0:
+            raise DomainError(_("Die Datei ist leer."), field="file")
+        media_type = sniff(partial)
+        if media_type is None:
+            raise DomainError(_("Dieser Dateityp ist nicht erlaubt. Erlaubt sind PDF, PNG, JPEG, DOCX, XLSX und "
+                                "ODT."), field="file")
+        os.replace(partial, target)
+        with unit_of_work():
+            app = lock_row(Application, app.id)
+            attachment = Attachment(application_id=app.id, original_name=clean_filename(filename, media_type),
+                                    storage_name=storage_name, media_type=media_type, size_bytes=size,
+                                    sha256=digest.hexdigest(), uploaded_by_id=getattr(user, "id", None))
+            db.session.add(attachment)
+            audit.record("attachment.add", user=user, obj=attachment, neighbourhood_id=app.neighbourhood_id,
+                         after={"application_id": app.id, "name": attachment.original_name,
+                                "media_type": media_type, "size_bytes": size, "sha256": attachment.sha256})
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        target.unlink(missing_ok=True)
+        raise
+    return attachment

@@ -1,0 +1,144 @@
+"""Applicants without an account: a private link instead of a login.
+
+The link carries a random token; only its SHA-256 is stored
+(``Application.access_token_hash``), so a copy of the database does not open
+anyone's application. Whoever holds the link may edit the draft, submit it and
+answer a Rückfrage — nothing else. New applications from the public form are
+rate limited per client address (``ThrottleEvent``, so the limit holds across
+server processes).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+
+from ..audit import services as audit
+from ..core import throttle
+from ..database import lock_row, unit_of_work
+from ..errors import DomainError
+from ..extensions import db
+from ..neighbourhoods.models import Neighbourhood
+from . import queries, rules, services
+from .models import Application, ApplicationState as S, ApplicationTransition, Organisation
+
+THROTTLE_SCOPE = "public_form.ip"
+#: New applications per client address and hour (``PUBLIC_FORM_MAX_PER_HOUR`` overrides it).
+DEFAULT_MAX_PER_HOUR = 10
+#: Longest token accepted in a URL (``token_urlsafe(32)`` gives 43 characters).
+MAX_TOKEN_LENGTH = 100
+
+
+class Throttled(DomainError):
+    pass
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def find_by_token(token: str) -> Application | None:
+    if not token or len(token) > MAX_TOKEN_LENGTH:
+        return None
+    return db.session.execute(
+        sa.select(Application).where(Application.access_token_hash == hash_token(token))
+    ).scalar_one_or_none()
+
+
+def _limit() -> int:
+    return current_app.config.get("PUBLIC_FORM_MAX_PER_HOUR", DEFAULT_MAX_PER_HOUR)
+
+
+def check_rate(ip: str) -> None:
+    if throttle.is_limited(THROTTLE_SCOPE, ip or "-", limit=_limit(), window=timedelta(hours=1)):
+        raise Throttled(_("Von Ihrem Anschluss kamen in der letzten Stunde sehr viele Anträge. Bitte versuchen "
+                          "Sie es später noch einmal oder wenden Sie sich an das Quartiersmanagement."))
+
+
+def record_trap(ip: str) -> None:
+    """Something filled in the field people never see: count it against the address and audit it."""
+    with unit_of_work():
+        throttle.hit(THROTTLE_SCOPE, ip or "-")
+        audit.record("application.public_trap", after={"ip": ip})
+
+
+def start_application(neighbourhood: Neighbourhood, organisation: dict, data: rules.ApplicationInput, *,
+                      ip: str) -> tuple[Application, str]:
+    """A new draft with its Träger, from the public form; returns it with the token of its private link."""
+    check_rate(ip)
+    token = new_token()
+    with unit_of_work():
+        programmes = queries.active_programmes()
+        org = Organisation(**organisation)
+        db.session.add(org)
+        db.session.flush()
+        data.organisation_id = org.id
+        data.contact_email = org.email
+        services.check_input(data, programmes, complete=False)
+        app = Application(neighbourhood_id=neighbourhood.id, reference=services.next_reference(neighbourhood, data.year),
+                          state=S.DRAFT, version=1, access_token_hash=hash_token(token))
+        services.apply_input(app, data, programmes)
+        db.session.add(app)
+        db.session.flush()
+        db.session.add(ApplicationTransition(application_id=app.id, from_state=None, to_state=S.DRAFT,
+                                             reason=_("Über das öffentliche Antragsformular")))
+        throttle.hit(THROTTLE_SCOPE, ip or "-")
+        audit.record("application.create_public", obj=app, neighbourhood_id=neighbourhood.id,
+                     after={"reference": app.reference, "title": app.title, "organisation": org.name})
+    return app, token
+
+
+def update_draft(app: Application, data: rules.ApplicationInput, *, loaded_at: str | None = None) -> Application:
+    """The applicant changes the draft (only a draft: once submitted, the QM takes over)."""
+    with unit_of_work():
+        app = lock_row(Application, app.id)
+        if app.state != S.DRAFT:
+            raise DomainError(_("Der Antrag ist eingereicht und kann über diesen Link nicht mehr geändert "
+                                "werden. Bitte wenden Sie sich an das Quartiersmanagement."))
+        if loaded_at and loaded_at != app.updated_at.isoformat():
+            raise services.EditConflict(app.updated_at)
+        data.organisation_id = app.organisation_id
+        data.contact_email = app.contact_email
+        programmes = queries.requestable_programmes(app)
+        services.check_input(data, programmes, complete=False)
+        services.apply_input(app, data, programmes)
+        audit.record("application.update_public", obj=app, neighbourhood_id=app.neighbourhood_id,
+                     after={"title": app.title})
+    return app
+
+
+def submit(app: Application) -> Application:
+    return services.take_step(app, services.STEPS["einreichen"], user=None, text="",
+                              author_name=_applicant_name(app))
+
+
+def answer(app: Application, text: str) -> Application:
+    """The applicant answers the QM's Rückfrage; the application goes back into review."""
+    return services.take_step(app, services.STEPS["antwort"], user=None, text=text,
+                              author_name=_applicant_name(app))
+
+
+def _applicant_name(app: Application) -> str:
+    org = db.session.get(Organisation, app.organisation_id)
+    person = org.contact_person if org else ""
+    return f"{person} ({org.name})" if person and org else (org.name if org else _("Antragsteller:in"))
+
+
+def issue_link(app: Application, *, user) -> str:
+    """A new private link for the applicant (the QM sends it); an older link stops working."""
+    services.require(user, app.neighbourhood_id)
+    token = new_token()
+    with unit_of_work():
+        app = lock_row(Application, app.id)
+        app.access_token_hash = hash_token(token)
+        audit.record("application.link_issued", user=user, obj=app, neighbourhood_id=app.neighbourhood_id)
+    return token

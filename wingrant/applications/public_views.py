@@ -1,0 +1,168 @@
+"""The applicant's pages, without an account: the public form and the private link.
+
+Access to one application is the token in the URL; nothing else of the
+internal pages is reachable from here. Private pages are never cached and send
+no referrer, so the link does not leak into other sites' logs.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from ..errors import DomainError
+from ..extensions import db
+from ..neighbourhoods.models import Neighbourhood
+from . import forms, public, queries, services
+from .lifecycle import STATE_LABELS
+from .models import ApplicationComment, ApplicationState as S
+
+bp = Blueprint("applicant", __name__)
+
+
+@bp.after_request
+def _private(response):
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def _form(base, app=None):
+    return forms.application_form(
+        base=base, programmes=queries.requestable_programmes(app), organisations=[],
+        field_groups=queries.field_groups([f.id for f in app.fields_of_action] if app else []),
+        years=queries.form_years(app.year if app else None))
+
+
+@bp.route("/antrag-stellen/<slug>", methods=["GET", "POST"])
+def start(slug):
+    neighbourhood = db.session.execute(
+        sa.select(Neighbourhood).filter_by(slug=slug, active=True)).scalar_one_or_none()
+    if neighbourhood is None:
+        abort(404)
+    form = _form(forms.PublicApplicationForm)
+    status = 200
+    if request.method == "GET":
+        form.year.data = date.today().year
+    elif rows := form.wants_row(request.form):
+        form.add_row(rows)
+    elif form.website.data:
+        public.record_trap(request.remote_addr or "")
+        form.section_errors["form"] = [_("Ihr Antrag konnte nicht gespeichert werden. Bitte lassen Sie das Feld "
+                                         "„Bitte dieses Feld leer lassen“ leer.")]
+        status = 422
+    elif form.validate():
+        try:
+            app, token = public.start_application(neighbourhood, form.organisation_values(), form.to_input(),
+                                                  ip=request.remote_addr or "")
+        except services.InvalidApplication as error:
+            form.attach(error.problems)
+        except public.Throttled as error:
+            form.section_errors["form"] = [error.message]
+            return _render_start(neighbourhood, form, 429)
+        else:
+            flash(_("Ihr Antrag %(ref)s ist als Entwurf gespeichert.", ref=app.reference), "success")
+            return redirect(url_for(".private", token=token, neu=1))
+        status = 422
+    else:
+        status = 422
+    return _render_start(neighbourhood, form, status)
+
+
+def _render_start(neighbourhood, form, status):
+    return render_template("applications/public_form.html", neighbourhood=neighbourhood, form=form,
+                           data=form.plan_preview(), max_rows=forms.MAX_ROWS), status
+
+
+def _load(token: str):
+    app = public.find_by_token(token)
+    if app is None:
+        abort(404)
+    return app
+
+
+@bp.route("/antrag/<token>", methods=["GET", "POST"])
+def private(token):
+    app = _load(token)
+    form = _form(forms.ApplicantForm, app) if app.state == S.DRAFT else None
+    status = 200
+    if form is not None and request.method == "GET":
+        form.fill_from(services.input_from_application(app))
+        form.loaded_at.data = app.updated_at.isoformat()
+    elif form is not None and (rows := form.wants_row(request.form)):
+        form.add_row(rows)
+    elif form is not None and request.method == "POST":
+        status = 422
+        if form.validate():
+            try:
+                public.update_draft(app, form.to_input(), loaded_at=form.loaded_at.data)
+            except services.InvalidApplication as error:
+                form.attach(error.problems)
+            except services.EditConflict as error:
+                form.loaded_at.data = error.current.isoformat()
+                form.section_errors["form"] = [error.message]
+            except DomainError as error:
+                flash(error.message, "error")
+                return redirect(url_for(".private", token=token))
+            else:
+                flash(_("Änderungen gespeichert."), "success")
+                return redirect(url_for(".private", token=token))
+    elif request.method == "POST":
+        abort(405)
+    return _render_private(token, app, form, status=status)
+
+
+def _render_private(token, app, form, *, answer_form=None, status=200):
+    answer_form = answer_form or forms.ReasonForm(prefix="antwort", formdata=None)
+    answer_form.reason.label.text = _("Ihre Antwort")
+    comments = db.session.execute(
+        sa.select(ApplicationComment).where(ApplicationComment.application_id == app.id)
+        .order_by(ApplicationComment.created_at, ApplicationComment.id)).scalars().all()
+    return render_template(
+        "applications/private.html", app=app, token=token, form=form, state_labels=STATE_LABELS,
+        data=form.plan_preview() if form is not None else services.input_from_application(app),
+        max_rows=forms.MAX_ROWS, comments=comments, is_new=request.args.get("neu") == "1",
+        problems=services.problems_before_forum(app) if app.state == S.DRAFT else [],
+        submit_form=forms.ReasonForm(prefix="einreichen", formdata=None),
+        answer_form=answer_form,
+    ), status
+
+
+@bp.post("/antrag/<token>/einreichen")
+def submit(token):
+    app = _load(token)
+    if not forms.ReasonForm(prefix="einreichen").validate():
+        abort(400)
+    try:
+        public.submit(app)
+    except services.InvalidApplication as error:
+        flash(_("Der Antrag kann noch nicht eingereicht werden: %(problems)s",
+                problems=" ".join(p.message for p in error.problems)), "error")
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        flash(_("Vielen Dank! Ihr Antrag ist eingereicht. Das Quartiersmanagement meldet sich bei Ihnen."),
+              "success")
+    return redirect(url_for(".private", token=token))
+
+
+@bp.post("/antrag/<token>/antwort")
+def answer(token):
+    app = _load(token)
+    form = forms.ReasonForm(prefix="antwort")
+    if form.validate():
+        try:
+            public.answer(app, form.reason.data)
+        except DomainError as error:
+            if error.field != "reason":
+                flash(error.message, "error")
+                return redirect(url_for(".private", token=token))
+            form.reason.errors = [error.message]
+        else:
+            flash(_("Danke für Ihre Antwort. Das Quartiersmanagement prüft den Antrag weiter."), "success")
+            return redirect(url_for(".private", token=token))
+    return _render_private(token, app, None, answer_form=form, status=422)

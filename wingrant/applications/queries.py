@@ -1,0 +1,341 @@
+"""Reads shared by the applications pages. Lists cost a fixed number of queries."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import sqlalchemy as sa
+
+from ..auth.models import User
+from ..auth.permissions import Action, neighbourhood_ids_for
+from ..extensions import db
+from ..neighbourhoods.models import FieldOfAction, Programme
+from .lifecycle import STATE_LABELS
+from .models import (
+    Application, ApplicationComment, ApplicationState as S, ApplicationTransition, ApplicationVersion, Attachment,
+    CostItem, FinancingItem, FundingSource, Organisation, application_field,
+)
+
+PER_PAGE = 25
+
+
+def state_label(state: S) -> str:
+    return str(STATE_LABELS[state])
+
+
+# --- programmes and fields of action ------------------------------------------------
+
+
+def active_programmes() -> list[Programme]:
+    return list(db.session.execute(
+        sa.select(Programme).where(Programme.active.is_(True)).order_by(Programme.position, Programme.code)
+    ).scalars())
+
+
+def requestable_programmes(app: Application | None = None) -> list[Programme]:
+    """Active programmes, plus any an existing application already requests from."""
+    condition = Programme.active.is_(True)
+    if app is not None and app.id is not None:
+        condition = condition | Programme.id.in_(
+            sa.select(FinancingItem.programme_id).where(FinancingItem.application_id == app.id))
+    return list(db.session.execute(
+        sa.select(Programme).where(condition).order_by(Programme.position, Programme.code)).scalars())
+
+
+def field_groups(selected_ids: list[int] | None = None) -> list[tuple[str, list[tuple[int, str]]]]:
+    """The fields of action to choose from, grouped by programme: [(programme, [(id, name)])]."""
+    condition = Programme.active.is_(True)
+    if selected_ids:
+        condition = condition | FieldOfAction.id.in_(selected_ids)
+    rows = db.session.execute(
+        sa.select(FieldOfAction.id, FieldOfAction.name, Programme.name.label("programme"))
+        .join(Programme, FieldOfAction.programme_id == Programme.id)
+        .where(condition)
+        .order_by(Programme.position, Programme.code, FieldOfAction.position, FieldOfAction.name)
+    ).all()
+    groups: dict[str, list[tuple[int, str]]] = {}
+    for row in rows:
+        groups.setdefault(row.programme, []).append((row.id, row.name))
+    return list(groups.items())
+
+
+def form_years(current: int | None = None) -> list[int]:
+    this_year = date.today().year
+    years = set(range(this_year - 1, this_year + 3))
+    if current:
+        years.add(current)
+    return sorted(years)
+
+
+# --- organisations -----------------------------------------------------------------
+
+
+def organisation_names() -> list[tuple[int, str]]:
+    return [(r.id, r.name) for r in db.session.execute(
+        sa.select(Organisation.id, Organisation.name).order_by(Organisation.name))]
+
+
+def may_manage_organisations(user) -> bool:
+    """Administrators and everyone who manages applications somewhere keep the list of Träger."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    ids = neighbourhood_ids_for(user, Action.MANAGE_APPLICATIONS)
+    return ids is None or bool(ids)
+
+
+def may_edit_organisation(user, organisation_id: int) -> bool:
+    """A Träger is shared; a manager may change it only if it applies in one of their neighbourhoods
+    or has not applied anywhere yet (so nobody rewrites another neighbourhood's applicant)."""
+    if not may_manage_organisations(user):
+        return False
+    ids = neighbourhood_ids_for(user, Action.MANAGE_APPLICATIONS)
+    if ids is None:
+        return True
+    where = db.session.execute(
+        sa.select(Application.neighbourhood_id).where(Application.organisation_id == organisation_id).distinct()
+    ).scalars().all()
+    return not where or bool(set(where) & set(ids))
+
+
+@dataclass
+class OrganisationRow:
+    organisation: Organisation
+    applications: int
+
+
+def list_organisations(q: str = "", page: int = 1, per_page: int = PER_PAGE) -> tuple[list[OrganisationRow], int]:
+    """One page of Träger with their number of applications; two queries."""
+    condition = sa.true()
+    if q:
+        condition = Organisation.name.icontains(q, autoescape=True) | \
+            Organisation.contact_person.icontains(q, autoescape=True)
+    total = db.session.execute(sa.select(sa.func.count(Organisation.id)).where(condition)).scalar_one()
+    counts = (sa.select(sa.func.count(Application.id)).where(Application.organisation_id == Organisation.id)
+              .scalar_subquery())
+    rows = db.session.execute(
+        sa.select(Organisation, counts.label("n")).where(condition)
+        .order_by(sa.func.lower(Organisation.name), Organisation.id)
+        .limit(per_page).offset((page - 1) * per_page)
+    ).all()
+    return [OrganisationRow(org, n) for org, n in rows], total
+
+
+# --- the list of applications -------------------------------------------------------
+
+
+@dataclass
+class Filters:
+    q: str = ""
+    state: S | None = None
+    year: int | None = None
+    programme_id: int | None = None
+    organisation_id: int | None = None
+    field_id: int | None = None
+    sort: str = "-updated"
+    page: int = 1
+
+
+@dataclass
+class ApplicationRow:
+    id: int
+    reference: str
+    title: str
+    state: S
+    year: int
+    organisation_id: int
+    organisation_name: str
+    total_cost_cents: int
+    requested_cents: int
+    updated_at: datetime
+    #: [(programme code, programme name, cents)]
+    requests: list[tuple[str, str, int]] = field(default_factory=list)
+
+
+@dataclass
+class Page:
+    rows: list
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+
+_STATE_ORDER = sa.case({state: i for i, state in enumerate(S)}, value=Application.state, else_=len(S))
+
+
+def _sum_cents(column):
+    """SUM of a BIGINT column as BIGINT (PostgreSQL widens it to NUMERIC, which reads as Decimal)."""
+    return sa.cast(sa.func.coalesce(sa.func.sum(column), 0), sa.BigInteger)
+
+
+def _cost_total():
+    return (sa.select(_sum_cents(CostItem.amount_cents))
+            .where(CostItem.application_id == Application.id).scalar_subquery())
+
+
+def _requested_total():
+    return (sa.select(_sum_cents(FinancingItem.amount_cents))
+            .where(FinancingItem.application_id == Application.id,
+                   FinancingItem.source == FundingSource.PROGRAMME).scalar_subquery())
+
+
+#: Sort keys of the list (``-key``: descending).
+SORT_KEYS = ("updated", "reference", "title", "organisation", "requested", "cost", "state", "year")
+
+
+def _sort_column(key: str, cost, requested):
+    return {
+        "updated": Application.updated_at, "reference": Application.reference,
+        "title": sa.func.lower(Application.title), "organisation": sa.func.lower(Organisation.name),
+        "requested": requested, "cost": cost, "state": _STATE_ORDER, "year": Application.year,
+    }[key]
+
+
+def _conditions(neighbourhood_id: int, filters: Filters) -> list:
+    conditions = [Application.neighbourhood_id == neighbourhood_id]
+    if filters.q:
+        conditions.append(Application.title.icontains(filters.q, autoescape=True)
+                          | Organisation.name.icontains(filters.q, autoescape=True)
+                          | Application.reference.icontains(filters.q, autoescape=True))
+    if filters.state is not None:
+        conditions.append(Application.state == filters.state)
+    if filters.year is not None:
+        conditions.append(Application.year == filters.year)
+    if filters.organisation_id is not None:
+        conditions.append(Application.organisation_id == filters.organisation_id)
+    if filters.programme_id is not None:
+        conditions.append(sa.exists().where(FinancingItem.application_id == Application.id,
+                                            FinancingItem.programme_id == filters.programme_id))
+    if filters.field_id is not None:
+        conditions.append(sa.exists().where(application_field.c.application_id == Application.id,
+                                            application_field.c.field_of_action_id == filters.field_id))
+    return conditions
+
+
+def _rows(conditions: list, sort: str, *, limit: int, offset: int = 0) -> list[ApplicationRow]:
+    """The rows of one page (or an export) with each row's requests per programme: two queries."""
+    cost, requested = _cost_total(), _requested_total()
+    descending = sort.startswith("-")
+    key = sort.lstrip("-")
+    column = _sort_column(key if key in SORT_KEYS else "updated", cost, requested)
+    order = [column.desc() if descending else column.asc(), Application.id.desc() if descending
+             else Application.id.asc()]
+    result = db.session.execute(
+        sa.select(Application.id, Application.reference, Application.title, Application.state, Application.year,
+                  Application.organisation_id, Organisation.name.label("organisation_name"),
+                  cost.label("total_cost_cents"), requested.label("requested_cents"), Application.updated_at)
+        .join(Organisation, Application.organisation_id == Organisation.id)
+        .where(*conditions).order_by(*order).limit(limit).offset(offset)
+    ).all()
+    rows = [ApplicationRow(**r._asdict()) for r in result]
+    if rows:
+        by_id = {r.id: r for r in rows}
+        for app_id, code, name, cents in db.session.execute(
+            sa.select(FinancingItem.application_id, Programme.code, Programme.name,
+                      _sum_cents(FinancingItem.amount_cents))
+            .join(Programme, FinancingItem.programme_id == Programme.id)
+            .where(FinancingItem.application_id.in_(by_id))
+            .group_by(FinancingItem.application_id, Programme.code, Programme.name, Programme.position)
+            .order_by(Programme.position, Programme.code)
+        ):
+            by_id[app_id].requests.append((code, name, int(cents)))
+    return rows
+
+
+def list_applications(neighbourhood_id: int, filters: Filters, per_page: int = PER_PAGE) -> Page:
+    """One page of a neighbourhood's applications: three queries, whatever the page holds."""
+    conditions = _conditions(neighbourhood_id, filters)
+    base = sa.select(Application.id).join(Organisation, Application.organisation_id == Organisation.id) \
+        .where(*conditions)
+    total = db.session.execute(sa.select(sa.func.count()).select_from(base.subquery())).scalar_one()
+    pages = max(1, math.ceil(total / per_page))
+    page = min(max(1, filters.page), pages)
+    rows = _rows(conditions, filters.sort, limit=per_page, offset=(page - 1) * per_page)
+    return Page(rows=rows, total=total, page=page, per_page=per_page)
+
+
+#: The most rows one export holds (a neighbourhood has 10–50 applications a year).
+EXPORT_LIMIT = 10_000
+
+
+def export_rows(neighbourhood_id: int, filters: Filters) -> list[ApplicationRow]:
+    """Every application matching the filters, in the list's order: two queries."""
+    return _rows(_conditions(neighbourhood_id, filters), filters.sort, limit=EXPORT_LIMIT)
+
+
+def filter_choices(neighbourhood_id: int) -> dict:
+    """What the list's filters offer: four small queries."""
+    programmes = db.session.execute(
+        sa.select(Programme.id, Programme.code, Programme.name).order_by(Programme.position, Programme.code)).all()
+    organisations = db.session.execute(
+        sa.select(Organisation.id, Organisation.name)
+        .where(Organisation.id.in_(sa.select(Application.organisation_id)
+                                   .where(Application.neighbourhood_id == neighbourhood_id)))
+        .order_by(Organisation.name)).all()
+    years = db.session.execute(
+        sa.select(Application.year).where(Application.neighbourhood_id == neighbourhood_id).distinct()
+        .order_by(Application.year.desc())).scalars().all()
+    return {"programmes": programmes, "organisations": organisations, "years": years,
+            "fields": field_groups()}
+
+
+# --- one application ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    at: datetime
+    kind: str  # "transition", "comment", "version", "attachment"
+    actor: str
+    #: The transition's states, the comment's or reason's text, the version number, the file name.
+    from_state: S | None = None
+    to_state: S | None = None
+    text: str = ""
+    version: int | None = None
+
+
+def timeline(app: Application) -> list[TimelineEvent]:
+    """The application's whole story, oldest first: four queries."""
+    events = [
+        TimelineEvent(t.created_at, "transition", name or "", from_state=t.from_state, to_state=t.to_state,
+                      text=t.reason)
+        for t, name in db.session.execute(
+            sa.select(ApplicationTransition, User.name).outerjoin(User, ApplicationTransition.user_id == User.id)
+            .where(ApplicationTransition.application_id == app.id))
+    ]
+    events += [
+        TimelineEvent(c.created_at, "comment", c.author_name or (name or ""), text=c.body)
+        for c, name in db.session.execute(
+            sa.select(ApplicationComment, User.name).outerjoin(User, ApplicationComment.user_id == User.id)
+            .where(ApplicationComment.application_id == app.id))
+    ]
+    events += [
+        TimelineEvent(v.created_at, "version", "", version=v.version)
+        for v in db.session.execute(
+            sa.select(ApplicationVersion).where(ApplicationVersion.application_id == app.id)).scalars()
+    ]
+    events += [
+        TimelineEvent(a.created_at, "attachment", name or "", text=a.original_name)
+        for a, name in db.session.execute(
+            sa.select(Attachment, User.name).outerjoin(User, Attachment.uploaded_by_id == User.id)
+            .where(Attachment.application_id == app.id))
+    ]
+    order = {"transition": 0, "comment": 1, "version": 2, "attachment": 3}
+    return sorted(events, key=lambda e: (e.at, order[e.kind]))
+
+
+def latest_version(app: Application) -> ApplicationVersion | None:
+    return db.session.execute(
+        sa.select(ApplicationVersion).where(ApplicationVersion.application_id == app.id)
+        .order_by(ApplicationVersion.version.desc()).limit(1)).scalar_one_or_none()
+
+
+def attachments(app: Application) -> list[Attachment]:
+    return list(db.session.execute(
+        sa.select(Attachment).where(Attachment.application_id == app.id).order_by(Attachment.created_at)
+    ).scalars())

@@ -1,0 +1,391 @@
+"""The applications pages: load → authorize → validate → one service call → redirect or render."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import format_datetime
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from ..auth.permissions import Action, authorize, can, deny, neighbourhood_ids_for, scoped_or_404
+from ..errors import DomainError
+from ..extensions import db
+from ..neighbourhoods.models import Neighbourhood
+from . import attachments, forms, public, queries, services, versions
+from . import export as export_files
+from .lifecycle import STATE_LABELS
+from .models import Application, ApplicationState, Attachment, Organisation
+
+bp = Blueprint("applications", __name__)
+
+
+@bp.app_context_processor
+def _navigation():
+    return {"may_manage_organisations": lambda: queries.may_manage_organisations(current_user)}
+
+
+@bp.app_template_filter("app_datetime")
+def _datetime(value) -> str:
+    """A stored UTC time shown in Bremen's time zone, e.g. "12.03.2026, 18:04"."""
+    return format_datetime(value, "dd.MM.yyyy, HH:mm") if value else ""
+
+
+@bp.get("/antraege")
+@login_required
+def overview():
+    """Where the user's applications are: straight to the neighbourhood if there is only one."""
+    ids = neighbourhood_ids_for(current_user, Action.READ)
+    query = db.select(Neighbourhood).order_by(Neighbourhood.name)
+    if ids is not None:
+        query = query.where(Neighbourhood.id.in_(ids))
+    neighbourhoods = db.session.execute(query).scalars().all()
+    if len(neighbourhoods) == 1:
+        return redirect(url_for(".index", slug=neighbourhoods[0].slug))
+    return render_template("applications/overview.html", neighbourhoods=neighbourhoods)
+
+
+# --- list and detail ---------------------------------------------------------------
+
+
+def _filters_from(form: forms.ApplicationFilterForm) -> queries.Filters:
+    try:
+        state = ApplicationState(form.state.data) if form.state.data else None
+    except ValueError:
+        state = None
+    sort = form.sort.data if (form.sort.data or "").lstrip("-") in queries.SORT_KEYS else "-updated"
+    return queries.Filters(
+        q=(form.q.data or "")[:100], state=state, year=forms.parse_int(form.year.data),
+        programme_id=forms.parse_int(form.programme.data), organisation_id=forms.parse_int(form.organisation.data),
+        field_id=forms.parse_int(form.field.data), sort=sort, page=forms.parse_int(request.args.get("seite")) or 1)
+
+
+@bp.get("/quartiere/<slug>/antraege")
+@login_required
+def index(slug):
+    neighbourhood = authorize(slug, Action.READ)
+    form = forms.ApplicationFilterForm(request.args)
+    choices = queries.filter_choices(neighbourhood.id)
+    _fill_filter_choices(form, choices)
+    filters = _filters_from(form)
+    page = queries.list_applications(neighbourhood.id, filters)
+    return render_template("applications/index.html", neighbourhood=neighbourhood, form=form, page=page,
+                           filters=filters, state_labels=STATE_LABELS, columns=LIST_COLUMNS,
+                           list_url=_list_url, page_url=lambda n: _list_url(seite=n),
+                           export_args={k: v for k, v in request.args.items() if v and k in FILTER_KEYS},
+                           may_manage=can(current_user, neighbourhood.id, Action.MANAGE_APPLICATIONS))
+
+
+@bp.get("/quartiere/<slug>/antraege/export.<fmt>")
+@login_required
+def export(slug, fmt):
+    """The list as it is filtered and sorted, every page of it."""
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    neighbourhood = authorize(slug, Action.READ)
+    form = forms.ApplicationFilterForm(request.args)
+    rows = queries.export_rows(neighbourhood.id, _filters_from(form))
+    name = f"antraege-{neighbourhood.slug}-{date.today():%Y-%m-%d}.{fmt}"
+    if fmt == "csv":
+        body, mimetype = export_files.to_csv(rows), "text/csv; charset=utf-8"
+    else:
+        body = export_files.to_xlsx(rows, title=_("Anträge %(name)s", name=neighbourhood.name))
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return body, 200, {"Content-Type": mimetype, "Content-Disposition": attachments.content_disposition(name),
+                       "Cache-Control": "private, no-store"}
+
+
+#: Query arguments of the list that the export carries over.
+FILTER_KEYS = ("q", "state", "year", "programme", "organisation", "field", "sort")
+
+#: The list's columns: (sort key or "", label, numeric).
+LIST_COLUMNS = [
+    ("reference", _l("Aktenzeichen"), False), ("title", _l("Titel"), False),
+    ("organisation", _l("Träger"), False), ("", _l("Programme"), False), ("requested", _l("Beantragt"), True),
+    ("cost", _l("Gesamtkosten"), True), ("state", _l("Status"), False), ("year", _l("Jahr"), True),
+]
+
+
+def _list_url(**changes) -> str:
+    """The current URL with some query arguments changed (None removes one)."""
+    args = {k: v for k, v in request.args.items() if v and k in (*FILTER_KEYS, "seite")}
+    for key, value in changes.items():
+        if value is None or value == "":
+            args.pop(key, None)
+        else:
+            args[key] = value
+    return url_for(request.endpoint, **request.view_args, **args)
+
+
+def _fill_filter_choices(form, choices) -> None:
+    every = [("", _("alle"))]
+    form.state.choices = every + [(s.value, str(label)) for s, label in STATE_LABELS.items()]
+    form.year.choices = every + [(str(y), str(y)) for y in choices["years"]]
+    form.programme.choices = every + [(str(p.id), p.name) for p in choices["programmes"]]
+    form.organisation.choices = every + [(str(o.id), o.name) for o in choices["organisations"]]
+    form.field.choices = every + [(str(fid), f"{name} ({group})") for group, items in choices["fields"]
+                                  for fid, name in items]
+    form.sort.choices = [
+        ("-updated", _("Zuletzt geändert")), ("reference", _("Aktenzeichen")), ("title", _("Titel")),
+        ("organisation", _("Träger")), ("-requested", _("Beantragt (höchster zuerst)")),
+        ("-cost", _("Gesamtkosten (höchste zuerst)")), ("state", _("Status")), ("-year", _("Jahr")),
+    ]
+
+
+def _load(slug: str, application_id: int, action: Action) -> tuple[Neighbourhood, Application]:
+    neighbourhood = authorize(slug, action)
+    return neighbourhood, scoped_or_404(Application, application_id, neighbourhood)
+
+
+@bp.get("/quartiere/<slug>/antraege/<int:application_id>")
+@login_required
+def detail(slug, application_id):
+    neighbourhood, app = _load(slug, application_id, Action.READ)
+    return _render_detail(neighbourhood, app)
+
+
+def _render_detail(neighbourhood, app, *, step_forms=None, upload_form=None, status=200, private_link=None):
+    may_manage = can(current_user, neighbourhood.id, Action.MANAGE_APPLICATIONS)
+    steps = services.available_steps(app) if may_manage else []
+    step_forms = dict(step_forms or {})
+    for step in steps:
+        if step.name not in step_forms:
+            step_forms[step.name] = forms.ReasonForm(prefix=step.name, formdata=None)
+        if step.text_label:
+            step_forms[step.name].reason.label.text = step.text_label
+    latest = queries.latest_version(app)
+    changes = versions.diff(latest.snapshot, versions.snapshot(app)) if latest else None
+    problems = services.problems_before_forum(app) if app.state in services.EDITABLE_STATES else []
+    return render_template(
+        "applications/detail.html", neighbourhood=neighbourhood, app=app, steps=steps, step_forms=step_forms,
+        may_manage=may_manage, editable=app.state in services.EDITABLE_STATES, problems=problems,
+        changes=changes, timeline=queries.timeline(app), attachments=queries.attachments(app),
+        upload_form=upload_form or (forms.AttachmentForm(formdata=None) if may_manage else None),
+        state_labels=STATE_LABELS, data=services.input_from_application(app),
+        cost_labels=forms.COST_CATEGORY_LABELS, funding_labels=forms.FUNDING_SOURCE_LABELS,
+        max_upload_mb=attachments.max_bytes() // (1024 * 1024), private_link=private_link,
+        link_form=forms.ReasonForm(prefix="link", formdata=None) if may_manage else None,
+    ), status
+
+
+# --- create and edit ---------------------------------------------------------------
+
+
+def _application_form(app: Application | None = None):
+    selected = [f.id for f in app.fields_of_action] if app else []
+    return forms.application_form(
+        programmes=queries.requestable_programmes(app), organisations=queries.organisation_names(),
+        field_groups=queries.field_groups(selected), years=queries.form_years(app.year if app else None))
+
+
+def _render_form(neighbourhood, form, app=None, status=200):
+    data = form.plan_preview()
+    return render_template("applications/form.html", neighbourhood=neighbourhood, form=form, app=app,
+                           data=data, max_rows=forms.MAX_ROWS), status
+
+
+@bp.route("/quartiere/<slug>/antraege/neu", methods=["GET", "POST"])
+@login_required
+def create(slug):
+    neighbourhood = authorize(slug, Action.MANAGE_APPLICATIONS)
+    form = _application_form()
+    if request.method == "GET":
+        form.year.data = date.today().year
+        form.organisation_id.data = forms.parse_int(request.args.get("traeger"))
+        return _render_form(neighbourhood, form)
+    if rows := form.wants_row(request.form):
+        form.add_row(rows)
+        return _render_form(neighbourhood, form)
+    if form.validate():
+        try:
+            app = services.create_application(neighbourhood, form.to_input(), user=current_user)
+        except services.InvalidApplication as error:
+            form.attach(error.problems)
+        else:
+            flash(_("Antrag %(ref)s als Entwurf gespeichert.", ref=app.reference), "success")
+            return redirect(url_for(".detail", slug=slug, application_id=app.id))
+    return _render_form(neighbourhood, form, status=422)
+
+
+@bp.route("/quartiere/<slug>/antraege/<int:application_id>/bearbeiten", methods=["GET", "POST"])
+@login_required
+def edit(slug, application_id):
+    neighbourhood, app = _load(slug, application_id, Action.MANAGE_APPLICATIONS)
+    if app.state not in services.EDITABLE_STATES:
+        flash(_("Ein Antrag im Status „%(state)s“ kann nicht mehr geändert werden.",
+                state=STATE_LABELS[app.state]), "error")
+        return redirect(url_for(".detail", slug=slug, application_id=app.id))
+    form = _application_form(app)
+    if request.method == "GET":
+        form.fill_from(services.input_from_application(app))
+        form.loaded_at.data = app.updated_at.isoformat()
+        return _render_form(neighbourhood, form, app)
+    if rows := form.wants_row(request.form):
+        form.add_row(rows)
+        return _render_form(neighbourhood, form, app)
+    if form.validate():
+        try:
+            services.update_application(app, form.to_input(), user=current_user, loaded_at=form.loaded_at.data)
+        except services.InvalidApplication as error:
+            form.attach(error.problems)
+        except services.EditConflict as error:
+            form.loaded_at.data = error.current.isoformat()
+            form.section_errors.setdefault("form", []).append(error.message)
+        except DomainError as error:
+            flash(error.message, "error")
+            return redirect(url_for(".detail", slug=slug, application_id=app.id))
+        else:
+            flash(_("Änderungen gespeichert."), "success")
+            return redirect(url_for(".detail", slug=slug, application_id=app.id))
+    return _render_form(neighbourhood, form, app, status=422)
+
+
+# --- life-cycle steps --------------------------------------------------------------
+
+
+@bp.post("/quartiere/<slug>/antraege/<int:application_id>/schritt/<step_name>")
+@login_required
+def step(slug, application_id, step_name):
+    neighbourhood, app = _load(slug, application_id, Action.MANAGE_APPLICATIONS)
+    if step_name not in services.STEPS:
+        abort(404)
+    form = forms.ReasonForm(prefix=step_name)
+    if not form.validate():
+        return _render_detail(neighbourhood, app, step_forms={step_name: form}, status=422)
+    try:
+        services.perform_step(app, step_name, user=current_user, text=form.reason.data)
+    except services.InvalidApplication as error:
+        flash(_("„%(step)s“ ist noch nicht möglich: %(problems)s", step=services.STEPS[step_name].label,
+                problems=" ".join(p.message for p in error.problems)), "error")
+    except DomainError as error:
+        if error.field == "reason":
+            form.reason.errors = [error.message]
+            return _render_detail(neighbourhood, app, step_forms={step_name: form}, status=422)
+        flash(error.message, "error")
+    else:
+        flash(_("Neuer Status: %(state)s.", state=STATE_LABELS[app.state]), "success")
+    return redirect(url_for(".detail", slug=slug, application_id=app.id))
+
+
+@bp.post("/quartiere/<slug>/antraege/<int:application_id>/link")
+@login_required
+def issue_link(slug, application_id):
+    """A private link for the applicant, shown once on this page (never stored in the session)."""
+    neighbourhood, app = _load(slug, application_id, Action.MANAGE_APPLICATIONS)
+    if not forms.ReasonForm(prefix="link").validate():
+        abort(400)
+    token = public.issue_link(app, user=current_user)
+    link = url_for("applicant.private", token=token, _external=True)
+    response, status = _render_detail(neighbourhood, app, private_link=link)
+    return response, status, {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
+
+
+# --- attachments -------------------------------------------------------------------
+
+
+@bp.post("/quartiere/<slug>/antraege/<int:application_id>/anhaenge")
+@login_required
+def upload(slug, application_id):
+    neighbourhood, app = _load(slug, application_id, Action.MANAGE_APPLICATIONS)
+    form = forms.AttachmentForm()
+    if form.validate():
+        upload_file = form.file.data
+        try:
+            attachment = attachments.add_attachment(app, upload_file.stream, upload_file.filename or "",
+                                                    user=current_user)
+        except DomainError as error:
+            form.file.errors = [error.message]
+        else:
+            flash(_("Anhang „%(name)s“ gespeichert.", name=attachment.original_name), "success")
+            return redirect(url_for(".detail", slug=slug, application_id=app.id) + "#anhaenge")
+    return _render_detail(neighbourhood, app, upload_form=form, status=422)
+
+
+@bp.get("/quartiere/<slug>/antraege/<int:application_id>/anhaenge/<int:attachment_id>")
+@login_required
+def download(slug, application_id, attachment_id):
+    neighbourhood, app = _load(slug, application_id, Action.READ)
+    attachment = db.session.get(Attachment, attachment_id)
+    if attachment is None or attachment.application_id != app.id:
+        abort(404)
+    path = attachments.path_of(attachment)
+    if not path.is_file():
+        abort(404)
+    response = send_file(path, mimetype=attachment.media_type, max_age=0, conditional=True)
+    response.headers["Content-Disposition"] = attachments.content_disposition(attachment.original_name)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- organisations -----------------------------------------------------------------
+
+
+def _require_organisations():
+    if not queries.may_manage_organisations(current_user):
+        deny(Action.MANAGE_APPLICATIONS)
+
+
+@bp.get("/traeger")
+@login_required
+def organisations():
+    _require_organisations()
+    q = (request.args.get("q") or "").strip()[:100]
+    page = max(1, forms.parse_int(request.args.get("seite")) or 1)
+    rows, total = queries.list_organisations(q, page)
+    pages = max(1, -(-total // queries.PER_PAGE))
+    return render_template("applications/organisations.html", rows=rows, total=total, q=q, page=page,
+                           pages=pages, page_url=lambda n: _list_url(seite=n))
+
+
+def _safe_next(target: str | None) -> str | None:
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return None
+
+
+@bp.route("/traeger/neu", methods=["GET", "POST"])
+@login_required
+def create_organisation():
+    _require_organisations()
+    form = forms.OrganisationForm()
+    candidates = []
+    if form.validate_on_submit():
+        try:
+            org = services.create_organisation(form.data, user=current_user, confirmed_new=form.confirm_new.data)
+        except services.PossibleDuplicate as error:
+            candidates = error.candidates
+        else:
+            flash(_("Träger „%(name)s“ angelegt.", name=org.name), "success")
+            target = _safe_next(request.args.get("next"))
+            if target:
+                return redirect(f"{target}{'&' if '?' in target else '?'}traeger={org.id}")
+            return redirect(url_for(".organisations", q=org.name))
+    status = 422 if request.method == "POST" else 200
+    return render_template("applications/organisation_form.html", form=form, org=None, candidates=candidates,
+                           summary=_summary(form)), status
+
+
+@bp.route("/traeger/<int:org_id>/bearbeiten", methods=["GET", "POST"])
+@login_required
+def edit_organisation(org_id):
+    _require_organisations()
+    org = db.session.get(Organisation, org_id)
+    if org is None:
+        abort(404)
+    if not queries.may_edit_organisation(current_user, org.id):
+        deny(Action.MANAGE_APPLICATIONS)
+    form = forms.OrganisationForm(obj=org)
+    if form.validate_on_submit():
+        services.update_organisation(org.id, form.data, user=current_user)
+        flash(_("Träger „%(name)s“ gespeichert.", name=form.name.data), "success")
+        return redirect(url_for(".organisations", q=form.name.data))
+    status = 422 if request.method == "POST" else 200
+    return render_template("applications/organisation_form.html", form=form, org=org, candidates=[],
+                           summary=_summary(form)), status
+
+
+def _summary(form) -> list[tuple[str, str]]:
+    return [(f.id, message) for f in form for message in f.errors]

@@ -1,0 +1,615 @@
+"""The minutes as one plain record, read from the meeting in a fixed number of queries.
+
+``minutes_record`` reads everything the minutes show — header, attendance,
+agenda with notes and decisions, the budget table — into frozen dataclasses,
+with the same number of SQL statements however long the agenda is. Templates
+(the HTML page and the PDF) render only this record, never ORM objects, so
+nothing can lazy-load a name the record left out.
+
+``for_audience(record, public=...)`` (which ``minutes_record`` applies) is the one place where data protection
+is applied: the public record keeps residents' names only with recorded
+consent and holds no contact data at all (the record never carries any).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time
+
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased
+
+from ..applications.models import Application, FinancingItem, FundingSource, Organisation
+from ..extensions import db
+from ..ledger.models import Budget, EntryKind, LedgerEntry
+from ..meetings.models import (
+    AgendaItem,
+    AgendaItemKind,
+    Attendance,
+    AttendeeGroup,
+    Decision,
+    DecisionAmount,
+    HeadCount,
+    Meeting,
+    MeetingState,
+    Objection,
+    Outcome,
+    Recusal,
+)
+from ..neighbourhoods.models import Neighbourhood, Programme
+from .models import Minutes, MinutesState, MinutesVersion
+
+APPROVALS = frozenset({Outcome.APPROVED, Outcome.APPROVED_WITH_CHANGES})
+
+
+# --- the record ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Header:
+    neighbourhood_id: int
+    neighbourhood: str
+    slug: str
+    forum: str
+    office_name: str
+    office_address: str
+    date: date
+    starts_at: time | None
+    ends_at: time | None
+    place: str
+    address: str
+    online: bool
+
+
+@dataclass(frozen=True)
+class Person:
+    #: Empty in the public record when the person did not consent.
+    name: str
+    organisation: str
+    group: AttendeeGroup
+    consent: bool
+
+
+@dataclass(frozen=True)
+class GroupCount:
+    group: AttendeeGroup
+    count: int
+
+
+@dataclass(frozen=True)
+class AttendanceSummary:
+    counts: tuple[GroupCount, ...]
+    #: People listed by name (internal: all; public: only with consent).
+    present: tuple[Person, ...]
+    apologies: tuple[Person, ...]
+    #: Apologies left out of the public record for want of consent: counted only.
+    unnamed_apologies: int = 0
+
+    @property
+    def total(self) -> int:
+        return sum(c.count for c in self.counts)
+
+
+@dataclass(frozen=True)
+class ProgrammeAmount:
+    programme_id: int
+    code: str
+    name: str
+    requested: int
+    #: What the forum decided (DecisionAmount).
+    approved: int
+    #: What the ledger holds bound for this decision: commitments less their reversals.
+    committed: int
+
+
+@dataclass(frozen=True)
+class ObjectionEntry:
+    group: AttendeeGroup | None
+    #: Empty when no name was recorded or (public) the person did not consent.
+    name: str
+    reason: str
+    withdrawn: bool
+    consent: bool
+
+
+@dataclass(frozen=True)
+class RecusalEntry:
+    #: Empty in the public record when the person did not consent.
+    name: str
+    organisation: str
+    reason: str
+    consent: bool
+
+
+@dataclass(frozen=True)
+class ApplicationEntry:
+    application_id: int
+    reference: str
+    title: str
+    organisation: str
+    summary: str
+    year: int
+    amounts: tuple[ProgrammeAmount, ...]
+    decision_id: int | None
+    outcome: Outcome | None
+    #: Why the forum deferred or rejected.
+    reason: str
+    conditions: str
+    votes: tuple[int, int, int] | None
+    objections: tuple[ObjectionEntry, ...]
+    recusals: tuple[RecusalEntry, ...]
+
+    @property
+    def label(self) -> str:
+        """"Titel – Träger", as real minutes write it."""
+        return f"{self.title} – {self.organisation}"
+
+    @property
+    def requested_total(self) -> int:
+        return sum(a.requested for a in self.amounts)
+
+    @property
+    def approved_total(self) -> int:
+        return sum(a.approved for a in self.amounts)
+
+    @property
+    def approved(self) -> bool:
+        return self.outcome in APPROVALS
+
+    @property
+    def standing_objections(self) -> tuple[ObjectionEntry, ...]:
+        return tuple(o for o in self.objections if not o.withdrawn)
+
+
+@dataclass(frozen=True)
+class AgendaEntry:
+    item_id: int
+    #: "1", "4", "4.1" …
+    number: str
+    kind: AgendaItemKind
+    title: str
+    notes: str
+    #: The heading of the applications block (its items are numbered under it).
+    is_header: bool
+    #: "WiN 2026" where a new programme/year group of applications starts.
+    group_heading: str
+    application: ApplicationEntry | None
+
+
+@dataclass(frozen=True)
+class BudgetLine:
+    budget_id: int
+    programme_id: int
+    code: str
+    name: str
+    year: int
+    allocated: int
+    #: Net commitments of earlier meetings (and bookings without a decision).
+    committed_before: int
+    #: Net commitments whose decision was taken at this meeting.
+    committed_here: int
+    released: int
+
+    @property
+    def available(self) -> int:
+        return self.allocated - self.committed_before - self.committed_here + self.released
+
+
+@dataclass(frozen=True)
+class MinutesRecord:
+    meeting_id: int
+    minutes_id: int | None
+    state: MinutesState
+    meeting_state: MeetingState
+    header: Header
+    attendance: AttendanceSummary
+    agenda: tuple[AgendaEntry, ...]
+    budgets: tuple[BudgetLine, ...]
+    introduction: str
+    closing_remarks: str
+    #: The next meeting: as written in the minutes, else the next one scheduled.
+    next_meeting_date: date | None
+    #: What the minutes themselves say (the edit form shows only this).
+    next_meeting_date_recorded: date | None
+    approved_at: datetime | None
+    #: Date of the meeting under whose item "Genehmigung des Protokolls" these were approved.
+    approved_in_meeting_date: date | None
+    published_at: datetime | None
+    #: True for the reduced, publishable record.
+    public: bool = False
+
+    @property
+    def decisions(self) -> tuple[ApplicationEntry, ...]:
+        return tuple(e.application for e in self.agenda if e.application is not None)
+
+    @property
+    def editable(self) -> bool:
+        return self.state == MinutesState.DRAFT and self.meeting_state != MeetingState.MINUTES_APPROVED
+
+
+# --- reading -----------------------------------------------------------------------
+
+
+def _number_agenda(items: list[AgendaItem]) -> list[tuple[str, bool]]:
+    """TOP numbers: application items under the applications heading are 4.1, 4.2 …
+
+    The same rule as the live meeting's agenda: an APPLICATION item without an
+    application is the heading of a block; application items directly after it
+    are numbered beneath it; anything else gets the next whole number.
+    """
+    numbers: list[tuple[str, bool]] = []
+    number, sub, in_block = 0, 0, False
+    for item in items:
+        if item.application_id is not None and in_block:
+            sub += 1
+            numbers.append((f"{number}.{sub}", False))
+            continue
+        number, sub = number + 1, 0
+        is_header = item.kind == AgendaItemKind.APPLICATION and item.application_id is None
+        in_block = is_header
+        numbers.append((str(number), is_header))
+    return numbers
+
+
+def _primary_programme(requested: dict[int, int], programmes: dict[int, Programme]) -> Programme | None:
+    """The programme an application asks most money from (ties: display order)."""
+    if not requested:
+        return None
+    best = min(requested, key=lambda pid: (-requested[pid], programmes[pid].position, programmes[pid].code))
+    return programmes[best]
+
+
+def _category_sum(kind: EntryKind, condition=None):
+    """Sum of one ledger category; a reversal counts negatively in the category it cancels.
+
+    Same arithmetic as ``ledger.queries`` (one self-join on the reversed entry);
+    callers add the join on ``_REVERSED``.
+    """
+    category = sa.func.coalesce(_REVERSED.kind, LedgerEntry.kind)
+    signed = sa.case((LedgerEntry.kind == EntryKind.REVERSAL, -LedgerEntry.amount_cents),
+                     else_=LedgerEntry.amount_cents)
+    test = category == kind if condition is None else sa.and_(category == kind, condition)
+    return sa.func.coalesce(sa.func.sum(sa.case((test, signed), else_=0)), 0)
+
+
+_REVERSED = aliased(LedgerEntry, name="reversed_entry")
+
+
+def _budget_lines(meeting: Meeting, years: set[int]) -> list[BudgetLine]:
+    """The neighbourhood's budgets of the given years, seen from this meeting: two queries.
+
+    Commitments are split by the meeting their decision belongs to: this one,
+    earlier ones (by date, then id) — and later ones, which these minutes do not
+    show, so minutes rendered weeks later still read as of their meeting.
+    Allocations, releases and bookings without a decision count as they stand.
+    """
+    rows = db.session.execute(
+        sa.select(Budget.id, Budget.year, Programme.id, Programme.code, Programme.name)
+        .join(Programme, Budget.programme_id == Programme.id)
+        .where(Budget.neighbourhood_id == meeting.neighbourhood_id, Budget.year.in_(sorted(years)))
+        .order_by(Budget.year, Programme.position, Programme.code)
+    ).all()
+    decision_meeting = aliased(Meeting, name="decision_meeting")
+    here = decision_meeting.id == meeting.id
+    earlier = sa.or_(
+        decision_meeting.id.is_(None),
+        sa.and_(decision_meeting.id != meeting.id,
+                sa.or_(decision_meeting.date < meeting.date,
+                       sa.and_(decision_meeting.date == meeting.date, decision_meeting.id < meeting.id))),
+    )
+    sums = {
+        row.budget_id: row
+        for row in db.session.execute(
+            sa.select(
+                LedgerEntry.budget_id,
+                _category_sum(EntryKind.ALLOCATION).label("allocated"),
+                _category_sum(EntryKind.COMMITMENT, earlier).label("before"),
+                _category_sum(EntryKind.COMMITMENT, here).label("here"),
+                _category_sum(EntryKind.RELEASE).label("released"),
+            )
+            .outerjoin(_REVERSED, LedgerEntry.reverses_id == _REVERSED.id)
+            .outerjoin(Decision, LedgerEntry.decision_id == Decision.id)
+            .outerjoin(AgendaItem, Decision.agenda_item_id == AgendaItem.id)
+            .outerjoin(decision_meeting, AgendaItem.meeting_id == decision_meeting.id)
+            .where(LedgerEntry.budget_id.in_([r[0] for r in rows]))
+            .group_by(LedgerEntry.budget_id)
+        )
+    }
+    lines = []
+    for budget_id, year, programme_id, code, name in rows:
+        s = sums.get(budget_id)
+        lines.append(BudgetLine(
+            budget_id=budget_id, programme_id=programme_id, code=code, name=name, year=year,
+            allocated=int(s.allocated) if s else 0, committed_before=int(s.before) if s else 0,
+            committed_here=int(s.here) if s else 0, released=int(s.released) if s else 0,
+        ))
+    return lines
+
+
+def committed_by_decision(decision_ids: list[int]) -> dict[tuple[int, int], int]:
+    """Net commitments per (decision id, programme id), straight from the ledger."""
+    stmt = (
+        sa.select(LedgerEntry.decision_id, Budget.programme_id,
+                  _category_sum(EntryKind.COMMITMENT).label("committed"))
+        .outerjoin(_REVERSED, LedgerEntry.reverses_id == _REVERSED.id)
+        .join(Budget, LedgerEntry.budget_id == Budget.id)
+        .where(LedgerEntry.decision_id.in_(decision_ids))
+        .group_by(LedgerEntry.decision_id, Budget.programme_id)
+    )
+    return {(d, p): int(c) for d, p, c in db.session.execute(stmt)}
+
+
+def _load(meeting_id: int) -> MinutesRecord | None:
+    """The full (internal) record of a meeting's minutes; ``None`` if there is no such meeting."""
+    approving = aliased(Meeting, name="approving_meeting")
+    head = db.session.execute(
+        sa.select(Meeting, Neighbourhood, Minutes, approving.date)
+        .join(Neighbourhood, Meeting.neighbourhood_id == Neighbourhood.id)
+        .outerjoin(Minutes, Minutes.meeting_id == Meeting.id)
+        .outerjoin(approving, Minutes.approved_in_meeting_id == approving.id)
+        .where(Meeting.id == meeting_id)
+    ).one_or_none()
+    if head is None:
+        return None
+    meeting, nb, minutes, approved_in_date = head
+
+    items = db.session.execute(
+        sa.select(AgendaItem, Application, Organisation.name, Decision)
+        .outerjoin(Application, AgendaItem.application_id == Application.id)
+        .outerjoin(Organisation, Application.organisation_id == Organisation.id)
+        .outerjoin(Decision, Decision.agenda_item_id == AgendaItem.id)
+        .where(AgendaItem.meeting_id == meeting.id)
+        .order_by(AgendaItem.position, AgendaItem.id)
+    ).all()
+    app_ids = [a.id for _i, a, _o, _d in items if a is not None]
+    decision_ids = [d.id for _i, _a, _o, d in items if d is not None]
+
+    programmes = {p.id: p for p in db.session.execute(sa.select(Programme)).scalars()}
+    requested: dict[int, dict[int, int]] = {}
+    for app_id, pid, cents in db.session.execute(
+        sa.select(FinancingItem.application_id, FinancingItem.programme_id, sa.func.sum(FinancingItem.amount_cents))
+        .where(FinancingItem.application_id.in_(app_ids), FinancingItem.source == FundingSource.PROGRAMME)
+        .group_by(FinancingItem.application_id, FinancingItem.programme_id)
+    ):
+        requested.setdefault(app_id, {})[pid] = int(cents)
+    approved: dict[int, dict[int, int]] = {}
+    for decision_id, pid, cents in db.session.execute(
+        sa.select(DecisionAmount.decision_id, DecisionAmount.programme_id, DecisionAmount.amount_cents)
+        .where(DecisionAmount.decision_id.in_(decision_ids))
+    ):
+        approved.setdefault(decision_id, {})[pid] = int(cents)
+    committed = committed_by_decision(decision_ids)
+
+    objections: dict[int, list[ObjectionEntry]] = {}
+    for o in db.session.execute(
+        sa.select(Objection).where(Objection.decision_id.in_(decision_ids)).order_by(Objection.created_at, Objection.id)
+    ).scalars():
+        objections.setdefault(o.decision_id, []).append(
+            ObjectionEntry(o.group, o.person_name, o.reason, o.withdrawn, o.consent_to_publish))
+    recusals: dict[int, list[RecusalEntry]] = {}
+    for r in db.session.execute(
+        sa.select(Recusal).where(Recusal.decision_id.in_(decision_ids)).order_by(Recusal.id)
+    ).scalars():
+        recusals.setdefault(r.decision_id, []).append(
+            RecusalEntry(r.person_name, r.organisation, r.reason, r.consent_to_publish))
+
+    agenda = []
+    last_group = None
+    for (item, application, org_name, decision), (number, is_header) in zip(items, _number_agenda([i[0] for i in items])):
+        entry = None
+        group_heading = ""
+        if application is not None:
+            asked = requested.get(application.id, {})
+            decided = approved.get(decision.id, {}) if decision else {}
+            pids = sorted(set(asked) | set(decided), key=lambda p: (programmes[p].position, programmes[p].code))
+            amounts = tuple(
+                ProgrammeAmount(pid, programmes[pid].code, programmes[pid].name, asked.get(pid, 0),
+                                decided.get(pid, 0), committed.get((decision.id, pid), 0) if decision else 0)
+                for pid in pids
+            )
+            primary = _primary_programme(asked, programmes)
+            group = f"{primary.name} {application.year}" if primary else str(application.year)
+            if group != last_group:
+                group_heading = group
+            last_group = group
+            votes = None
+            if decision is not None and decision.votes_yes is not None:
+                votes = (decision.votes_yes, decision.votes_no or 0, decision.votes_abstain or 0)
+            entry = ApplicationEntry(
+                application_id=application.id, reference=application.reference, title=application.title,
+                organisation=org_name or "", summary=application.summary, year=application.year, amounts=amounts,
+                decision_id=decision.id if decision else None,
+                outcome=decision.outcome if decision else None,
+                reason=decision.reason if decision else "",
+                conditions=decision.conditions if decision else "",
+                votes=votes,
+                objections=tuple(objections.get(decision.id, ())) if decision else (),
+                recusals=tuple(recusals.get(decision.id, ())) if decision else (),
+            )
+        else:
+            last_group = None
+        agenda.append(AgendaEntry(item.id, number, item.kind, item.title, item.notes or "", is_header,
+                                  group_heading, entry))
+
+    counts = tuple(
+        GroupCount(group, count)
+        for group, count in db.session.execute(
+            sa.select(HeadCount.group, HeadCount.count).where(HeadCount.meeting_id == meeting.id)
+        )
+    )
+    order = list(AttendeeGroup)
+    counts = tuple(sorted(counts, key=lambda c: order.index(c.group)))
+    people = db.session.execute(
+        sa.select(Attendance).where(Attendance.meeting_id == meeting.id).order_by(Attendance.group, Attendance.name)
+    ).scalars().all()
+    attendance = AttendanceSummary(
+        counts=counts,
+        present=tuple(Person(p.name, p.organisation, p.group, p.consent_to_publish) for p in people if not p.apologised),
+        apologies=tuple(Person(p.name, p.organisation, p.group, p.consent_to_publish) for p in people if p.apologised),
+    )
+
+    years = {meeting.date.year} | {a.year for _i, a, _o, _d in items if a is not None}
+    budgets = tuple(_budget_lines(meeting, years))
+
+    next_date = minutes.next_meeting_date if minutes else None
+    scheduled = db.session.execute(
+        sa.select(sa.func.min(Meeting.date))
+        .where(Meeting.neighbourhood_id == meeting.neighbourhood_id, Meeting.date > meeting.date)
+    ).scalar_one()
+
+    return MinutesRecord(
+        meeting_id=meeting.id,
+        minutes_id=minutes.id if minutes else None,
+        state=minutes.state if minutes else MinutesState.DRAFT,
+        meeting_state=meeting.state,
+        header=Header(
+            neighbourhood_id=nb.id, neighbourhood=nb.name, slug=nb.slug, forum=nb.forum_name,
+            office_name=nb.office_name or "", office_address=nb.office_address or "", date=meeting.date,
+            starts_at=meeting.starts_at, ends_at=meeting.ends_at, place=meeting.place or "",
+            address=meeting.address or "", online=meeting.online,
+        ),
+        attendance=attendance,
+        agenda=tuple(agenda),
+        budgets=budgets,
+        introduction=minutes.introduction if minutes else "",
+        closing_remarks=minutes.closing_remarks if minutes else "",
+        next_meeting_date=next_date or scheduled,
+        next_meeting_date_recorded=next_date,
+        approved_at=minutes.approved_at if minutes else None,
+        approved_in_meeting_date=approved_in_date,
+        published_at=minutes.published_at if minutes else None,
+    )
+
+
+# --- the two audiences ----------------------------------------------------------------
+
+
+def for_audience(record: MinutesRecord, *, public: bool) -> MinutesRecord:
+    """The record as the audience may see it.
+
+    Internal: names as recorded. Public: residents' (everyone's) names only
+    with recorded consent; apologies without consent are counted, not named.
+    """
+
+    def named(entry):
+        return entry if (not public or entry.consent) else replace(entry, name="")
+
+    agenda = []
+    for entry in record.agenda:
+        app = entry.application
+        if app is not None:
+            app = replace(app, objections=tuple(named(o) for o in app.objections),
+                          recusals=tuple(named(r) for r in app.recusals))
+        agenda.append(replace(entry, application=app))
+
+    attendance = record.attendance
+    if public:
+        attendance = AttendanceSummary(
+            counts=attendance.counts,
+            present=tuple(p for p in attendance.present if p.consent),
+            apologies=tuple(p for p in attendance.apologies if p.consent),
+            unnamed_apologies=sum(1 for p in attendance.apologies if not p.consent),
+        )
+    return replace(record, agenda=tuple(agenda), attendance=attendance, public=public)
+
+
+def minutes_record(meeting_id: int, *, public: bool) -> MinutesRecord | None:
+    """Load and reduce in one call: what the views and the renderer use."""
+    record = _load(meeting_id)
+    return None if record is None else for_audience(record, public=public)
+
+
+# --- other reads ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    id: int
+    number: int
+    reason: str
+    sha256: str
+    size_bytes: int
+    created_at: datetime
+
+
+def versions_of(minutes_id: int | None) -> list[VersionInfo]:
+    """Every published version, oldest first (without the PDF bytes)."""
+    if minutes_id is None:
+        return []
+    rows = db.session.execute(
+        sa.select(MinutesVersion.id, MinutesVersion.number, MinutesVersion.reason, MinutesVersion.sha256,
+                  MinutesVersion.size_bytes, MinutesVersion.created_at)
+        .where(MinutesVersion.minutes_id == minutes_id).order_by(MinutesVersion.number)
+    ).all()
+    return [VersionInfo(*row) for row in rows]
+
+
+@dataclass(frozen=True)
+class MeetingMinutesRow:
+    meeting_id: int
+    date: date
+    place: str
+    meeting_state: MeetingState
+    state: MinutesState
+    versions: int
+
+
+def minutes_overview(neighbourhood_id: int) -> list[MeetingMinutesRow]:
+    """All meetings of a neighbourhood with the state of their minutes, newest first: one query."""
+    versions = (
+        sa.select(sa.func.count(MinutesVersion.id)).where(MinutesVersion.minutes_id == Minutes.id)
+        .correlate(Minutes).scalar_subquery()
+    )
+    rows = db.session.execute(
+        sa.select(Meeting.id, Meeting.date, Meeting.place, Meeting.state, Minutes.state, versions)
+        .outerjoin(Minutes, Minutes.meeting_id == Meeting.id)
+        .where(Meeting.neighbourhood_id == neighbourhood_id)
+        .order_by(Meeting.date.desc(), Meeting.id.desc())
+    ).all()
+    return [MeetingMinutesRow(mid, d, place or "", mstate, state or MinutesState.DRAFT, n or 0)
+            for mid, d, place, mstate, state, n in rows]
+
+
+def approving_meetings(meeting: Meeting, today: date) -> list[Meeting]:
+    """Later meetings of the same forum, already held, with an item "Genehmigung des Protokolls"."""
+    return list(db.session.execute(
+        sa.select(Meeting)
+        .where(Meeting.neighbourhood_id == meeting.neighbourhood_id, Meeting.date > meeting.date,
+               Meeting.date <= today,
+               sa.exists().where(AgendaItem.meeting_id == Meeting.id,
+                                 AgendaItem.kind == AgendaItemKind.MINUTES_APPROVAL))
+        .order_by(Meeting.date)
+    ).scalars())
+
+
+@dataclass(frozen=True)
+class NeighbourhoodMinutes:
+    slug: str
+    name: str
+    meetings: int
+    drafts: int
+    approved: int
+    published: int
+
+
+def neighbourhood_overview(neighbourhood_ids: list[int] | None) -> list[NeighbourhoodMinutes]:
+    """Per neighbourhood (``None`` = all): meetings held and their minutes by state. One query."""
+    held = Meeting.state.in_([MeetingState.HELD, MeetingState.MINUTES_APPROVED])
+    state = sa.func.coalesce(Minutes.state, MinutesState.DRAFT.value)
+
+    def count(condition):
+        return sa.func.count(sa.case((sa.and_(held, condition), Meeting.id)))
+
+    stmt = (
+        sa.select(Neighbourhood.slug, Neighbourhood.name, count(sa.true()),
+                  count(state == MinutesState.DRAFT.value), count(state == MinutesState.APPROVED.value),
+                  count(state == MinutesState.PUBLISHED.value))
+        .outerjoin(Meeting, Meeting.neighbourhood_id == Neighbourhood.id)
+        .outerjoin(Minutes, Minutes.meeting_id == Meeting.id)
+        .where(Neighbourhood.active.is_(True))
+        .group_by(Neighbourhood.id, Neighbourhood.slug, Neighbourhood.name)
+        .order_by(Neighbourhood.name)
+    )
+    if neighbourhood_ids is not None:
+        stmt = stmt.where(Neighbourhood.id.in_(neighbourhood_ids))
+    return [NeighbourhoodMinutes(*row) for row in db.session.execute(stmt)]

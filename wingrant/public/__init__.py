@@ -1,0 +1,1 @@
+"""The public portal: published decisions, budgets and minutes, no login."""

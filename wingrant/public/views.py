@@ -1,0 +1,129 @@
+"""The public portal (no login): each neighbourhood's forum, budgets, decisions and minutes.
+
+Everything here is public by construction: decisions only from published
+minutes, applications only with their public fields, minutes only as the
+stored public PDF. Nothing internal is loaded, so nothing internal can leak.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+from flask import Blueprint, abort, render_template, request, send_file
+
+from ..ledger import queries as ledger_queries
+from ..minutes.chart import status_chart
+from ..minutes.labels import init_labels
+from ..minutes.pdf import render_template_pdf
+from ..minutes.views import stored_pdf_response
+from . import queries, reports
+
+bp = Blueprint("public", __name__, url_prefix="/portal")
+
+#: Decisions shown on a neighbourhood's front page; the rest are one click away.
+LATEST = 10
+
+
+@bp.record_once
+def _setup(state) -> None:
+    init_labels(state.app)
+
+
+def _neighbourhood(slug: str):
+    return queries.neighbourhood(slug) or abort(404)
+
+
+def _int_arg(name: str) -> int | None:
+    return request.args.get(name, type=int)
+
+
+@bp.get("/")
+def index():
+    return render_template("public/index.html", neighbourhoods=queries.neighbourhoods())
+
+
+@bp.get("/<slug>")
+def neighbourhood(slug):
+    nb = _neighbourhood(slug)
+    today = date.today()
+    years = queries.budget_years(nb.id)
+    year = _int_arg("jahr")
+    if year not in years:
+        year = today.year if (today.year in years or not years) else years[0]
+    budgets = ledger_queries.budget_overview(year, [nb.id])
+    decisions = queries.published_decisions(nb.id)
+    return render_template(
+        "public/neighbourhood.html", nb=nb, year=year, years=years, budgets=budgets,
+        chart=status_chart(budgets), upcoming=queries.upcoming_meetings(nb.id, today),
+        decisions=decisions[:LATEST], more_decisions=len(decisions) > LATEST,
+        minutes=queries.published_minutes(nb.id),
+    )
+
+
+@bp.get("/<slug>/beschluesse")
+def decisions(slug):
+    nb = _neighbourhood(slug)
+    years, programmes, fields = queries.filter_choices(nb.id)
+    chosen = {"year": _int_arg("jahr"), "programme": _int_arg("programm"), "field": _int_arg("handlungsfeld")}
+    rows = queries.published_decisions(nb.id, year=chosen["year"], programme_id=chosen["programme"],
+                                       field_id=chosen["field"])
+    return render_template("public/decisions.html", nb=nb, rows=rows, years=years, programmes=programmes,
+                           fields=fields, chosen=chosen)
+
+
+@bp.get("/<slug>/projekte/<int:application_id>")
+def project(slug, application_id):
+    """A funded project: only one the forum approved in published minutes exists here."""
+    nb = _neighbourhood(slug)
+    rows = queries.published_decisions(nb.id, application_id=application_id)
+    if not any(r.approved for r in rows):
+        abort(404)
+    funded = next(r for r in rows if r.approved)
+    return render_template("public/project.html", nb=nb, project=funded, history=rows)
+
+
+@bp.get("/<slug>/protokolle/<int:meeting_id>")
+def minutes(slug, meeting_id):
+    nb = _neighbourhood(slug)
+    found = queries.published_minutes(nb.id, meeting_id=meeting_id)
+    if not found:
+        abort(404)
+    return render_template("public/minutes.html", nb=nb, m=found[0],
+                           decisions=queries.published_decisions(nb.id, meeting_id=meeting_id))
+
+
+@bp.get("/<slug>/protokolle/<int:meeting_id>/v<int:number>.pdf")
+def minutes_pdf(slug, meeting_id, number):
+    nb = _neighbourhood(slug)
+    version = queries.published_version(nb.id, meeting_id, number) or abort(404)
+    found = queries.published_minutes(nb.id, meeting_id=meeting_id)
+    return stored_pdf_response(version, f"protokoll-{nb.slug}-{found[0].meeting_date.isoformat()}-v{number}.pdf")
+
+
+@bp.get("/<slug>/jahresbericht/<int:year>")
+def year_report(slug, year):
+    nb = _neighbourhood(slug)
+    _check_year(nb, year)
+    report = reports.year_report(nb, year)
+    return render_template("public/year_report.html", nb=nb, report=report, chart=status_chart(report.budgets))
+
+
+@bp.get("/<slug>/jahresbericht/<int:year>.pdf")
+def year_report_pdf(slug, year):
+    """Rendered on request from published data only (unlike the minutes, not an archived document)."""
+    nb = _neighbourhood(slug)
+    _check_year(nb, year)
+    report = reports.year_report(nb, year)
+    pdf = render_template_pdf("pdf/year_report.html", report=report, chart=status_chart(report.budgets),
+                              attachment=(reports.FILENAME, reports.report_json(report),
+                                          "Beschlüsse und Budgets des Jahres (Beträge in Cent)"))
+    name = f"jahresbericht-{nb.slug}-{year}.pdf"
+    response = send_file(io.BytesIO(pdf), mimetype="application/pdf", download_name=name, as_attachment=True)
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+def _check_year(nb, year: int) -> None:
+    if not 1999 <= year <= 2200:
+        abort(404)
