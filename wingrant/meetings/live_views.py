@@ -145,7 +145,7 @@ def add_objection(slug, meeting_id, item_id):
                                    consent_to_publish=form.consent_to_publish.data)
     return _run(neighbourhood, meeting,
                 lambda: decisions.record_objection(meeting, item_id, data, user=current_user),
-                _("Der Einwand ist erfasst. Solange er steht, gibt es keinen Konsens."),
+                _("Der Einwand ist erfasst."),
                 item_id=item_id, form=form, form_name="objection", anchor="einwaende")
 
 
