@@ -21,7 +21,7 @@ def _minutes(db, meeting_id) -> Minutes:
     return db.session.execute(sa.select(Minutes).filter_by(meeting_id=meeting_id)).scalar_one()
 
 
-def _text(built, **notes) -> MinutesText:
+def _text(built) -> MinutesText:
     return MinutesText(introduction="Frau Moderatorin eröffnet die Sitzung.", closing_remarks="Ende 20:15 Uhr.",
                        notes={built.items[0].id: "Begrüßung durch die Moderation."})
 
