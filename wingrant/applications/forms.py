@@ -22,6 +22,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from .. import money
+from ..fields import MoneyField
 from .models import CostCategory, FundingSource
 from .rules import PLAN_FIELD, ApplicationInput, CostLine, FundingLine, Problem, request_field
 
@@ -58,43 +59,6 @@ def german_postcode(form, field) -> None:
 
 def _strip(value):
     return value.strip() if isinstance(value, str) else value
-
-
-class MoneyField(StringField):
-    """An amount in integer cents, typed the German way ("1.234,56 €").
-
-    Parsing is ``wingrant.money.parse``; its German ``MoneyError`` message is
-    the field's error, and the field shows back exactly what was typed.
-    ``data`` is ``None`` for an empty field.
-    """
-
-    def __init__(self, label=None, validators=None, *, required: bool = False, allow_zero: bool = False,
-                 **kwargs):
-        kwargs.setdefault("render_kw", {}).setdefault("inputmode", "decimal")
-        super().__init__(label, validators, **kwargs)
-        self.required = required
-        self.allow_zero = allow_zero
-        self.raw: str | None = None
-
-    def process_formdata(self, valuelist):
-        self.raw = valuelist[0] if valuelist else ""
-        if not self.raw.strip():
-            self.data = None
-            return
-        try:
-            self.data = money.parse(self.raw, allow_zero=self.allow_zero)
-        except money.MoneyError as error:
-            self.data = None
-            raise ValueError(error.message) from None
-
-    def pre_validate(self, form):
-        if self.required and self.data is None and not self.process_errors:
-            raise ValidationError(money.MSG_EMPTY)
-
-    def _value(self) -> str:
-        if self.raw is not None:
-            return self.raw
-        return money.format_plain(self.data) if self.data is not None else ""
 
 
 class _RowForm(Form):
