@@ -182,11 +182,11 @@ def _run(neighbourhood, meeting, call, success: str, anchor: str, *, form=None, 
 @bp.post("/quartiere/<slug>/sitzungen/<int:meeting_id>/status")
 @login_required
 def change_state(slug, meeting_id):
+    neighbourhood, meeting = load(slug, meeting_id, Action.MANAGE_MEETINGS)  # authorise before reading input
     try:
         target = MeetingState(request.form.get("state", ""))
     except ValueError:
         abort(400)
-    neighbourhood, meeting = load(slug, meeting_id, Action.MANAGE_MEETINGS)
     if not ButtonForm().validate_on_submit():
         abort(400)
     return _run(neighbourhood, meeting, lambda: services.change_state(meeting, target, user=current_user),

@@ -1,0 +1,174 @@
+"""The permission matrix: every route of the app, walked with every role and with a
+user of another neighbourhood, against the demo data.
+
+Rules proven (for every route, so a new route is covered the day it is added):
+- no route answers 500, whoever asks;
+- anonymous users reach nothing internal (redirect to the login, or 403/404);
+- a manager of another neighbourhood can neither read nor change anything of
+  Huchting (403/404), GET or POST;
+- a reader (Lesend) can read Huchting but cannot change anything or open a form;
+- only administrators reach /verwaltung;
+- administrators are never refused a page.
+POSTs carry a valid CSRF token, so a refusal is the permission check, not CSRF.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+
+from tests.conftest import AuthActions, IsolatedClient, csrf_token_from
+from wingrant.applications.models import Application, Organisation
+from wingrant.auth.models import User
+from wingrant.ledger.models import Budget, LedgerEntry
+from wingrant.meetings.models import AgendaItem, AgendaItemKind, Meeting, Objection
+from wingrant.neighbourhoods.models import Neighbourhood
+
+PUBLIC_ENDPOINTS = {"core.index", "core.healthz", "static", "auth.login", "core.set_language"}
+PUBLIC_BLUEPRINTS = {"public", "applicant"}
+#: Pages that only show a form to change something (the live meeting records decisions).
+FORM_PAGE = re.compile(r"(bearbeiten|/neu$|berichtigen|verwaltung$|/live$)")
+MISSING = 999_999
+
+
+def _public(endpoint: str) -> bool:
+    return endpoint in PUBLIC_ENDPOINTS or endpoint.split(".")[0] in PUBLIC_BLUEPRINTS
+
+
+@pytest.fixture
+def world(app, db):
+    from wingrant.demo import load_demo_data
+
+    report = load_demo_data(today=date.today())
+    passwords = {email: password for email, _label, password in report.passwords}
+    huchting = db.session.execute(sa.select(Neighbourhood).filter_by(slug="huchting")).scalar_one()
+    application = db.session.execute(
+        sa.select(Application).filter_by(neighbourhood_id=huchting.id).order_by(Application.id)).scalars().first()
+    meeting = db.session.execute(sa.select(Meeting).filter_by(neighbourhood_id=huchting.id)).scalar_one()
+    item = db.session.execute(sa.select(AgendaItem).filter_by(
+        meeting_id=meeting.id, kind=AgendaItemKind.APPLICATION).order_by(AgendaItem.position)).scalars().first()
+    budget = db.session.execute(sa.select(Budget).filter_by(neighbourhood_id=huchting.id)).scalars().first()
+    entry = db.session.execute(sa.select(LedgerEntry).filter_by(budget_id=budget.id)).scalars().first()
+    values = {
+        "slug": "huchting", "application_id": application.id, "meeting_id": meeting.id, "item_id": item.id,
+        "budget_id": budget.id, "entry_id": entry.id, "org_id": application.organisation_id,
+        "user_id": db.session.execute(sa.select(User.id).filter_by(email="qm.huchting@wingrant.example")).scalar(),
+        "objection_id": db.session.execute(sa.select(Objection.id)).scalars().first(),
+        "attachment_id": MISSING, "attendance_id": MISSING, "recusal_id": MISSING,
+        "token": "x" * 43, "step_name": "submit", "fmt": "csv", "number": 1, "year": date.today().year,
+        "filename": "css/wingrant.css",
+    }
+    assert db.session.execute(sa.select(sa.func.count(Organisation.id))).scalar() > 0
+    return passwords, values
+
+
+def _routes(app, values):
+    for rule in app.url_map.iter_rules():
+        url = rule.rule
+        for name in rule.arguments:
+            url = re.sub(rf"<(?:[a-z]+:)?{name}>", str(values[name]), url)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield rule.endpoint, method, url
+
+
+def _client_for(app, passwords, email):
+    app.test_client_class = IsolatedClient
+    client = app.test_client()
+    if email:
+        response = AuthActions(client).login(email, passwords[email])
+        assert response.status_code == 302, f"login as {email} failed"
+    return client
+
+
+def _request(client, method, url, *, anonymous=False):
+    if method == "GET":
+        response = client.get(url)
+    else:
+        # a page with a form: the login page for anonymous users, the logout form for everyone else
+        token = csrf_token_from(client.get("/anmelden" if anonymous else "/").get_data(as_text=True))
+        response = client.post(url, data={"csrf_token": token})
+    response.close()
+    return response
+
+
+def _is_login_redirect(response) -> bool:
+    return response.status_code == 302 and "/anmelden" in response.headers.get("Location", "")
+
+
+def test_anonymous_reaches_nothing_internal(app, world):
+    passwords, values = world
+    client = _client_for(app, passwords, None)
+    wrong = []
+    for endpoint, method, url in _routes(app, values):
+        if _public(endpoint):
+            continue
+        response = _request(client, method, url, anonymous=True)
+        if not (_is_login_redirect(response) or response.status_code in (401, 403, 404)):
+            wrong.append(f"{method} {url} ({endpoint}) -> {response.status_code}")
+    assert wrong == []
+
+
+def test_manager_of_another_neighbourhood_can_neither_read_nor_change_huchting(app, world):
+    passwords, values = world
+    client = _client_for(app, passwords, "qm.groepelingen@wingrant.example")
+    wrong = []
+    for endpoint, method, url in _routes(app, values):
+        if _public(endpoint) or "/quartiere/huchting" not in url:
+            continue
+        response = _request(client, method, url)
+        if response.status_code not in (403, 404):
+            wrong.append(f"{method} {url} ({endpoint}) -> {response.status_code}")
+    assert wrong == []
+
+
+def test_reader_can_read_but_not_change_or_open_forms(app, world):
+    passwords, values = world
+    client = _client_for(app, passwords, "lesend.huchting@wingrant.example")
+    wrong = []
+    for endpoint, method, url in _routes(app, values):
+        if _public(endpoint) or not url.startswith("/quartiere/huchting"):
+            continue
+        response = _request(client, method, url)
+        if method == "POST" or FORM_PAGE.search(url):
+            ok = response.status_code in (403, 404)
+        else:
+            ok = response.status_code != 403  # may read everything (404 only for objects that do not exist)
+        if not ok:
+            wrong.append(f"{method} {url} ({endpoint}) -> {response.status_code}")
+    assert wrong == []
+
+
+@pytest.mark.parametrize("email", ["qm.huchting@wingrant.example", "protokoll.huchting@wingrant.example",
+                                   "lesend.huchting@wingrant.example"])
+def test_only_administrators_reach_the_administration(app, world, email):
+    passwords, values = world
+    client = _client_for(app, passwords, email)
+    wrong = []
+    for endpoint, method, url in _routes(app, values):
+        if url.startswith("/verwaltung"):
+            response = _request(client, method, url)
+            if response.status_code != 403:
+                wrong.append(f"{method} {url} ({endpoint}) -> {response.status_code}")
+    assert wrong == []
+
+
+@pytest.mark.parametrize("email", [None, "geschaeftsfuehrung@wingrant.example", "qm.huchting@wingrant.example",
+                                   "protokoll.huchting@wingrant.example", "lesend.huchting@wingrant.example",
+                                   "qm.groepelingen@wingrant.example"])
+def test_no_page_answers_500_to_anyone(app, world, email):
+    passwords, values = world
+    client = _client_for(app, passwords, email)
+    errors = []
+    for endpoint, method, url in _routes(app, values):
+        if method != "GET" or endpoint == "static":
+            continue
+        response = client.get(url)
+        response.close()
+        if response.status_code >= 500:
+            errors.append(f"GET {url} ({endpoint}) -> {response.status_code}")
+        if email == "geschaeftsfuehrung@wingrant.example" and response.status_code == 403:
+            errors.append(f"administrator refused: GET {url} ({endpoint})")
+    assert errors == []
