@@ -47,7 +47,8 @@ def world(app, db):
     huchting = db.session.execute(sa.select(Neighbourhood).filter_by(slug="huchting")).scalar_one()
     application = db.session.execute(
         sa.select(Application).filter_by(neighbourhood_id=huchting.id).order_by(Application.id)).scalars().first()
-    meeting = db.session.execute(sa.select(Meeting).filter_by(neighbourhood_id=huchting.id)).scalar_one()
+    meeting = db.session.execute(  # the held meeting with decisions and published minutes
+        sa.select(Meeting).filter_by(neighbourhood_id=huchting.id).order_by(Meeting.date)).scalars().first()
     item = db.session.execute(sa.select(AgendaItem).filter_by(
         meeting_id=meeting.id, kind=AgendaItemKind.APPLICATION).order_by(AgendaItem.position)).scalars().first()
     budget = db.session.execute(sa.select(Budget).filter_by(neighbourhood_id=huchting.id)).scalars().first()

@@ -296,7 +296,34 @@ def _demo_applications_and_meeting(nb, programmes, organisations, admin, today) 
             db.session.add(DecisionAmount(decision_id=decision.id, programme_id=win.id, amount_cents=euros * 100))
             ledger.commit(budget.id, euros * 100, user=qm, application_id=item.application_id,
                           decision_id=decision.id, memo=f"Beschluss {meeting.date:%d.%m.%Y}")
-    return f"{len(APPLICATIONS)} Anträge, 1 Sitzung mit 3 Beschlüssen"
+    _publish_minutes_and_plan_next(nb, meeting, qm, today)
+    return (f"{len(APPLICATIONS)} Anträge, 1 Sitzung mit 3 Beschlüssen und veröffentlichtem Protokoll, "
+            f"nächste Sitzung geplant")
+
+
+def _publish_minutes_and_plan_next(nb, meeting, qm, today) -> None:
+    """The past meeting's minutes approved after the objection period and published, and the
+    next meeting planned with the application that is ready for decision: so the portal,
+    the protocol PDF and the live meeting can be tried right after ``make run``."""
+    from .meetings import services as meetings
+    from .minutes import services as minutes_services
+    from .minutes.models import Minutes
+
+    with unit_of_work():
+        # Written directly (not as an edit of the draft), so the objection period runs from the meeting.
+        db.session.add(Minutes(meeting_id=meeting.id, next_meeting_date=today + timedelta(days=14),
+                               introduction="Frau Hollmann begrüßt die Anwesenden und stellt die Beschlussfähigkeit "
+                                            "nach dem Konsensprinzip fest."))
+    minutes_services.approve(meeting.id, user=qm, no_objections=True, today=today)
+    minutes_services.publish(meeting.id, user=qm)
+
+    upcoming = meetings.create_meeting(nb, meetings.MeetingData(
+        date=today + timedelta(days=14), starts_at=time(18, 0), ends_at=time(20, 0),
+        place="Bürgerhaus Huchting, Saal 1", address="Amersfoorter Str. 8, 28259 Bremen",
+        invitation_text="Herzliche Einladung zur nächsten Sitzung der Stadtteilgruppe Huchting."), user=qm)
+    ready = db.session.execute(sa.select(Application.id).filter_by(
+        neighbourhood_id=nb.id, state=ApplicationState.READY)).scalars().all()
+    meetings.add_applications(upcoming, list(ready), user=qm)
 
 
 def organisations_name(app, organisations) -> str:
