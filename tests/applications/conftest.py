@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
+from tests.browser.conftest import demo_site  # noqa: F401  (the demo site for test_browser_journey)
 from tests.conftest import csrf_token_from
 
 YEAR = 2026
