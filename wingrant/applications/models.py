@@ -285,3 +285,54 @@ class UseOfFundsReport(db.Model):
     notes: Mapped[str] = mapped_column(sa.Text, default="")
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class UseOfFundsLine(db.Model):
+    """The Verwendungsnachweis per grant: programme money spent, and where the unspent rest went.
+
+    One line per grant, because each grant's rest goes back to its own budget
+    (programme × year) — or, when that year is closed, is claimed back.
+    """
+
+    __tablename__ = "use_of_funds_line"
+    __table_args__ = (
+        sa.CheckConstraint("spent_cents >= 0", name="spent_not_negative"),
+        sa.CheckConstraint("released_cents >= 0", name="released_not_negative"),
+        sa.CheckConstraint("repayment_claim_cents >= 0", name="repayment_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(sa.ForeignKey("use_of_funds_report.id", ondelete="CASCADE"), index=True)
+    grant_id: Mapped[int] = mapped_column(sa.ForeignKey("funding_grant.id"), unique=True)
+    spent_cents: Mapped[int] = mapped_column(Cents)
+    #: Set when the report is accepted: unspent money booked back into the budget (Rückfluss) …
+    released_cents: Mapped[int] = mapped_column(Cents, default=0)
+    #: … and money paid out but not spent, to be paid back by the Träger (Rückforderung).
+    repayment_claim_cents: Mapped[int] = mapped_column(Cents, default=0)
+
+
+class ImportRecord(db.Model):
+    """Where an imported application came from: a line of the Quartiersmanagement's own project list.
+
+    Imported projects are history from before wingrant. Their approved amount
+    ("Bewilligt" in the list) was decided in no meeting this tool knows, so it is
+    kept here, as the list said it, rather than as an invented decision or grant.
+    """
+
+    __tablename__ = "import_record"
+    __table_args__ = (
+        sa.CheckConstraint("approved_cents IS NULL OR approved_cents >= 0", name="approved_not_negative"),
+        sa.CheckConstraint("source_row >= 1", name="source_row_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(sa.ForeignKey("application.id", ondelete="CASCADE"), unique=True)
+    file_name: Mapped[str] = mapped_column(sa.String(255))
+    file_sha256: Mapped[str] = mapped_column(sa.String(64))
+    #: The row number in the file, as the spreadsheet shows it.
+    source_row: Mapped[int]
+    approved_cents: Mapped[int | None] = mapped_column(Cents)
+    #: Whether the import booked a commitment (Mittelbindung) of the approved amount.
+    commitment_booked: Mapped[bool] = mapped_column(default=False)
+    imported_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -15,7 +15,7 @@ from ..neighbourhoods.models import FieldOfAction, Programme
 from .lifecycle import STATE_LABELS
 from .models import (
     Application, ApplicationComment, ApplicationState as S, ApplicationTransition, ApplicationVersion, Attachment,
-    CostItem, FinancingItem, FundingSource, Organisation, application_field,
+    CostItem, FinancingItem, FundingSource, ImportRecord, Organisation, application_field,
 )
 
 PER_PAGE = 25
@@ -339,3 +339,8 @@ def attachments(app: Application) -> list[Attachment]:
     return list(db.session.execute(
         sa.select(Attachment).where(Attachment.application_id == app.id).order_by(Attachment.created_at)
     ).scalars())
+
+
+def import_record(app: Application) -> ImportRecord | None:
+    """Where an imported application came from (None: it was entered in wingrant)."""
+    return db.session.execute(sa.select(ImportRecord).filter_by(application_id=app.id)).scalar_one_or_none()

@@ -167,7 +167,13 @@ def _render_detail(neighbourhood, app, *, step_forms=None, upload_form=None, sta
         cost_labels=forms.COST_CATEGORY_LABELS, funding_labels=forms.FUNDING_SOURCE_LABELS,
         max_upload_mb=attachments.max_bytes() // (1024 * 1024), private_link=private_link,
         link_form=forms.ReasonForm(prefix="link", formdata=None) if may_manage else None,
+        imported=queries.import_record(app), after_grant=app.state in AFTER_GRANT_STATES,
     ), status
+
+
+#: From the grant on, the application has a page for payouts and the proof of use.
+AFTER_GRANT_STATES = frozenset({ApplicationState.GRANTED, ApplicationState.RUNNING,
+                                ApplicationState.REPORT_SUBMITTED, ApplicationState.CLOSED})
 
 
 # --- create and edit ---------------------------------------------------------------
@@ -389,3 +395,7 @@ def edit_organisation(org_id):
 
 def _summary(form) -> list[tuple[str, str]]:
     return [(f.id, message) for f in form for message in f.errors]
+
+
+# More routes of this blueprint, kept in their own modules.
+from . import after_grant_views, import_views  # noqa: E402,F401
