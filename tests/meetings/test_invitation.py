@@ -7,7 +7,7 @@ import pytest
 from weasyprint import HTML
 
 from wingrant.meetings import services
-from wingrant.meetings.pdf import StaticOnlyFetcher, UnsafeURL
+from wingrant.core.pdf_fetch import StaticOnlyFetcher, UnsafeURL
 
 
 @pytest.fixture

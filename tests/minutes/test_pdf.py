@@ -12,7 +12,8 @@ from weasyprint import HTML
 from wingrant.ledger.models import EntryKind, LedgerEntry
 from wingrant.ledger.queries import balance
 from wingrant.minutes.export import FILENAME
-from wingrant.minutes.pdf import StaticOnlyFetcher, UnsafeURL, render_pdf
+from wingrant.core.pdf_fetch import StaticOnlyFetcher, UnsafeURL
+from wingrant.minutes.pdf import render_pdf
 from wingrant.minutes.queries import minutes_record
 
 from . import factories

@@ -1,10 +1,8 @@
 """The minutes as PDF/A-3a, rendered by WeasyPrint from ``templates/pdf/minutes.html``.
 
-WeasyPrint may fetch nothing but the application's own static files: the
-template links them as ``wingrant-static:css/pdf.css`` and ``StaticOnlyFetcher``
-serves exactly the files under the static folder — no ``file://``, no
-``http(s)://``, no ``data:``, no path escaping the folder. A document that
-tried to load anything else simply renders without it.
+WeasyPrint may fetch nothing but the application's own static files
+(``core.pdf_fetch``): a document that tries to load anything else simply
+renders without it.
 
 The PDF is PDF/A-3a (archival, tagged for accessibility) with the decision
 data attached as ``beschluesse.json`` (AFRelationship ``Data``).
@@ -12,54 +10,22 @@ data attached as ``beschluesse.json`` (AFRelationship ``Data``).
 
 from __future__ import annotations
 
-import mimetypes
 from datetime import date
-from pathlib import Path
-from urllib.parse import unquote
 
 from flask import current_app, render_template
 from flask_babel import force_locale
 from weasyprint import HTML, Attachment
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from ..core.pdf_fetch import StaticOnlyFetcher, static_url
 from .chart import minutes_chart
 from .export import FILENAME, decision_json
 from .queries import MinutesRecord
 
-SCHEME = "wingrant-static"
 #: The archival variant; WeasyPrint turns on tagging (pdf_tags) for the "a" conformance level.
 PDF_VARIANT = "pdf/a-3a"
 #: The output intent, declared by ``@color-profile --srgb`` in pdf.css and fetched like any
 #: static file. (WeasyPrint's built-in "srgb" intent leaves its ICC file open.)
 OUTPUT_INTENT = "--srgb"
-
-
-class UnsafeURL(ValueError):
-    """WeasyPrint asked for something outside the application's static folder."""
-
-
-class StaticOnlyFetcher(URLFetcher):
-    """Serves ``wingrant-static:<path>`` from the static folder and refuses everything else."""
-
-    def __init__(self, static_folder: str | Path):
-        super().__init__(allowed_protocols=(SCHEME,))
-        self.root = Path(static_folder).resolve()
-
-    def fetch(self, url, headers=None):
-        scheme, _sep, rest = url.partition(":")
-        if scheme.lower() != SCHEME or not rest:
-            raise UnsafeURL(f"refused: {url[:100]}")
-        relative = unquote(rest.split("?", 1)[0].split("#", 1)[0]).lstrip("/")
-        path = (self.root / relative).resolve()
-        if not path.is_relative_to(self.root) or not path.is_file():
-            raise UnsafeURL(f"refused: {url[:100]}")
-        media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": media_type})
-
-
-def static_url(filename: str) -> str:
-    """What a PDF template writes to link a static file."""
-    return f"{SCHEME}:{filename}"
 
 
 def render_html(record: MinutesRecord, *, version: int | None = None, reason: str = "") -> str:
