@@ -1,5 +1,6 @@
 """Imports every feature's models so that the metadata (and Alembic) sees them all."""
 
+from .api.models import *  # noqa: F401,F403
 from .applications.models import *  # noqa: F401,F403
 from .audit.models import *  # noqa: F401,F403
 from .core.models import *  # noqa: F401,F403

@@ -33,7 +33,10 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     #: Part of the session identity: bumping it ends every session of the user.
     session_version: Mapped[int] = mapped_column(default=1)
+    #: Base32 secret of the optional TOTP second factor (administrators); None: not enrolled.
     totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    #: The last TOTP time step accepted, so a code cannot be used twice.
+    totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
     last_login_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
