@@ -30,6 +30,13 @@ PG_URL = os.environ.get("WINGRANT_TEST_DATABASE_URL")
 TEST_PASSWORD = "korrekt-pferd-batterie"
 
 
+def pytest_sessionstart(session):
+    """Compile stale message catalogues first, so plain ``pytest`` sees the languages ``make test`` does."""
+    from tests.catalogues import compile_stale_catalogues
+
+    compile_stale_catalogues()
+
+
 def _base_config(url: str, tmp: Path) -> dict:
     return {
         "TESTING": True,

@@ -27,8 +27,9 @@ from wingrant.ledger.models import Budget, LedgerEntry
 from wingrant.meetings.models import AgendaItem, AgendaItemKind, Meeting, Objection
 from wingrant.neighbourhoods.models import Neighbourhood
 
-PUBLIC_ENDPOINTS = {"core.index", "core.healthz", "static", "auth.login", "core.set_language"}
-PUBLIC_BLUEPRINTS = {"public", "applicant"}
+PUBLIC_ENDPOINTS = {"core.index", "core.healthz", "static", "auth.login", "core.set_language",
+                    "accessibility.statement"}
+PUBLIC_BLUEPRINTS = {"public", "applicant", "oparl"}  # oparl: the read-only open-data feed (published data only)
 #: Pages that only show a form to change something (the live meeting records decisions).
 FORM_PAGE = re.compile(r"(bearbeiten|/neu$|berichtigen|verwaltung$|/live$)")
 MISSING = 999_999
@@ -50,7 +51,8 @@ def world(app, db):
     meeting = db.session.execute(  # the held meeting with decisions and published minutes
         sa.select(Meeting).filter_by(neighbourhood_id=huchting.id).order_by(Meeting.date)).scalars().first()
     item = db.session.execute(sa.select(AgendaItem).filter_by(
-        meeting_id=meeting.id, kind=AgendaItemKind.APPLICATION).order_by(AgendaItem.position)).scalars().first()
+        meeting_id=meeting.id, kind=AgendaItemKind.APPLICATION).where(AgendaItem.application_id.is_not(None))
+        .order_by(AgendaItem.position)).scalars().first()
     budget = db.session.execute(sa.select(Budget).filter_by(neighbourhood_id=huchting.id)).scalars().first()
     entry = db.session.execute(sa.select(LedgerEntry).filter_by(budget_id=budget.id)).scalars().first()
     values = {
@@ -58,7 +60,7 @@ def world(app, db):
         "budget_id": budget.id, "entry_id": entry.id, "org_id": application.organisation_id,
         "user_id": db.session.execute(sa.select(User.id).filter_by(email="qm.huchting@wingrant.example")).scalar(),
         "objection_id": db.session.execute(sa.select(Objection.id)).scalars().first(),
-        "attachment_id": MISSING, "attendance_id": MISSING, "recusal_id": MISSING,
+        "attachment_id": MISSING, "token_id": MISSING, "attendance_id": MISSING, "recusal_id": MISSING,
         "token": "x" * 43, "step_name": "submit", "fmt": "csv", "number": 1, "year": date.today().year,
         "filename": "css/wingrant.css",
     }
@@ -68,6 +70,8 @@ def world(app, db):
 
 def _routes(app, values):
     for rule in app.url_map.iter_rules():
+        if rule.rule.startswith("/api/v1"):
+            continue  # token-only JSON API: tests/api/test_permission_matrix_api.py walks it
         url = rule.rule
         for name in rule.arguments:
             url = re.sub(rf"<(?:[a-z]+:)?{name}>", str(values[name]), url)

@@ -63,9 +63,21 @@ def create_app(config: dict | None = None, *, instance_path: str | None = None) 
     from .minutes import views as minutes_views
 
     app.register_blueprint(minutes_views.bp)
+    from .public import opendata_views  # noqa: F401  (open-data routes on the portal's blueprint)
     from .public import views as public_views
 
     app.register_blueprint(public_views.bp)
+    from .api.oparl import views as oparl_views
+
+    app.register_blueprint(oparl_views.bp)
+    from .core import accessibility
+
+    app.register_blueprint(accessibility.bp)
+    from .api import token_views as api_token_views
+    from .api import v1 as api_v1
+
+    app.register_blueprint(api_token_views.bp)
+    api_v1.init_app(app)  # after the HTML error handlers: it answers JSON under /api/v1 only
     auth_views.init_login(app)
 
     from .core.security import init_security

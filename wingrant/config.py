@@ -23,8 +23,14 @@ class DefaultConfig:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
-    #: Uploads (attachments) are the largest requests; everything else is small.
-    MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+    #: Every request body; forms are small (the largest, an application, stays well below 1 MiB).
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    #: Requests to views marked ``@accepts_uploads`` (attachments, project lists); above
+    #: ATTACHMENT_MAX_BYTES, so that a slightly too large file gets the field's own message.
+    UPLOAD_MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+    #: Werkzeug's limits for multipart bodies: one text field, and the number of fields.
+    MAX_FORM_MEMORY_SIZE = 500_000
+    MAX_FORM_PARTS = 1_000
 
     WTF_CSRF_TIME_LIMIT = None  # a form left open during a long forum meeting must still submit
 
@@ -46,6 +52,12 @@ class DefaultConfig:
     LOGIN_MAX_FAILURES_PER_IP = 20
     LOGIN_THROTTLE_MINUTES = 15
 
+    #: Erklärung zur Barrierefreiheit (/barrierefreiheit): where people report barriers, and the
+    #: date of the last review (ISO), to be renewed by the operator after each review.
+    ACCESSIBILITY_CONTACT_EMAIL = "barrierefreiheit@wingrant.example"
+    ACCESSIBILITY_CONTACT_NAME = "WiN-Geschäftsführung"
+    ACCESSIBILITY_REVIEWED_ON = "2026-11-21"
+
 
 #: Environment variables read on top of instance/config.py (name without prefix).
 ENV_SETTINGS = {
@@ -53,6 +65,7 @@ ENV_SETTINGS = {
     "SECRET_KEY": "SECRET_KEY",
     "UPLOAD_FOLDER": "UPLOAD_FOLDER",
     "RETENTION_DAYS": "PERSONAL_DATA_RETENTION_DAYS",
+    "ACCESSIBILITY_CONTACT_EMAIL": "ACCESSIBILITY_CONTACT_EMAIL",
 }
 
 

@@ -258,6 +258,8 @@ def _demo_applications_and_meeting(nb, programmes, organisations, admin, today) 
             (AgendaItemKind.WELCOME, "Begrüßung"),
             (AgendaItemKind.MINUTES_APPROVAL, "Genehmigung des Protokolls der letzten Sitzung"),
             (AgendaItemKind.REPORTS, "Berichte aus dem Quartier"),
+            # The heading the applications are numbered under (TOP 4.1, 4.2, 4.3), as in a real agenda.
+            (AgendaItemKind.APPLICATION, "Beratung und Beschluss der Anträge"),
         ]
         items = [AgendaItem(meeting_id=meeting.id, position=i, kind=k, title=t) for i, (k, t) in enumerate(standard)]
         for app in apps[:3]:
@@ -275,7 +277,7 @@ def _demo_applications_and_meeting(nb, programmes, organisations, admin, today) 
             db.session.add(HeadCount(meeting_id=meeting.id, group=group, count=count))
         db.session.flush()
 
-        app_items = [i for i in items if i.kind == AgendaItemKind.APPLICATION]
+        app_items = [i for i in items if i.application_id is not None]
         decided_at = utcnow()
         outcomes = [(Outcome.APPROVED, 4_800, ""), (Outcome.APPROVED_WITH_CHANGES, 6_000, ""),
                     (Outcome.DEFERRED, 0, "Offene Fragen zur Finanzierung der Anleitung")]

@@ -2,10 +2,47 @@
 
 from __future__ import annotations
 
-from wtforms import StringField
+from flask_babel import gettext as _
+from wtforms import IntegerField, StringField
 from wtforms.validators import ValidationError
 
 from . import money
+
+#: The largest whole number taken from a form or a URL: what the database's integer columns hold.
+INT_MAX = 2**31 - 1
+
+
+def whole_number(value) -> int:
+    """``int(value)`` for form and URL input; ``ValueError`` for anything no integer column holds.
+
+    Use it as ``request.args.get(name, type=whole_number)`` and as a select field's ``coerce``:
+    a plain ``int`` lets "99999999999999999999" through to the database (SQLite raises
+    OverflowError) or to WTForms' NumberRange (which fails on it).
+    """
+    if isinstance(value, bool):
+        raise ValueError(value)
+    if not isinstance(value, int):
+        text = str(value).strip()
+        if not text or len(text) > 12:
+            raise ValueError(value)
+        value = int(text)
+    if abs(value) > INT_MAX:
+        raise ValueError(value)
+    return value
+
+
+class WholeNumberField(IntegerField):
+    """An integer form field that refuses numbers beyond ``INT_MAX`` with a German message."""
+
+    def process_formdata(self, valuelist):
+        text = valuelist[0].strip() if valuelist else ""
+        self.data = None
+        if not text:
+            return
+        try:
+            self.data = whole_number(text)
+        except ValueError:
+            raise ValueError(_("Bitte eine ganze Zahl eingeben.")) from None
 
 
 class MoneyField(StringField):

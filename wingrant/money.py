@@ -2,11 +2,15 @@
 
 Amounts are never floats. ``parse`` accepts what people in Germany actually type
 ("12.607,00 €", "1 234,56", "12607 EUR") and refuses anything ambiguous with a
-German message that can be shown next to the form field. The module is pure and
-imports nothing from the application.
+German message that can be shown next to the form field (translated through
+Flask-Babel when a request asks for another language; outside an application the
+German text). The module is pure and imports nothing from the application.
 """
 
 from __future__ import annotations
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 MAX_CENTS = 99_999_999_999  # 999.999.999,99 €
 MAX_INPUT_LENGTH = 40
@@ -16,32 +20,42 @@ _SPACES = frozenset(" \u00a0\u202f")  # space, NBSP, narrow NBSP
 _MINUS = ("-", "\u2212")
 _ALLOWED = _DIGITS | _SPACES | {".", ","}
 
-MSG_EMPTY = "Bitte einen Betrag eingeben."
-MSG_TOO_LONG = f"Die Eingabe ist zu lang (höchstens {MAX_INPUT_LENGTH} Zeichen)."
-MSG_GARBAGE = "„{text}“ ist kein gültiger Betrag. Beispiel: 1.234,56"
-MSG_NEGATIVE = "Negative Beträge sind hier nicht zulässig."
-MSG_DECIMAL_POINT = "Bitte das Komma als Dezimaltrennzeichen verwenden, z. B. 12,50."
-MSG_DOT_GROUPS = (
+MSG_EMPTY = _l("Bitte einen Betrag eingeben.")
+MSG_TOO_LONG = _l("Die Eingabe ist zu lang (höchstens %(num)s Zeichen).", num=MAX_INPUT_LENGTH)
+MSG_NEGATIVE = _l("Negative Beträge sind hier nicht zulässig.")
+MSG_DECIMAL_POINT = _l("Bitte das Komma als Dezimaltrennzeichen verwenden, z. B. 12,50.")
+MSG_DOT_GROUPS = _l(
     "Der Punkt trennt Tausender und muss zwischen Dreiergruppen von Ziffern stehen, "
     "z. B. 1.234.567,89."
 )
-MSG_SPACE_GROUPS = (
+MSG_SPACE_GROUPS = _l(
     "Leerzeichen sind nur als Tausendertrennzeichen zwischen Dreiergruppen von Ziffern "
     "erlaubt, z. B. 1 234 567,89."
 )
-MSG_MIXED_GROUPS = "Bitte Tausender entweder mit Punkten oder mit Leerzeichen trennen, nicht beides."
-MSG_NO_INTEGER = "Vor dem Komma muss mindestens eine Ziffer stehen, z. B. 0,50."
-MSG_FRACTION = "Nach dem Komma müssen eine oder zwei Ziffern folgen, z. B. 12,50."
-MSG_TOO_MANY_DECIMALS = "Höchstens zwei Nachkommastellen."
-MSG_TOO_BIG = "Der Betrag ist zu groß (höchstens {maximum})."
-MSG_TOO_SMALL = "Der Betrag ist zu niedrig (mindestens {minimum})."
-MSG_ZERO = "Der Betrag muss größer als 0 sein."
+MSG_MIXED_GROUPS = _l("Bitte Tausender entweder mit Punkten oder mit Leerzeichen trennen, nicht beides.")
+MSG_NO_INTEGER = _l("Vor dem Komma muss mindestens eine Ziffer stehen, z. B. 0,50.")
+MSG_FRACTION = _l("Nach dem Komma müssen eine oder zwei Ziffern folgen, z. B. 12,50.")
+MSG_TOO_MANY_DECIMALS = _l("Höchstens zwei Nachkommastellen.")
+MSG_ZERO = _l("Der Betrag muss größer als 0 sein.")
+
+
+def _garbage(text: str) -> str:
+    return _("„%(text)s“ ist kein gültiger Betrag. Beispiel: 1.234,56", text=text)
+
+
+def _too_big(maximum: str) -> str:
+    return _("Der Betrag ist zu groß (höchstens %(maximum)s).", maximum=maximum)
+
+
+def _too_small(minimum: str) -> str:
+    return _("Der Betrag ist zu niedrig (mindestens %(minimum)s).", minimum=minimum)
 
 
 class MoneyError(ValueError):
-    """An amount could not be accepted; ``str(error)`` is a German message for users."""
+    """An amount could not be accepted; ``str(error)`` is a message for users (German by default)."""
 
     def __init__(self, message: str) -> None:
+        message = str(message)  # resolve a lazy message in the language of the request now
         super().__init__(message)
         self.message = message
 
@@ -78,7 +92,7 @@ def parse(
         raise MoneyError(MSG_EMPTY)
     if len(stripped) > MAX_INPUT_LENGTH:
         raise MoneyError(MSG_TOO_LONG)
-    garbage = MoneyError(MSG_GARBAGE.format(text=stripped))
+    garbage = MoneyError(_garbage(stripped))
 
     body = stripped
     if body.endswith("€"):
@@ -115,8 +129,8 @@ def parse(
         raise MoneyError(MSG_NEGATIVE)
     if cents > max_cents:
         if negative:
-            raise MoneyError(MSG_TOO_SMALL.format(minimum=format_eur(-max_cents)))
-        raise MoneyError(MSG_TOO_BIG.format(maximum=format_eur(max_cents)))
+            raise MoneyError(_too_small(format_eur(-max_cents)))
+        raise MoneyError(_too_big(format_eur(max_cents)))
     if cents == 0 and not allow_zero:
         raise MoneyError(MSG_ZERO)
     return -cents if negative else cents

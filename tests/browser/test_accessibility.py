@@ -14,7 +14,7 @@ from tests.browser.conftest import ROOT, login, screenshot
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 MAX_PAGES = 80
 #: Links a crawler must not follow: they change state or deliver files.
-SKIP = ("/abmelden", ".pdf", ".csv", ".xlsx", "/download", "/export", "/static/")
+SKIP = ("/abmelden", ".pdf", ".csv", ".xlsx", ".json", ".ics", "/download", "/export", "/static/")
 
 ROLES = {
     "oeffentlich": None,

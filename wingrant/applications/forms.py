@@ -16,13 +16,13 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from flask_wtf.i18n import translations as wtf_translations
 from wtforms import (
-    BooleanField, DateField, FieldList, Form, FormField, HiddenField, IntegerField, SelectField,
+    BooleanField, DateField, FieldList, Form, FormField, HiddenField, SelectField,
     SelectMultipleField, StringField, TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from .. import money
-from ..fields import MoneyField
+from ..fields import MoneyField, WholeNumberField, whole_number
 from .models import CostCategory, FundingSource
 from .rules import PLAN_FIELD, ApplicationInput, CostLine, FundingLine, Problem, request_field
 
@@ -139,7 +139,7 @@ class ApplicationForm(FlaskForm):
     fields_of_action = SelectMultipleField(_l("Handlungsfelder"), coerce=int, validate_choice=True)
     target_groups = TextAreaField(_l("Zielgruppen"), filters=[_strip], validators=[Length(max=5_000)],
                                   render_kw={"rows": 2})
-    expected_participants = IntegerField(
+    expected_participants = WholeNumberField(
         _l("Erwartete Teilnehmende"), validators=[Optional(), NumberRange(min=0, max=1_000_000)],
         render_kw={"inputmode": "numeric"})
     place = StringField(_l("Ort"), filters=[_strip], validators=[Length(max=200)])
@@ -392,7 +392,7 @@ class ApplicationFilterForm(Form):
 
 def parse_int(value) -> int | None:
     try:
-        return int(value)
+        return whole_number(value)
     except (TypeError, ValueError):
         return None
 

@@ -11,6 +11,7 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from ..auth.permissions import Action, authorize, can, deny
+from ..core.security import accepts_uploads
 from ..errors import DomainError
 from . import forms, import_files, import_services
 from .lifecycle import STATE_LABELS
@@ -18,6 +19,7 @@ from .views import bp
 
 
 @bp.route("/quartiere/<slug>/antraege/import/neu", methods=["GET", "POST"])
+@accepts_uploads
 @login_required
 def import_upload(slug):
     neighbourhood = authorize(slug, Action.MANAGE_APPLICATIONS)

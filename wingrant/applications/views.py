@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from ..auth.permissions import Action, authorize, can, deny, neighbourhood_ids_for, scoped_or_404
+from ..core.security import accepts_uploads
 from ..errors import DomainError
 from ..extensions import db
 from ..neighbourhoods.models import Neighbourhood
@@ -292,6 +293,7 @@ def issue_link(slug, application_id):
 
 
 @bp.post("/quartiere/<slug>/antraege/<int:application_id>/anhaenge")
+@accepts_uploads
 @login_required
 def upload(slug, application_id):
     neighbourhood, app = _load(slug, application_id, Action.MANAGE_APPLICATIONS)

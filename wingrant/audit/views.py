@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from ..auth.models import User
 from ..auth.permissions import Action, can, deny
 from ..extensions import db
+from ..fields import whole_number
 from ..neighbourhoods.models import Neighbourhood
 from .models import AuditEvent
 
@@ -22,9 +23,9 @@ PAGE_SIZE = 50
 def index():
     if not can(current_user, None, Action.ADMINISTER):
         deny(Action.ADMINISTER)
-    neighbourhood_id = request.args.get("quartier", type=int)
+    neighbourhood_id = request.args.get("quartier", type=whole_number)
     action = request.args.get("aktion", "", type=str).strip()[:80]
-    page = max(1, min(request.args.get("seite", 1, type=int), 10_000))
+    page = max(1, min(request.args.get("seite", 1, type=whole_number), 10_000))
 
     stmt = (
         sa.select(AuditEvent, User.name, User.email, Neighbourhood.name.label("neighbourhood"))

@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from ..errors import DomainError
 from ..extensions import db
 from ..neighbourhoods.models import Neighbourhood
-from . import services
+from . import services, two_factor
 from .forms import RoleForm, UserCreateForm
 from .models import Role, User
 from .permissions import Action, can, deny
@@ -97,4 +97,18 @@ def toggle_active(user_id: int):
     else:
         flash(_("Konto deaktiviert; alle Sitzungen wurden beendet.") if user.active
               else _("Konto wieder aktiviert."), "success")
+    return redirect(url_for(".detail", user_id=user_id))
+
+
+@bp.post("/<int:user_id>/zwei-faktor-zuruecksetzen")
+def reset_two_factor(user_id: int):
+    """For a lost phone: the account logs in with its password again and may enrol anew."""
+    user = db.session.get(User, user_id) or abort(404)
+    try:
+        two_factor.reset(user.id, actor=current_user)
+    except DomainError as e:
+        flash(str(e), "error")
+    else:
+        flash(_("Die Zwei-Faktor-Anmeldung von %(name)s ist zurückgesetzt; ihre Sitzungen wurden beendet.",
+                name=user.name), "success")
     return redirect(url_for(".detail", user_id=user_id))

@@ -3,6 +3,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from ..fields import whole_number
+
 
 class LoginForm(FlaskForm):
     email = EmailField(_l("E-Mail-Adresse"), validators=[DataRequired(_l("Bitte die E-Mail-Adresse eingeben.")),
@@ -34,10 +36,25 @@ class UserCreateForm(FlaskForm):
                                                                 Length(max=256)],
                              render_kw={"autocomplete": "new-password"})
     is_admin = BooleanField(_l("WiN-Geschäftsführung (Administrator)"))
-    neighbourhood = SelectField(_l("Quartier"), coerce=int, validate_choice=False)
+    neighbourhood = SelectField(_l("Quartier"), coerce=whole_number, validate_choice=False)
     role = SelectField(_l("Rolle im Quartier"), validate_choice=True)
 
 
 class RoleForm(FlaskForm):
     neighbourhood = SelectField(_l("Quartier"), coerce=int)
     role = SelectField(_l("Rolle"))
+
+
+class TotpCodeForm(FlaskForm):
+    """A six-digit code from the authenticator app (login step two, enrolment)."""
+
+    code = StringField(_l("Code aus der App"), validators=[DataRequired(_l("Bitte den sechsstelligen Code eingeben.")),
+                                                          Length(max=20)],
+                       render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"})
+
+
+class TotpDisableForm(FlaskForm):
+    password = PasswordField(_l("Passwort"), validators=[Length(max=256)],
+                             render_kw={"autocomplete": "current-password"})
+    code = StringField(_l("oder Code aus der App"), validators=[Length(max=20)],
+                       render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"})

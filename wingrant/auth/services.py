@@ -54,6 +54,9 @@ class LoginThrottled(DomainError):
 def authenticate(email: str, password: str, *, ip: str = "") -> User | None:
     """The user if e-mail and password match an active account; every outcome is audited.
 
+    A user with a second factor (``totp_secret``) is not logged in yet: the caller
+    asks for the code next.
+
     After too many failures for the account or the client address within the
     window, login is refused without even checking the password.
     """
@@ -79,6 +82,11 @@ def authenticate(email: str, password: str, *, ip: str = "") -> User | None:
         user = db.session.get(User, user.id)
         if needs_rehash(user.password_hash):
             user.password_hash = hash_password(password)
+        if user.totp_secret:
+            # Half a login: the failure counter stays until the code is right too (two_factor.verify_login),
+            # so the password cannot be used to reset the count of wrong codes.
+            audit.record("auth.login_password_ok", user=user, obj=user)
+            return user
         user.last_login_at = utcnow()
         throttle.clear("login.account", email)
         audit.record("auth.login", user=user, obj=user)

@@ -41,6 +41,14 @@ def _safe_next(target: str | None) -> str:
     return url_for("core.index")
 
 
+def _new_session() -> None:
+    """Start a fresh session; only the chosen UI language (no secret, not tied to a user) survives."""
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+
+
 @bp.route("/anmelden", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
@@ -54,8 +62,11 @@ def login():
             return render_template("auth/login.html", form=form), 429
         if user is None:
             flash(_("E-Mail-Adresse oder Passwort ist falsch."), "error")
+        elif user.totp_secret:
+            two_factor_views.start_pending_login(user, _safe_next(request.args.get("next")))
+            return redirect(url_for("auth.login_code"))
         else:
-            session.clear()  # a new session at login: nothing carried over from before
+            _new_session()  # a new session at login: only the language is carried over
             login_user(user)
             flash(_("Willkommen, %(name)s.", name=user.name), "success")
             return redirect(_safe_next(request.args.get("next")))
@@ -66,7 +77,7 @@ def login():
 @login_required
 def logout():
     logout_user()
-    session.clear()
+    _new_session()
     flash(_("Sie sind abgemeldet."), "success")
     return redirect(url_for("core.index"))
 
@@ -81,8 +92,11 @@ def change_password():
         except DomainError as e:
             getattr(form, e.field or "current_password").errors.append(str(e))
         else:
-            session.clear()
+            _new_session()
             login_user(user)  # this browser stays logged in; every other session has ended
             flash(_("Ihr Passwort wurde geändert. Andere Sitzungen wurden abgemeldet."), "success")
             return redirect(url_for("core.index"))
     return render_template("auth/password.html", form=form)
+
+
+from . import two_factor_views  # noqa: E402  (routes of this blueprint: the second factor)

@@ -1,8 +1,8 @@
-"""HTTP hardening for every response: security headers and cookie settings."""
+"""HTTP hardening for every response: security headers, cookie settings, request sizes."""
 
 from __future__ import annotations
 
-from flask import request
+from flask import Request, abort, current_app, request
 
 #: No inline scripts or styles, nothing from other origins, no framing.
 CONTENT_SECURITY_POLICY = "; ".join([
@@ -19,13 +19,47 @@ CONTENT_SECURITY_POLICY = "; ".join([
 ])
 
 
+def accepts_uploads(view):
+    """Mark a view that takes file uploads: its requests may be as large as ``UPLOAD_MAX_CONTENT_LENGTH``.
+
+    Every other request is held to ``MAX_CONTENT_LENGTH``. Put it right under the route decorator.
+    """
+    view.accepts_uploads = True
+    return view
+
+
+class LimitedRequest(Request):
+    """Chooses the body limit by the matched view, before anything (CSRF included) reads the body."""
+
+    @property
+    def max_content_length(self) -> int | None:
+        if self._max_content_length is None and self.url_rule is not None and current_app:
+            view = current_app.view_functions.get(self.url_rule.endpoint)
+            if getattr(view, "accepts_uploads", False):
+                return current_app.config["UPLOAD_MAX_CONTENT_LENGTH"]
+        return Request.max_content_length.fget(self)
+
+    @max_content_length.setter
+    def max_content_length(self, value: int | None) -> None:
+        self._max_content_length = value
+
+
 def init_security(app) -> None:
+    app.request_class = LimitedRequest
     if app.config.get("HTTPS"):
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         # Behind the TLS-terminating reverse proxy: trust one hop of X-Forwarded-*.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
         app.config.update(SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True, PREFERRED_URL_SCHEME="https")
+
+    @app.before_request
+    def _refuse_nul_characters():
+        """Nobody types a NUL character, and PostgreSQL text cannot hold one: refuse such input (400)."""
+        for values in (request.args, request.form):  # the form is parsed here, within the size limits
+            for key, value in values.items(multi=True):
+                if "\x00" in key or "\x00" in value:
+                    abort(400)
 
     @app.after_request
     def _security_headers(response):

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
-from flask_babel import format_date, get_locale
+from datetime import date, datetime
+
+from babel.dates import format_date as babel_format_date
+from flask_babel import get_locale, to_user_timezone
 
 from .. import money
+
+#: Date formats without words: German ("21.11.2026") whatever the UI language, like the amounts.
+NUMERIC_DATE_FORMATS = ("short", "medium")
+#: Spelled-out dates follow the UI language (no German month names on an English page), in the
+#: day-month-year order that German and British readers share.
+WORDED_DATE_LOCALES = {"de": "de", "en": "en_GB"}
 
 
 def init_templating(app) -> None:
     app.jinja_env.filters["eur"] = money.format_eur
     app.jinja_env.filters["amount"] = money.format_number
-    app.jinja_env.filters["date_de"] = lambda d, fmt="medium": format_date(d, fmt) if d else ""
+    app.jinja_env.filters["date_de"] = format_date_de
     app.jinja_env.filters["percent_of"] = _percent_of
     from .. import available_languages
 
@@ -18,6 +27,20 @@ def init_templating(app) -> None:
     app.jinja_env.globals["available_languages"] = available_languages
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+
+
+def format_date_de(value: date | datetime | None, fmt: str = "medium") -> str:
+    """``21.11.2026`` (short/medium) in every language; long/full in the UI language."""
+    if not value:
+        return ""
+    if isinstance(value, datetime):
+        value = to_user_timezone(value)
+    if fmt in NUMERIC_DATE_FORMATS:
+        locale = "de"
+    else:
+        language = str(get_locale() or "de").split("_")[0]
+        locale = WORDED_DATE_LOCALES.get(language, language)
+    return babel_format_date(value, fmt, locale=locale)
 
 
 def _percent_of(part: int, whole: int) -> int:

@@ -1,15 +1,15 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectField, StringField
+from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange
 
-from ..fields import MoneyField
+from ..fields import MoneyField, WholeNumberField
 
 
 class AllocationForm(FlaskForm):
     neighbourhood = SelectField(_l("Quartier"), coerce=int)
     programme = SelectField(_l("Förderprogramm"), coerce=int)
-    year = IntegerField(_l("Haushaltsjahr"), validators=[
+    year = WholeNumberField(_l("Haushaltsjahr"), validators=[
         DataRequired(_l("Bitte das Haushaltsjahr angeben.")),
         NumberRange(2000, 2100, _l("Bitte ein Jahr zwischen 2000 und 2100 angeben."))])
     amount = MoneyField(_l("Betrag"), required=True, description=_l("z. B. 150.000 oder 75.000,00 €"))

@@ -99,7 +99,9 @@ def budget_overview(year: int, neighbourhood_ids: list[int] | None = None) -> li
     if neighbourhood_ids is not None:
         stmt = stmt.where(Budget.neighbourhood_id.in_(neighbourhood_ids))
     rows = db.session.execute(stmt).all()
-    sums = balances(extra_filter=LedgerEntry.budget_id.in_(
-        sa.select(Budget.id).where(Budget.year == year)
-    ))
+    # Only the budgets shown: a neighbourhood's page must not add up every neighbourhood's ledger.
+    shown = sa.select(Budget.id).where(Budget.year == year)
+    if neighbourhood_ids is not None:
+        shown = shown.where(Budget.neighbourhood_id.in_(neighbourhood_ids))
+    sums = balances(extra_filter=LedgerEntry.budget_id.in_(shown))
     return [BudgetRow(b, n, p, sums.get(b.id, Balance(b.id))) for b, n, p in rows]

@@ -14,7 +14,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..fields import MoneyField
+from ..fields import MoneyField, whole_number
 from .consensus import Outcome
 from .labels import GROUPS, OUTCOMES
 from .models import AttendeeGroup
@@ -109,13 +109,13 @@ class NotesForm(FlaskForm):
 
 class AddApplicationsForm(FlaskForm):
     application_ids = SelectMultipleField(
-        _l("Beschlussreife Anträge"), coerce=int, widget=ListWidget(prefix_label=False),
+        _l("Beschlussreife Anträge"), coerce=whole_number, widget=ListWidget(prefix_label=False),
         option_widget=CheckboxInput(), validate_choice=False,
         validators=[InputRequired(_l("Bitte mindestens einen Antrag auswählen."))])
 
 
 class NavigateForm(FlaskForm):
-    item_id = SelectField(_l("Tagesordnungspunkt aufrufen"), coerce=int, validate_choice=False)
+    item_id = SelectField(_l("Tagesordnungspunkt aufrufen"), coerce=whole_number, validate_choice=False)
 
 
 def head_count_form(counts: dict, formdata=None) -> FlaskForm:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..applications.models import Application, ApplicationState, FundingSource
 from ..extensions import db
@@ -175,19 +175,24 @@ def current_row(meeting: Meeting, rows: list[AgendaRow]) -> AgendaRow | None:
 
 
 def agenda_candidates(neighbourhood: Neighbourhood) -> list[Application]:
-    """Beschlussreif or deferred applications of the neighbourhood not waiting on any agenda."""
+    """Beschlussreif or deferred applications of the neighbourhood not waiting on any agenda.
+
+    One query: the organisation is joined, and "waiting on an agenda" is a correlated
+    NOT EXISTS on the candidate's own agenda items (index on ``application_id``), so
+    the cost does not grow with every agenda item of every neighbourhood and year.
+    """
     pending = (
-        sa.select(AgendaItem.application_id)
+        sa.select(AgendaItem.id)
         .outerjoin(Decision, Decision.agenda_item_id == AgendaItem.id)
-        .where(AgendaItem.application_id.is_not(None), Decision.outcome.is_(None))
+        .where(AgendaItem.application_id == Application.id, Decision.outcome.is_(None))
     )
     return list(db.session.execute(
         sa.select(Application)
         .where(Application.neighbourhood_id == neighbourhood.id,
                Application.state.in_([ApplicationState.READY, ApplicationState.DEFERRED]),
-               Application.id.not_in(pending))
+               ~pending.exists())
         .order_by(Application.state.desc(), Application.reference)
-        .options(selectinload(Application.organisation), selectinload(Application.financing_items))
+        .options(joinedload(Application.organisation))
     ).scalars())
 
 

@@ -279,6 +279,8 @@ def add_applications(meeting: Meeting, application_ids: list[int], *, user) -> l
         current = _current(meeting, items)
         keys = {it.id: queries.group_key(it.application, programmes) for it in items if it.application_id is not None}
         for application_id in dict.fromkeys(application_ids):
+            if db.session.get(Application, application_id) is None:  # a forged or stale id
+                raise DomainError(_("Dieser Antrag gehört nicht zu diesem Quartier."), field="application_ids")
             application = lock_row(Application, application_id)
             if application.neighbourhood_id != meeting.neighbourhood_id:
                 raise DomainError(_("Dieser Antrag gehört nicht zu diesem Quartier."), field="application_ids")

@@ -8,6 +8,7 @@ from wtforms import BooleanField, DateField, RadioField, SelectField, TextAreaFi
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
+from ..fields import whole_number
 from .services import REASON_MAX, REASON_MIN, TEXT_MAX, MinutesText
 
 NOTE_PREFIX = "note_"
@@ -76,7 +77,7 @@ class ApproveForm(FlaskForm):
         SelectChoice("meeting", _l("In einer späteren Sitzung unter „Genehmigung des Protokolls“")),
         SelectChoice("period", _l("Durch das Quartiersmanagement nach Ablauf der Einspruchsfrist")),
     ], validators=[DataRequired(_l("Bitte auswählen."))])
-    meeting_id = SelectField(_l("Sitzung, in der genehmigt wurde"), coerce=int, validate_choice=False,
+    meeting_id = SelectField(_l("Sitzung, in der genehmigt wurde"), coerce=whole_number, validate_choice=False,
                              validators=[Optional()])
     no_objections = BooleanField(_l("Gegen den Entwurf sind innerhalb der Frist keine Einwände eingegangen."))
 

@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from flask_babel import format_date
 from flask_babel import gettext as _
 
 from ..audit import services as audit
 from ..audit.models import AuditEvent
+from ..core.templating import format_date_de
 from ..database import lock_row, unit_of_work, utcnow
 from ..errors import DomainError
 from ..extensions import db
@@ -208,7 +208,7 @@ def approve(meeting_id: int, *, user, in_meeting_id: int | None = None, no_objec
             ends = objection_period_end(meeting, minutes, neighbourhood)
             if today < ends:
                 raise MinutesError(_("Die Einspruchsfrist läuft noch: Genehmigung frühestens am %(date)s.",
-                                     date=format_date(ends, "long")))
+                                     date=format_date_de(ends, "long")))
         minutes = minutes or _create(meeting, user)
         minutes.state = MinutesState.APPROVED
         minutes.approved_at = utcnow()

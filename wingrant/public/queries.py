@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 
 from ..applications.models import Application, FinancingItem, FundingSource, Organisation, application_field
 from ..extensions import db
@@ -72,6 +73,19 @@ def _published():
     )
 
 
+#: The same rule for the other readers of published data (open-data downloads, OParl feed).
+published_decision_ids = _published
+
+
+def public_meeting(today: date):
+    """SQL condition on ``Meeting``: a meeting the public may know of — announced and not past
+    (what the portal lists as "Nächste Sitzungen"), or with published minutes (calendar, OParl)."""
+    minutes = aliased(Minutes)  # the caller may join Minutes itself
+    published = sa.exists().where(minutes.meeting_id == Meeting.id, minutes.state == MinutesState.PUBLISHED)
+    announced = sa.and_(Meeting.state.in_([MeetingState.PLANNED, MeetingState.INVITED]), Meeting.date >= today)
+    return sa.or_(announced, published)
+
+
 @dataclass(frozen=True)
 class AmountLine:
     code: str
@@ -108,10 +122,14 @@ class PublicDecision:
         return sum(a.requested for a in self.amounts)
 
 
-def published_decisions(neighbourhood_id: int, *, year: int | None = None, programme_id: int | None = None,
-                        field_id: int | None = None, application_id: int | None = None,
-                        meeting_id: int | None = None) -> list[PublicDecision]:
-    """Published decisions, newest meeting first: four queries however many there are."""
+def _decisions_query(neighbourhood_id: int, *, year: int | None = None, programme_id: int | None = None,
+                     field_id: int | None = None, application_id: int | None = None,
+                     meeting_id: int | None = None):
+    """The published decisions of one neighbourhood, filtered, newest meeting first.
+
+    Published = the meeting's minutes are (joined here rather than an ``IN`` over every
+    published decision of every neighbourhood, so the cost stays with this neighbourhood).
+    """
     stmt = (
         sa.select(Decision.id, Decision.outcome, Decision.conditions, Application.id, Application.title,
                   Application.summary, Application.year, Organisation.name, Meeting.id, Meeting.date)
@@ -119,9 +137,10 @@ def published_decisions(neighbourhood_id: int, *, year: int | None = None, progr
         .join(Organisation, Application.organisation_id == Organisation.id)
         .join(AgendaItem, Decision.agenda_item_id == AgendaItem.id)
         .join(Meeting, AgendaItem.meeting_id == Meeting.id)
-        .where(Decision.id.in_(_published()), Meeting.neighbourhood_id == neighbourhood_id,
-               Application.neighbourhood_id == neighbourhood_id)
-        .order_by(Meeting.date.desc(), AgendaItem.position)
+        .join(Minutes, Minutes.meeting_id == Meeting.id)
+        .where(Minutes.state == MinutesState.PUBLISHED, Decision.outcome.is_not(None),
+               Meeting.neighbourhood_id == neighbourhood_id, Application.neighbourhood_id == neighbourhood_id)
+        .order_by(Meeting.date.desc(), AgendaItem.position, Decision.id)
     )
     if year is not None:
         stmt = stmt.where(Application.year == year)
@@ -139,6 +158,27 @@ def published_decisions(neighbourhood_id: int, *, year: int | None = None, progr
     if field_id is not None:
         stmt = stmt.where(sa.exists().where(application_field.c.application_id == Application.id,
                                             application_field.c.field_of_action_id == field_id))
+    return stmt
+
+
+def count_published_decisions(neighbourhood_id: int, **filters) -> int:
+    """How many published decisions match (for the pages of the list): one query."""
+    stmt = _decisions_query(neighbourhood_id, **filters).order_by(None)
+    return db.session.execute(sa.select(sa.func.count()).select_from(stmt.subquery())).scalar_one()
+
+
+def published_decisions(neighbourhood_id: int, *, year: int | None = None, programme_id: int | None = None,
+                        field_id: int | None = None, application_id: int | None = None,
+                        meeting_id: int | None = None, limit: int | None = None,
+                        offset: int = 0) -> list[PublicDecision]:
+    """Published decisions, newest meeting first: four queries however many there are.
+
+    ``limit``/``offset``: one page of them (years of decisions pile up; a page must not grow with them).
+    """
+    stmt = _decisions_query(neighbourhood_id, year=year, programme_id=programme_id, field_id=field_id,
+                            application_id=application_id, meeting_id=meeting_id)
+    if limit is not None:
+        stmt = stmt.limit(limit).offset(offset)
     rows = db.session.execute(stmt).all()
     decision_ids = [r[0] for r in rows]
     app_ids = list({r[3] for r in rows})
@@ -179,12 +219,15 @@ def published_decisions(neighbourhood_id: int, *, year: int | None = None, progr
 
 def filter_choices(neighbourhood_id: int) -> tuple[list[int], list[Programme], list[FieldOfAction]]:
     """Years, programmes and fields of action that occur in the published decisions."""
-    published_apps = (
-        sa.select(Decision.application_id).where(Decision.id.in_(_published()))
-    )
+    # Joined from this neighbourhood's applications (not an IN over every published decision of
+    # every neighbourhood), so the cost does not grow with other neighbourhoods and cities.
     years = list(db.session.execute(
-        sa.select(Application.year).where(Application.id.in_(published_apps),
-                                          Application.neighbourhood_id == neighbourhood_id)
+        sa.select(Application.year)
+        .join(Decision, Decision.application_id == Application.id)
+        .join(AgendaItem, Decision.agenda_item_id == AgendaItem.id)
+        .join(Minutes, Minutes.meeting_id == AgendaItem.meeting_id)
+        .where(Application.neighbourhood_id == neighbourhood_id, Minutes.state == MinutesState.PUBLISHED,
+               Decision.outcome.is_not(None))
         .distinct().order_by(Application.year.desc())
     ).scalars())
     programmes = list(db.session.execute(
@@ -219,8 +262,12 @@ class PublishedMinutes:
         return self.versions[-1]
 
 
-def published_minutes(neighbourhood_id: int, meeting_id: int | None = None) -> list[PublishedMinutes]:
-    """Published minutes with every version and its checksum, newest meeting first: one query."""
+def published_minutes(neighbourhood_id: int, meeting_id: int | None = None,
+                      year: int | None = None) -> list[PublishedMinutes]:
+    """Published minutes with every version and its checksum, newest meeting first: one query.
+
+    ``year``: only the minutes of meetings held in that year (the portal shows one year at a time).
+    """
     stmt = (
         sa.select(Meeting.id, Meeting.date, Meeting.place, Minutes.published_at, MinutesVersion.number,
                   MinutesVersion.reason, MinutesVersion.sha256, MinutesVersion.size_bytes, MinutesVersion.created_at)
@@ -231,6 +278,8 @@ def published_minutes(neighbourhood_id: int, meeting_id: int | None = None) -> l
     )
     if meeting_id is not None:
         stmt = stmt.where(Meeting.id == meeting_id)
+    if year is not None:
+        stmt = stmt.where(Meeting.date.between(date(year, 1, 1), date(year, 12, 31)))
     grouped: dict[int, list] = {}
     heads: dict[int, tuple] = {}
     for mid, mdate, place, published_at, number, reason, sha, size, created in db.session.execute(stmt):

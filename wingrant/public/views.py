@@ -8,10 +8,12 @@ stored public PDF. Nothing internal is loaded, so nothing internal can leak.
 from __future__ import annotations
 
 import io
+import math
 from datetime import date
 
-from flask import Blueprint, abort, render_template, request, send_file
+from flask import Blueprint, abort, render_template, request, send_file, url_for
 
+from ..fields import whole_number
 from ..ledger import queries as ledger_queries
 from ..minutes.chart import status_chart
 from ..minutes.labels import init_labels
@@ -23,6 +25,8 @@ bp = Blueprint("public", __name__, url_prefix="/portal")
 
 #: Decisions shown on a neighbourhood's front page; the rest are one click away.
 LATEST = 10
+#: Decisions per page of the list (years of decisions pile up; a page must not grow with them).
+PER_PAGE = 50
 
 
 @bp.record_once
@@ -35,7 +39,7 @@ def _neighbourhood(slug: str):
 
 
 def _int_arg(name: str) -> int | None:
-    return request.args.get(name, type=int)
+    return request.args.get(name, type=whole_number)
 
 
 @bp.get("/")
@@ -52,12 +56,12 @@ def neighbourhood(slug):
     if year not in years:
         year = today.year if (today.year in years or not years) else years[0]
     budgets = ledger_queries.budget_overview(year, [nb.id])
-    decisions = queries.published_decisions(nb.id)
+    decisions = queries.published_decisions(nb.id, limit=LATEST + 1)  # one more: is there a "more" link?
     return render_template(
         "public/neighbourhood.html", nb=nb, year=year, years=years, budgets=budgets,
         chart=status_chart(budgets), upcoming=queries.upcoming_meetings(nb.id, today),
         decisions=decisions[:LATEST], more_decisions=len(decisions) > LATEST,
-        minutes=queries.published_minutes(nb.id),
+        minutes=queries.published_minutes(nb.id, year=year),  # one year at a time, like the budgets
     )
 
 
@@ -66,10 +70,15 @@ def decisions(slug):
     nb = _neighbourhood(slug)
     years, programmes, fields = queries.filter_choices(nb.id)
     chosen = {"year": _int_arg("jahr"), "programme": _int_arg("programm"), "field": _int_arg("handlungsfeld")}
-    rows = queries.published_decisions(nb.id, year=chosen["year"], programme_id=chosen["programme"],
-                                       field_id=chosen["field"])
+    filters = {"year": chosen["year"], "programme_id": chosen["programme"], "field_id": chosen["field"]}
+    total = queries.count_published_decisions(nb.id, **filters)
+    pages = max(1, math.ceil(total / PER_PAGE))
+    page = min(max(1, _int_arg("seite") or 1), pages)
+    rows = queries.published_decisions(nb.id, **filters, limit=PER_PAGE, offset=(page - 1) * PER_PAGE)
+    args = {k: v for k, v in request.args.items() if k in ("jahr", "programm", "handlungsfeld") and v}
     return render_template("public/decisions.html", nb=nb, rows=rows, years=years, programmes=programmes,
-                           fields=fields, chosen=chosen)
+                           fields=fields, chosen=chosen, total=total, page=page, pages=pages,
+                           page_url=lambda n: url_for("public.decisions", slug=nb.slug, **args, seite=n))
 
 
 @bp.get("/<slug>/projekte/<int:application_id>")

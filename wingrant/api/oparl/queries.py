@@ -1,0 +1,404 @@
+"""Reads of the OParl feed: published data only, a fixed number of queries per request.
+
+What is public here is what the portal shows:
+
+- a **meeting** of an active neighbourhood whose minutes are published, or that is
+  announced (planned or invited, today or later: the portal's "Nächste Sitzungen");
+- its **agenda items** and **decisions** only once the minutes are published (the
+  rule of ``public.queries.published_decision_ids``);
+- an **application** (OParl Paper) only once it has a published decision, with the
+  fields the published minutes print (reference, title, applicant organisation,
+  summary, year, amounts) — never contact data or internal texts;
+- every stored **version** of published minutes (OParl File).
+
+Each kind has an ``*_index`` (key, created, modified — for filtering and paging
+whole lists cheaply) and a loader that builds the records of a page of keys.
+All datetimes are naive UTC as stored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased
+
+from ...applications.models import Application, FinancingItem, FundingSource, Organisation, application_field
+from ...extensions import db
+from ...meetings.models import (
+    AgendaItem,
+    AgendaItemKind,
+    Decision,
+    DecisionAmount,
+    Meeting,
+    MeetingState,
+    Objection,
+    Outcome,
+)
+from ...minutes.models import Minutes, MinutesState
+from ...minutes.queries import _number_agenda as number_agenda  # the TOP numbers exactly as the minutes print them
+from ...neighbourhoods.models import FieldOfAction, Neighbourhood, Programme
+from ...public.queries import APPROVALS, public_meeting, published_decision_ids
+from .files import FileRecord, protocol_files
+from .index import Entry, entries, latest_version
+
+# --- organizations (one per forum = neighbourhood) ---------------------------------------
+
+
+@dataclass(frozen=True)
+class Forum:
+    id: int
+    slug: str
+    name: str
+    forum_name: str
+    created: datetime
+
+
+def organization_index() -> list[Entry]:
+    rows = db.session.execute(
+        sa.select(Neighbourhood.id, Neighbourhood.created_at, Neighbourhood.created_at)
+        .where(Neighbourhood.active.is_(True)).order_by(Neighbourhood.id)
+    )
+    return entries(rows)
+
+
+def forums(ids: list[int] | None = None, slug: str | None = None) -> list[Forum]:
+    stmt = sa.select(Neighbourhood.id, Neighbourhood.slug, Neighbourhood.name, Neighbourhood.forum_name,
+                     Neighbourhood.created_at).where(Neighbourhood.active.is_(True)).order_by(Neighbourhood.id)
+    if ids is not None:
+        stmt = stmt.where(Neighbourhood.id.in_(ids))
+    if slug is not None:
+        stmt = stmt.where(Neighbourhood.slug == slug)
+    return [Forum(*row) for row in db.session.execute(stmt)]
+
+
+# --- meetings --------------------------------------------------------------------------
+
+
+def _public_meeting(today: date):
+    return sa.and_(Neighbourhood.active.is_(True), public_meeting(today))
+
+
+def _meeting_select(*columns, today: date):
+    latest = latest_version()
+    return (
+        sa.select(*columns, latest.c.at)
+        .join(Neighbourhood, Meeting.neighbourhood_id == Neighbourhood.id)
+        .outerjoin(Minutes, sa.and_(Minutes.meeting_id == Meeting.id, Minutes.state == MinutesState.PUBLISHED))
+        .outerjoin(latest, latest.c.minutes_id == Minutes.id)
+        .where(_public_meeting(today))
+        .order_by(Meeting.id)
+    )
+
+
+def meeting_index(today: date, neighbourhood_id: int | None = None) -> list[Entry]:
+    stmt = _meeting_select(Meeting.id, Meeting.created_at, today=today)
+    if neighbourhood_id is not None:
+        stmt = stmt.where(Meeting.neighbourhood_id == neighbourhood_id)
+    return entries(db.session.execute(stmt))
+
+
+@dataclass(frozen=True)
+class MeetingRecord:
+    id: int
+    slug: str
+    forum_name: str
+    date: date
+    starts_at: time | None
+    ends_at: time | None
+    place: str
+    address: str
+    online: bool
+    state: MeetingState
+    created: datetime
+    modified: datetime
+    #: Minutes published: agenda and protocol files are public.
+    published: bool
+    items: tuple[ItemRecord, ...] = ()
+    files: tuple[FileRecord, ...] = ()
+
+
+def meetings(ids: list[int], today: date) -> list[MeetingRecord]:
+    """Meetings with their agenda and protocol files: seven queries at most, however many."""
+    rows = db.session.execute(
+        _meeting_select(Meeting.id, Neighbourhood.slug, Neighbourhood.forum_name, Meeting.date, Meeting.starts_at,
+                        Meeting.ends_at, Meeting.place, Meeting.address, Meeting.online, Meeting.state,
+                        Meeting.created_at, Minutes.id, today=today)
+        .where(Meeting.id.in_(ids))
+    ).all()
+    published = [r[0] for r in rows if r[11] is not None]
+    items: dict[int, list[ItemRecord]] = {}
+    for item in agenda_items(meeting_ids=published):
+        items.setdefault(item.meeting_id, []).append(item)
+    files: dict[int, list[FileRecord]] = {}
+    for record in protocol_files(meeting_ids=published):
+        files.setdefault(record.meeting_id, []).append(record)
+    return [
+        MeetingRecord(mid, slug, forum, mdate, starts, ends, place or "", address or "", bool(online), state, created,
+                      latest or created, minutes_id is not None, tuple(items.get(mid, ())), tuple(files.get(mid, ())))
+        for mid, slug, forum, mdate, starts, ends, place, address, online, state, created, minutes_id, latest in rows
+    ]
+
+
+# --- agenda items and their decisions -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AmountRecord:
+    code: str
+    name: str
+    requested: int
+    approved: int
+
+
+@dataclass(frozen=True)
+class ItemRecord:
+    id: int
+    meeting_id: int
+    slug: str
+    #: 0-based position in the meeting (OParl ``order``).
+    order: int
+    #: "4.1" as the minutes number it.
+    number: str
+    kind: AgendaItemKind
+    title: str
+    application_id: int | None
+    outcome: Outcome | None
+    conditions: str
+    reason: str
+    votes: tuple[int, int, int] | None
+    amounts: tuple[AmountRecord, ...]
+    objections_raised: int
+    objections_standing: int
+    created: datetime
+    modified: datetime
+
+    @property
+    def approved(self) -> bool:
+        return self.outcome in APPROVALS
+
+
+def _item_query(latest):
+    public_decision = sa.and_(Decision.agenda_item_id == AgendaItem.id, Decision.id.in_(published_decision_ids()))
+    return (
+        sa.select(AgendaItem.id, AgendaItem.meeting_id, Neighbourhood.slug, AgendaItem.position, AgendaItem.kind,
+                  AgendaItem.title, AgendaItem.application_id, Decision.id, Decision.outcome, Decision.conditions,
+                  Decision.reason, Decision.votes_yes, Decision.votes_no, Decision.votes_abstain,
+                  Minutes.published_at, latest.c.at)
+        .join(Meeting, AgendaItem.meeting_id == Meeting.id)
+        .join(Neighbourhood, Meeting.neighbourhood_id == Neighbourhood.id)
+        .join(Minutes, sa.and_(Minutes.meeting_id == Meeting.id, Minutes.state == MinutesState.PUBLISHED))
+        .join(latest, latest.c.minutes_id == Minutes.id)
+        .outerjoin(Decision, public_decision)
+        .where(Neighbourhood.active.is_(True))
+    )
+
+
+def agenda_item_index() -> list[Entry]:
+    latest = latest_version()
+    rows = db.session.execute(
+        sa.select(AgendaItem.id, Minutes.published_at, latest.c.at)
+        .join(Meeting, AgendaItem.meeting_id == Meeting.id)
+        .join(Neighbourhood, Meeting.neighbourhood_id == Neighbourhood.id)
+        .join(Minutes, sa.and_(Minutes.meeting_id == Meeting.id, Minutes.state == MinutesState.PUBLISHED))
+        .join(latest, latest.c.minutes_id == Minutes.id)
+        .where(Neighbourhood.active.is_(True)).order_by(AgendaItem.id)
+    )
+    return entries(rows)
+
+
+def agenda_items(*, meeting_ids: list[int] | None = None, ids: list[int] | None = None) -> list[ItemRecord]:
+    """Agenda items of published minutes with their decisions: five queries.
+
+    The items of whole meetings are read even when only some are asked for: an
+    item's number depends on the items before it.
+    """
+    latest = latest_version()
+    stmt = _item_query(latest).order_by(AgendaItem.meeting_id, AgendaItem.position, AgendaItem.id)
+    if ids is not None:
+        asked = aliased(AgendaItem, name="asked_item")
+        stmt = stmt.where(AgendaItem.meeting_id.in_(sa.select(asked.meeting_id).where(asked.id.in_(ids))))
+    if meeting_ids is not None:
+        stmt = stmt.where(AgendaItem.meeting_id.in_(meeting_ids))
+    rows = db.session.execute(stmt).all()
+    app_ids = list({r[6] for r in rows if r[6] is not None})
+    decision_ids = [r[7] for r in rows if r[7] is not None]
+    programmes, requested = _requested(app_ids)
+    approved: dict[int, dict[int, int]] = {}
+    for decision_id, pid, cents in db.session.execute(
+        sa.select(DecisionAmount.decision_id, DecisionAmount.programme_id, DecisionAmount.amount_cents)
+        .where(DecisionAmount.decision_id.in_(decision_ids))
+    ):
+        approved.setdefault(decision_id, {})[pid] = int(cents)
+    objections: dict[int, tuple[int, int]] = {}
+    for decision_id, raised, standing in db.session.execute(
+        sa.select(Objection.decision_id, sa.func.count(Objection.id),
+                  sa.func.sum(sa.case((Objection.withdrawn.is_(False), 1), else_=0)))
+        .where(Objection.decision_id.in_(decision_ids)).group_by(Objection.decision_id)
+    ):
+        objections[decision_id] = (int(raised), int(standing or 0))
+
+    numbers: dict[int, tuple[str, int]] = {}
+    by_meeting: dict[int, list] = {}
+    for row in rows:
+        by_meeting.setdefault(row[1], []).append(row)
+    for meeting_rows in by_meeting.values():
+        plain = [_NumberedItem(r[4], r[6]) for r in meeting_rows]
+        for order, (row, (number, _header)) in enumerate(zip(meeting_rows, number_agenda(plain))):
+            numbers[row[0]] = (number, order)
+
+    wanted = set(ids) if ids is not None else None
+    result = []
+    for (item_id, meeting_id, slug, _pos, kind, title, app_id, decision_id, outcome, conditions, reason, yes, no,
+         abstain, published_at, latest_at) in rows:
+        if wanted is not None and item_id not in wanted:
+            continue
+        amounts: tuple[AmountRecord, ...] = ()
+        if app_id is not None:
+            asked = requested.get(app_id, {})
+            decided = approved.get(decision_id, {}) if outcome in APPROVALS else {}
+            pids = sorted(set(asked) | set(decided), key=lambda p: (programmes[p].position, programmes[p].code))
+            amounts = tuple(AmountRecord(programmes[p].code, programmes[p].name, asked.get(p, 0), decided.get(p, 0))
+                            for p in pids)
+        raised, standing = objections.get(decision_id, (0, 0))
+        number, order = numbers[item_id]
+        result.append(ItemRecord(
+            item_id, meeting_id, slug, order, number, kind, title, app_id, outcome, conditions or "", reason or "",
+            (yes, no or 0, abstain or 0) if yes is not None else None, amounts, raised, standing,
+            published_at or latest_at, latest_at,
+        ))
+    return result
+
+
+@dataclass(frozen=True)
+class _NumberedItem:
+    kind: AgendaItemKind
+    application_id: int | None
+
+
+def _requested(app_ids: list[int]) -> tuple[dict[int, Programme], dict[int, dict[int, int]]]:
+    """Programmes by id and the cents each application asks from each programme: two queries."""
+    programmes = {p.id: p for p in db.session.execute(sa.select(Programme)).scalars()}
+    requested: dict[int, dict[int, int]] = {}
+    for app_id, pid, cents in db.session.execute(
+        sa.select(FinancingItem.application_id, FinancingItem.programme_id, sa.func.sum(FinancingItem.amount_cents))
+        .where(FinancingItem.application_id.in_(app_ids), FinancingItem.source == FundingSource.PROGRAMME)
+        .group_by(FinancingItem.application_id, FinancingItem.programme_id)
+    ):
+        requested.setdefault(app_id, {})[pid] = int(cents)
+    return programmes, requested
+
+
+# --- consultations (an application on the agenda of published minutes) ------------------------
+
+
+@dataclass(frozen=True)
+class ConsultationRecord:
+    #: The agenda item's id: one consultation per application item.
+    id: int
+    meeting_id: int
+    application_id: int
+    slug: str
+    outcome: Outcome
+    created: datetime
+    modified: datetime
+
+
+def _consultation_select(*columns):
+    latest = latest_version()
+    return (
+        sa.select(*columns, Minutes.published_at, latest.c.at)
+        .select_from(AgendaItem)
+        .join(Decision, Decision.agenda_item_id == AgendaItem.id)
+        .join(Application, AgendaItem.application_id == Application.id)
+        .join(Meeting, AgendaItem.meeting_id == Meeting.id)
+        .join(Neighbourhood, Meeting.neighbourhood_id == Neighbourhood.id)
+        .join(Minutes, Minutes.meeting_id == Meeting.id)
+        .join(latest, latest.c.minutes_id == Minutes.id)
+        .where(Decision.id.in_(published_decision_ids()), Neighbourhood.active.is_(True),
+               Application.neighbourhood_id == Meeting.neighbourhood_id)
+    )
+
+
+def consultation_index() -> list[Entry]:
+    return entries(db.session.execute(_consultation_select(AgendaItem.id).order_by(AgendaItem.id)))
+
+
+def consultations(*, ids: list[int] | None = None,
+                  application_ids: list[int] | None = None) -> list[ConsultationRecord]:
+    stmt = _consultation_select(AgendaItem.id, Meeting.id, Application.id, Neighbourhood.slug, Decision.outcome) \
+        .order_by(Meeting.date, Meeting.id, AgendaItem.position)
+    if ids is not None:
+        stmt = stmt.where(AgendaItem.id.in_(ids))
+    if application_ids is not None:
+        stmt = stmt.where(Application.id.in_(application_ids))
+    return [ConsultationRecord(item_id, meeting_id, app_id, slug, outcome, published_at or latest, latest)
+            for item_id, meeting_id, app_id, slug, outcome, published_at, latest in db.session.execute(stmt)]
+
+
+# --- papers (applications with a published decision) ----------------------------------------
+
+
+@dataclass(frozen=True)
+class PaperRecord:
+    id: int
+    slug: str
+    reference: str
+    title: str
+    organisation: str
+    summary: str
+    year: int
+    fields: tuple[str, ...]
+    requested: tuple[AmountRecord, ...]
+    consultations: tuple[ConsultationRecord, ...]
+    created: datetime
+    modified: datetime
+
+    @property
+    def approved(self) -> bool:
+        return any(c.outcome in APPROVALS for c in self.consultations)
+
+
+def paper_index() -> list[Entry]:
+    sub = _consultation_select(Application.id.label("app_id")).subquery()
+    rows = db.session.execute(
+        sa.select(sub.c.app_id, sa.func.min(sub.c.published_at), sa.func.max(sub.c.at))
+        .group_by(sub.c.app_id).order_by(sub.c.app_id)
+    )
+    return entries(rows)
+
+
+def papers(ids: list[int]) -> list[PaperRecord]:
+    """Applications with their public consultations and requested amounts: six queries."""
+    found = consultations(application_ids=ids)
+    by_app: dict[int, list[ConsultationRecord]] = {}
+    for c in found:
+        by_app.setdefault(c.application_id, []).append(c)
+    rows = db.session.execute(
+        sa.select(Application.id, Neighbourhood.slug, Application.reference, Application.title, Organisation.name,
+                  Application.summary, Application.year)
+        .join(Organisation, Application.organisation_id == Organisation.id)
+        .join(Neighbourhood, Application.neighbourhood_id == Neighbourhood.id)
+        .where(Application.id.in_(list(by_app))).order_by(Application.id)
+    ).all()
+    programmes, requested = _requested(list(by_app))
+    fields: dict[int, list[str]] = {}
+    for app_id, name in db.session.execute(
+        sa.select(application_field.c.application_id, FieldOfAction.name)
+        .join(FieldOfAction, application_field.c.field_of_action_id == FieldOfAction.id)
+        .where(application_field.c.application_id.in_(list(by_app)))
+        .order_by(FieldOfAction.position, FieldOfAction.name)
+    ):
+        fields.setdefault(app_id, []).append(name)
+    result = []
+    for app_id, slug, reference, title, org, summary, year in rows:
+        asked = requested.get(app_id, {})
+        pids = sorted(asked, key=lambda p: (programmes[p].position, programmes[p].code))
+        cons = tuple(by_app[app_id])
+        result.append(PaperRecord(
+            app_id, slug, reference, title, org, summary or "", year, tuple(fields.get(app_id, ())),
+            tuple(AmountRecord(programmes[p].code, programmes[p].name, asked[p], 0) for p in pids), cons,
+            min(c.created for c in cons), max(c.modified for c in cons),
+        ))
+    return result

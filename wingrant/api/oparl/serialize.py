@@ -1,0 +1,291 @@
+"""The records of ``queries`` as OParl 1.1 objects (plain dicts, ready for JSON).
+
+Objects are written the same way embedded or alone (back-references such as
+``AgendaItem.meeting`` are always present, which the spec allows). Properties
+without a value are left out rather than written as ``null`` or ``[]``
+(spec: "sollten nicht ausgegeben werden"), except where the schema requires
+them. What OParl has no property for — the consensus outcome, amounts in
+cents, objection counts — is written under the vendor prefix ``wingrant:``
+(see ``docs/oparl.md``).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
+
+from flask import url_for
+from flask_babel import force_locale
+
+from ...meetings.models import AgendaItemKind, MeetingState, Outcome
+from ...minutes.labels import KINDS, OUTCOMES
+from ...money import format_eur
+from ...public import opendata
+from . import files
+from . import queries as q
+
+SCHEMA = "https://schema.oparl.org/1.1/"
+BERLIN = ZoneInfo("Europe/Berlin")
+#: The single Body: the WiN programme of the city of Bremen.
+BODY_KEY = "win"
+#: Amtlicher Gemeindeschlüssel / Regionalschlüssel of the Stadtgemeinde Bremen.
+AGS, RGS = "04011000", "040110000000"
+EXT = "wingrant:"
+#: OParl's free-text meetingState, in the words the spec's examples use.
+MEETING_STATES = {
+    MeetingState.PLANNED: "terminiert",
+    MeetingState.INVITED: "eingeladen",
+    MeetingState.HELD: "durchgeführt",
+    MeetingState.MINUTES_APPROVED: "durchgeführt",
+}
+#: An outcome the forum reached on the application (``Consultation.authoritative``).
+DECIDING = {Outcome.APPROVED, Outcome.APPROVED_WITH_CHANGES, Outcome.REJECTED}
+
+
+def _url(endpoint: str, **values) -> str:
+    return url_for(f"oparl.{endpoint}", _external=True, **values)
+
+
+def timestamp(value: datetime) -> str:
+    """A stored naive-UTC datetime as OParl date-time with the Berlin offset."""
+    return value.replace(tzinfo=UTC).astimezone(BERLIN).isoformat(timespec="seconds")
+
+
+def _local(day: date, at: time) -> str:
+    return datetime.combine(day, at, tzinfo=BERLIN).isoformat(timespec="seconds")
+
+
+def _type(name: str) -> str:
+    return SCHEMA + name
+
+
+def _stamps(record) -> dict:
+    return {"created": timestamp(record.created), "modified": timestamp(record.modified)}
+
+
+def _german(labels, key) -> str:
+    with force_locale("de"):  # OParl data is German, whatever the request's language
+        return str(labels[key])
+
+
+# --- the frame -------------------------------------------------------------------------
+
+
+def system() -> dict:
+    return {
+        "id": _url("system"),
+        "type": _type("System"),
+        "oparlVersion": SCHEMA,
+        "license": opendata.LICENCE_URL,
+        "body": _url("bodies"),
+        "name": "wingrant – WiN-Foren Bremen",
+        "website": url_for("public.index", _external=True),
+        "web": url_for("public.index", _external=True),
+        EXT + "openData": url_for("public.open_data", _external=True),
+    }
+
+
+def body() -> dict:
+    lists = {name: _url(endpoint) for name, endpoint in (
+        ("organization", "organizations"), ("person", "persons"), ("meeting", "meetings"), ("paper", "papers"),
+        ("agendaItem", "agenda_items"), ("consultation", "consultations"), ("file", "files"))}
+    return {
+        "id": _url("body"),
+        "type": _type("Body"),
+        "system": _url("system"),
+        "shortName": "WiN",
+        "name": "WiN – Wohnen in Nachbarschaften, Stadtgemeinde Bremen",
+        "website": url_for("public.index", _external=True),
+        "license": opendata.LICENCE_URL,
+        "ags": AGS,
+        "rgs": RGS,
+        "classification": "Förderprogramm",
+        **lists,
+        "legislativeTerm": [],  # obligatory; the forums have no terms
+        "web": url_for("public.index", _external=True),
+    }
+
+
+def organization(forum: q.Forum) -> dict:
+    return {
+        "id": _url("organization", slug=forum.slug),
+        "type": _type("Organization"),
+        "body": _url("body"),
+        "name": forum.forum_name,
+        "shortName": forum.name,
+        "organizationType": "Gremium",
+        "classification": "WiN-Forum",
+        "meeting": _url("organization_meetings", slug=forum.slug),
+        "web": url_for("public.neighbourhood", slug=forum.slug, _external=True),
+        "created": timestamp(forum.created),
+        "modified": timestamp(forum.created),
+        EXT + "neighbourhood": forum.name,
+        EXT + "calendar": url_for("public.calendar", slug=forum.slug, _external=True),
+    }
+
+
+# --- meetings and their parts -----------------------------------------------------------------
+
+
+def location(m: q.MeetingRecord) -> dict:
+    description = ", ".join(p for p in (m.place, m.address) if p)
+    result = {
+        "id": _url("location", meeting_id=m.id),
+        "type": _type("Location"),
+        "meetings": [_url("meeting", meeting_id=m.id)],
+        **_stamps(m),
+    }
+    if description:
+        result["description"] = description
+    return result
+
+
+def meeting(m: q.MeetingRecord) -> dict:
+    result = {
+        "id": _url("meeting", meeting_id=m.id),
+        "type": _type("Meeting"),
+        "name": f"{m.forum_name} – Sitzung am {m.date.strftime('%d.%m.%Y')}",
+        "meetingState": MEETING_STATES[m.state],
+        "organization": [_url("organization", slug=m.slug)],
+        "location": location(m),
+        "web": (url_for("public.minutes", slug=m.slug, meeting_id=m.id, _external=True) if m.published
+                else url_for("public.neighbourhood", slug=m.slug, _external=True)),
+        **_stamps(m),
+        EXT + "date": m.date.isoformat(),
+        EXT + "online": m.online,
+    }
+    if m.starts_at:
+        result["start"] = _local(m.date, m.starts_at)
+    if m.starts_at and m.ends_at:
+        result["end"] = _local(m.date, m.ends_at)
+    current = [f for f in m.files if f.current]
+    if current:
+        result["resultsProtocol"] = file(current[0])
+    superseded = [file(f) for f in m.files if not f.current]
+    if superseded:
+        result["auxiliaryFile"] = superseded
+    if m.items:
+        result["agendaItem"] = [agenda_item(i) for i in m.items]
+    return result
+
+
+def _amounts(amounts) -> list[dict]:
+    return [{"programme": a.code, "programmeName": a.name, "requestedCents": a.requested,
+             "approvedCents": a.approved} for a in amounts]
+
+
+def _resolution(i: q.ItemRecord) -> str:
+    text = _german(OUTCOMES, i.outcome)
+    if i.approved:
+        approved = sum(a.approved for a in i.amounts)
+        parts = ", ".join(f"{a.name} {format_eur(a.approved)}" for a in i.amounts if a.approved)
+        text += f": {format_eur(approved)}" + (f" ({parts})" if parts else "")
+    text += "."
+    if i.conditions:
+        text += f" Auflagen: {i.conditions}"
+    if i.reason:
+        text += f" Begründung: {i.reason}"
+    return text
+
+
+def agenda_item(i: q.ItemRecord) -> dict:
+    name = i.title or (_german(KINDS, i.kind) if i.kind != AgendaItemKind.CUSTOM else "")
+    result = {
+        "id": _url("agenda_item", item_id=i.id),
+        "type": _type("AgendaItem"),
+        "meeting": _url("meeting", meeting_id=i.meeting_id),
+        "number": i.number,
+        "order": i.order,
+        "name": name,
+        "public": True,
+        "web": url_for("public.minutes", slug=i.slug, meeting_id=i.meeting_id, _external=True),
+        **_stamps(i),
+    }
+    if i.application_id is not None and i.outcome is not None:
+        result.update({
+            "consultation": _url("consultation", item_id=i.id),
+            "result": _german(OUTCOMES, i.outcome),
+            "resolutionText": _resolution(i),
+            EXT + "outcome": i.outcome.value,
+            EXT + "amounts": _amounts(i.amounts),
+            EXT + "amountRequestedCents": sum(a.requested for a in i.amounts),
+            EXT + "amountApprovedCents": sum(a.approved for a in i.amounts),
+            EXT + "objectionsRaised": i.objections_raised,
+            EXT + "objectionsStanding": i.objections_standing,
+        })
+        if i.conditions:
+            result[EXT + "conditions"] = i.conditions
+        if i.reason:
+            result[EXT + "reason"] = i.reason
+        if i.votes:
+            result[EXT + "votes"] = {"yes": i.votes[0], "no": i.votes[1], "abstain": i.votes[2]}
+    return result
+
+
+def consultation(c: q.ConsultationRecord) -> dict:
+    return {
+        "id": _url("consultation", item_id=c.id),
+        "type": _type("Consultation"),
+        "paper": _url("paper", application_id=c.application_id),
+        "agendaItem": _url("agenda_item", item_id=c.id),
+        "meeting": _url("meeting", meeting_id=c.meeting_id),
+        "organization": [_url("organization", slug=c.slug)],
+        "authoritative": c.outcome in DECIDING,
+        "role": "Beratung und Beschluss",
+        **_stamps(c),
+        EXT + "outcome": c.outcome.value,
+    }
+
+
+def paper(p: q.PaperRecord) -> dict:
+    result = {
+        "id": _url("paper", application_id=p.id),
+        "type": _type("Paper"),
+        "body": _url("body"),
+        "name": p.title,
+        "reference": p.reference,
+        "paperType": "Projektantrag",
+        "underDirectionOf": [_url("organization", slug=p.slug)],
+        "consultation": [consultation(c) for c in p.consultations],
+        **_stamps(p),
+        EXT + "applicant": p.organisation,
+        EXT + "budgetYear": p.year,
+        EXT + "requested": [{"programme": a.code, "programmeName": a.name, "amountCents": a.requested}
+                            for a in p.requested],
+        EXT + "amountRequestedCents": sum(a.requested for a in p.requested),
+    }
+    if p.approved:
+        result["web"] = url_for("public.project", slug=p.slug, application_id=p.id, _external=True)
+    if p.summary:
+        result[EXT + "summary"] = p.summary
+    if p.fields:
+        result["keyword"] = list(p.fields)
+    return result
+
+
+def file(f: files.FileRecord) -> dict:
+    pdf = url_for("public.minutes_pdf", slug=f.slug, meeting_id=f.meeting_id, number=f.number, _external=True)
+    name = f"Protokoll der Sitzung am {f.meeting_date.strftime('%d.%m.%Y')}, Version {f.number}"
+    result = {
+        "id": _url("file", meeting_id=f.meeting_id, number=f.number),
+        "type": _type("File"),
+        "name": name if f.current else f"{name} (durch eine Berichtigung ersetzt)",
+        "fileName": f"protokoll-{f.slug}-{f.meeting_date.isoformat()}-v{f.number}.pdf",
+        "mimeType": "application/pdf",
+        "date": f.created.replace(tzinfo=UTC).astimezone(BERLIN).date().isoformat(),
+        "size": f.size,
+        "sha512Checksum": f.sha512,
+        "accessUrl": pdf,
+        "downloadUrl": pdf,
+        "fileLicense": opendata.LICENCE_URL,
+        "meeting": [_url("meeting", meeting_id=f.meeting_id)],
+        "web": url_for("public.minutes", slug=f.slug, meeting_id=f.meeting_id, _external=True),
+        "created": timestamp(f.created),
+        "modified": timestamp(f.created),
+        EXT + "version": f.number,
+        EXT + "current": f.current,
+        EXT + "sha256Checksum": f.sha256,
+    }
+    if f.reason:
+        result[EXT + "correctionReason"] = f.reason
+    return result

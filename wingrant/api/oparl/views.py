@@ -1,0 +1,242 @@
+"""The OParl 1.1 endpoints: GET only, JSON, no login, entry point ``/oparl/v1.1/system``.
+
+External lists are paginated as the spec asks (``data``, ``pagination``,
+``links`` with ``next`` on every page but the last), sorted by a stable key,
+and take the filters ``created_since``, ``created_until``, ``modified_since``,
+``modified_until`` (date-times with offset) and ``elementsPerPage``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from datetime import UTC, date, datetime
+
+import sqlalchemy as sa
+from flask import Blueprint, Response, abort, request, url_for
+from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException
+
+from ...extensions import db
+from ...neighbourhoods.models import Neighbourhood
+from . import files as protocols
+from . import queries as q
+from . import serialize as s
+from .index import Entry
+
+bp = Blueprint("oparl", __name__, url_prefix="/oparl/v1.1")
+
+DEFAULT_PER_PAGE = 100
+MAX_PER_PAGE = 1000
+FILTERS = ("created_since", "created_until", "modified_since", "modified_until")
+BODY = "/body/" + s.BODY_KEY
+
+
+def _json(document: dict, status: int = 200) -> Response:
+    return Response(json.dumps(document, ensure_ascii=False, separators=(",", ":")), status=status,
+                    mimetype="application/json")
+
+
+@bp.after_request
+def _cors(response):
+    # The spec requires it for every JSON answer: browser applications elsewhere may read the feed.
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@bp.errorhandler(400)
+@bp.errorhandler(404)
+def _error(error: HTTPException):
+    if error.code == 404:
+        message = _("Dieses OParl-Objekt gibt es nicht (oder es ist nicht veröffentlicht).")
+    else:
+        message = error.description
+    return _json({"error": {"code": error.code, "message": str(message)}}, error.code or 500)
+
+
+# --- list pages --------------------------------------------------------------------------
+
+
+def _time_filter(name: str) -> datetime | None:
+    raw = request.args.get(name)
+    if raw is None:
+        return None
+    # A client that forgot to URL-encode "+01:00" sends " 01:00": take it as meant.
+    raw = re.sub(r"(\d) (\d{2}:\d{2})$", r"\1+\2", raw.strip())
+    try:
+        value = datetime.fromisoformat(raw)
+    except ValueError:
+        value = None
+    if value is None or value.tzinfo is None:
+        abort(400, description=_("„%(name)s“ braucht Datum, Uhrzeit und Zeitzone, z. B. 2026-01-01T00:00:00+01:00.",
+                                 name=name))
+    return value.astimezone(UTC).replace(tzinfo=None)
+
+
+def _positive(name: str, default: int, maximum: int | None = None) -> int:
+    raw = request.args.get(name)
+    if raw is None:
+        return default
+    if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
+        abort(400, description=_("„%(name)s“ muss eine positive ganze Zahl sein.", name=name))
+    return min(int(raw), maximum) if maximum else int(raw)
+
+
+def _list(entries: list[Entry], build, endpoint: str, **values) -> Response:
+    """One page of an external list; ``build(keys)`` returns ``{key: object}``."""
+    since_c, until_c, since_m, until_m = (_time_filter(name) for name in FILTERS)
+    selected = [e for e in entries
+                if (since_c is None or e.created >= since_c) and (until_c is None or e.created <= until_c)
+                and (since_m is None or e.modified >= since_m) and (until_m is None or e.modified <= until_m)]
+    per_page = _positive("elementsPerPage", DEFAULT_PER_PAGE, MAX_PER_PAGE)
+    page = _positive("page", 1)
+    pages = max(1, math.ceil(len(selected) / per_page))
+    if page > pages:
+        abort(404)
+    keys = [e.key for e in selected[(page - 1) * per_page:page * per_page]]
+    objects = build(keys) if keys else {}
+    kept = {k: request.args[k] for k in (*FILTERS, "elementsPerPage") if k in request.args}
+
+    def link(number: int) -> str:
+        return url_for(f"oparl.{endpoint}", _external=True, **values, **kept, page=number)
+
+    links = {"first": link(1), "self": link(page), "last": link(pages)}
+    if page > 1:
+        links["prev"] = link(page - 1)
+    if page < pages:
+        links["next"] = link(page + 1)
+    return _json({
+        "data": [objects[k] for k in keys],
+        "pagination": {"totalElements": len(selected), "elementsPerPage": per_page, "currentPage": page,
+                       "totalPages": pages},
+        "links": links,
+    })
+
+
+def _one(found: list, serializer) -> Response:
+    if not found:
+        abort(404)
+    return _json(serializer(found[0]))
+
+
+# --- the frame -------------------------------------------------------------------------
+
+
+@bp.get("/system")
+def system():
+    return _json(s.system())
+
+
+def _body_entry() -> list[Entry]:
+    first = db.session.execute(sa.select(sa.func.min(Neighbourhood.created_at))).scalar()
+    return [Entry(1, first, first)] if first else []
+
+
+def _body() -> dict:
+    body = s.body()
+    for entry in _body_entry():
+        body.update(created=s.timestamp(entry.created), modified=s.timestamp(entry.modified))
+    return body
+
+
+@bp.get("/body")
+def bodies():
+    entries = _body_entry() or [Entry(1, datetime(1999, 1, 1), datetime(1999, 1, 1))]
+    return _list(entries, lambda keys: {1: _body()}, "bodies")
+
+
+@bp.get(BODY)
+def body():
+    return _json(_body())
+
+
+@bp.get(BODY + "/organization")
+def organizations():
+    return _list(q.organization_index(),
+                 lambda keys: {f.id: s.organization(f) for f in q.forums(ids=keys)}, "organizations")
+
+
+@bp.get(BODY + "/person")
+def persons():
+    """Always empty: names of forum participants are not published (data protection)."""
+    return _list([], lambda keys: {}, "persons")
+
+
+def _meeting_builder(today: date):
+    return lambda keys: {m.id: s.meeting(m) for m in q.meetings(keys, today)}
+
+
+@bp.get(BODY + "/meeting")
+def meetings():
+    today = date.today()
+    return _list(q.meeting_index(today), _meeting_builder(today), "meetings")
+
+
+@bp.get(BODY + "/paper")
+def papers():
+    return _list(q.paper_index(), lambda keys: {p.id: s.paper(p) for p in q.papers(keys)}, "papers")
+
+
+@bp.get(BODY + "/agendaItem")
+def agenda_items():
+    return _list(q.agenda_item_index(),
+                 lambda keys: {i.id: s.agenda_item(i) for i in q.agenda_items(ids=keys)}, "agenda_items")
+
+
+@bp.get(BODY + "/consultation")
+def consultations():
+    return _list(q.consultation_index(),
+                 lambda keys: {c.id: s.consultation(c) for c in q.consultations(ids=keys)}, "consultations")
+
+
+@bp.get(BODY + "/file")
+def files():
+    return _list(protocols.file_index(),
+                 lambda keys: {r.version_id: s.file(r) for r in protocols.protocol_files(ids=keys)}, "files")
+
+
+# --- single objects ------------------------------------------------------------------------
+
+
+@bp.get("/organization/<slug>")
+def organization(slug):
+    return _one(q.forums(slug=slug), s.organization)
+
+
+@bp.get("/organization/<slug>/meeting")
+def organization_meetings(slug):
+    forum = q.forums(slug=slug) or abort(404)
+    today = date.today()
+    return _list(q.meeting_index(today, neighbourhood_id=forum[0].id), _meeting_builder(today),
+                 "organization_meetings", slug=slug)
+
+
+@bp.get("/meeting/<int:meeting_id>")
+def meeting(meeting_id):
+    return _one(q.meetings([meeting_id], date.today()), s.meeting)
+
+
+@bp.get("/meeting/<int:meeting_id>/location")
+def location(meeting_id):
+    return _one(q.meetings([meeting_id], date.today()), s.location)
+
+
+@bp.get("/agendaItem/<int:item_id>")
+def agenda_item(item_id):
+    return _one(q.agenda_items(ids=[item_id]), s.agenda_item)
+
+
+@bp.get("/consultation/<int:item_id>")
+def consultation(item_id):
+    return _one(q.consultations(ids=[item_id]), s.consultation)
+
+
+@bp.get("/paper/<int:application_id>")
+def paper(application_id):
+    return _one(q.papers([application_id]), s.paper)
+
+
+@bp.get("/file/<int:meeting_id>/<int:number>")
+def file(meeting_id, number):
+    return _one(protocols.protocol_files(meeting_id=meeting_id, number=number), s.file)

@@ -1,0 +1,358 @@
+"""Organisations (Träger) and applications: list, read, create, update, life-cycle steps.
+
+Input is validated by the UI's own forms (``ApplicationForm``, ``OrganisationForm``,
+``ReasonForm``) fed with the JSON as form data, then handed to the same
+services; their problems come back per JSON field.
+"""
+
+from __future__ import annotations
+
+import re
+
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ...applications import forms, queries, services
+from ...applications.lifecycle import STATE_LABELS
+from ...applications.models import Application, ApplicationState, CostCategory, FundingSource, Organisation
+from ...auth.permissions import Action, authorize, deny, scoped_or_404
+from ...errors import DomainError, NotAllowed
+from ...extensions import db
+from ...money import format_plain
+from . import schema as s
+from .core import ApiError, Param, iso, ok, paginated, route, run_form
+
+STATES = [st.value for st in ApplicationState]
+COSTS = [c.value for c in CostCategory]
+SOURCES = [f.value for f in FundingSource if f != FundingSource.PROGRAMME]
+
+#: Life-cycle steps by their API name; the services know them by their German URL names.
+STEP_NAMES = {"submit": "einreichen", "review": "pruefen", "query": "rueckfrage", "answer": "antwort",
+              "ready": "beschlussreif", "withdraw": "zurueckziehen"}
+API_STEP = {v: k for k, v in STEP_NAMES.items()}
+
+# --- schemas ---------------------------------------------------------------------------------
+
+ORG_FIELDS = {
+    "name": s.string(200), "legal_form": s.string(80), "street": s.string(200), "postcode": s.string(10),
+    "city": s.string(100), "contact_person": s.string(200), "email": s.string(254), "phone": s.string(50),
+    "non_profit": s.boolean(),
+}
+ORGANISATION = s.component("Organisation", s.obj({"id": s.integer(1), **ORG_FIELDS, "applications": s.integer(0)},
+                                                  ["id", *ORG_FIELDS]))
+ORGANISATION_INPUT = s.component("OrganisationInput", s.obj(
+    {**ORG_FIELDS, "confirm_new": {**s.boolean(), "description": "Trotz ähnlichem Namen anlegen (nach 409)"}},
+    ["name"]))
+
+COST_LINE = s.obj({"category": s.string(enum=COSTS), "description": s.string(300), "amount_cents": s.cents()},
+                  ["category", "amount_cents"])
+FUNDING_LINE = s.obj({"source": s.string(enum=SOURCES), "description": s.string(300), "amount_cents": s.cents()},
+                     ["source", "amount_cents"])
+REQUEST_LINE = s.obj({"programme_id": s.integer(1), "amount_cents": s.cents()}, ["programme_id", "amount_cents"])
+
+APPLICATION_FIELDS = {
+    "organisation_id": s.integer(1), "title": s.string(200), "year": s.integer(1999, 2200),
+    "summary": s.string(1000), "description": s.string(20_000), "goals": s.string(10_000),
+    "target_groups": s.string(5_000), "expected_participants": s.integer(0, 1_000_000, nullable=True),
+    "place": s.string(200), "start_date": s.date_(nullable=True), "end_date": s.date_(nullable=True),
+    "contact_email": s.string(254), "field_of_action_ids": s.array(s.integer(1), 200),
+    "costs": s.array(COST_LINE, forms.MAX_ROWS), "funding": s.array(FUNDING_LINE, forms.MAX_ROWS),
+    "requests": s.array(REQUEST_LINE, 50),
+}
+APPLICATION_INPUT = s.component("ApplicationInput", s.obj(
+    {**APPLICATION_FIELDS,
+     "loaded_at": {**s.string(40), "description": "updated_at des gelesenen Stands: Ein Speichern über eine "
+                                                  "fremde Änderung hinweg wird mit 409 abgelehnt"}},
+    ["organisation_id", "title", "year"]))
+
+PROBLEM = s.obj({"field": s.string(nullable=True), "message": s.string()}, ["field", "message"])
+APPLICATION = s.component("Application", s.obj({
+    "id": s.integer(1), "reference": s.string(), "neighbourhood": s.string(), "state": s.string(enum=STATES),
+    "state_label": s.string(), "version": s.integer(1), **APPLICATION_FIELDS,
+    "organisation_name": s.string(), "total_cost_cents": s.cents(), "requested_cents": s.cents(),
+    "submitted_at": s.datetime_(nullable=True), "created_at": s.datetime_(), "updated_at": s.datetime_(),
+    "available_steps": s.array(s.string(enum=list(STEP_NAMES)), 10),
+    "problems": s.array(PROBLEM, 1000),
+}, ["id", "reference", "neighbourhood", "state", "state_label", "version", *APPLICATION_FIELDS,
+    "organisation_name", "total_cost_cents", "requested_cents", "submitted_at", "created_at", "updated_at",
+    "available_steps", "problems"]))
+APPLICATION_ROW = s.component("ApplicationSummary", s.obj({
+    "id": s.integer(1), "reference": s.string(), "title": s.string(), "state": s.string(enum=STATES),
+    "year": s.integer(1999, 2200), "organisation_id": s.integer(1), "organisation_name": s.string(),
+    "total_cost_cents": s.cents(), "requested_cents": s.cents(), "updated_at": s.datetime_(),
+    "requests": s.array(s.obj({"programme_code": s.string(), "programme_name": s.string(),
+                               "amount_cents": s.cents()}, ["programme_code", "programme_name", "amount_cents"])),
+}, ["id", "reference", "title", "state", "year", "organisation_id", "organisation_name", "total_cost_cents",
+    "requested_cents", "updated_at", "requests"]))
+STEP_INPUT = s.component("StepInput", s.obj({
+    "step": s.string(enum=list(STEP_NAMES)),
+    "text": {**s.string(10_000), "description": "Anmerkung, Frage, Antwort oder Grund (je nach Schritt)"},
+}, ["step"]))
+
+# --- organisations ---------------------------------------------------------------------------
+
+
+def organisation_json(org: Organisation, applications: int | None = None) -> dict:
+    data = {"id": org.id, **{k: getattr(org, k) for k in ORG_FIELDS}}
+    if applications is not None:
+        data["applications"] = applications
+    return data
+
+
+def _require_organisations() -> None:
+    if not queries.may_manage_organisations(current_user):
+        deny(Action.MANAGE_APPLICATIONS)
+
+
+@route("GET", "/organisations", summary="Träger (für alle, die Anträge bearbeiten)", tag="Träger",
+       response=ORGANISATION, paginated=True, query=(Param("q", s.string(100), "Suche in Name und Ansprechperson"),))
+def list_organisations(args):
+    _require_organisations()
+    page, per_page = args["page"] or 1, args["per_page"] or 50
+    rows, total = queries.list_organisations((args["q"] or "").strip(), page, per_page)
+    return paginated([organisation_json(r.organisation, r.applications) for r in rows], total, args)
+
+
+def _organisation(org_id: int) -> Organisation:
+    org = db.session.get(Organisation, org_id)
+    if org is None:
+        raise ApiError(404)
+    return org
+
+
+@route("GET", "/organisations/<int:org_id>", summary="Ein Träger", tag="Träger", response=ORGANISATION)
+def get_organisation(org_id):
+    _require_organisations()
+    return ok(organisation_json(_organisation(org_id)))
+
+
+def _organisation_form(data: dict):
+    values = {k: ("y" if data.get(k) else None) if k in ("non_profit", "confirm_new") else data.get(k, "")
+              for k in (*ORG_FIELDS, "confirm_new")}
+    if "city" not in data:
+        values["city"] = "Bremen"  # the form's default, as the UI pre-fills it
+    return run_form(lambda fd: forms.OrganisationForm(formdata=fd), values)
+
+
+@route("POST", "/organisations", summary="Träger anlegen", tag="Träger", response=ORGANISATION, status=201,
+       body=ORGANISATION_INPUT, errors=(403, 409),
+       description="Gibt es schon einen Träger mit ähnlichem Namen, antwortet die API mit 409; mit "
+                   "`confirm_new: true` wird er trotzdem angelegt.")
+def create_organisation(data):
+    _require_organisations()
+    form = _organisation_form(data)
+    try:
+        org = services.create_organisation(form.data, user=current_user, confirmed_new=bool(form.confirm_new.data))
+    except services.PossibleDuplicate as error:
+        names = ", ".join(f"{name} (id {oid})" for oid, name in error.candidates)
+        raise ApiError(409, str(error.message), {"name": [f"{error.message} {names}"]}) from None
+    return ok(organisation_json(org, 0), 201)
+
+
+@route("PUT", "/organisations/<int:org_id>", summary="Träger ändern", tag="Träger", response=ORGANISATION,
+       body=ORGANISATION_INPUT)
+def update_organisation(org_id, data):
+    _require_organisations()
+    org = _organisation(org_id)
+    if not queries.may_edit_organisation(current_user, org.id):
+        deny(Action.MANAGE_APPLICATIONS)
+    form = _organisation_form(data)
+    return ok(organisation_json(services.update_organisation(org.id, form.data, user=current_user)))
+
+
+# --- applications ----------------------------------------------------------------------------
+
+_ROW = re.compile(r"^(costs|funding)-(\d+)-(kind|description|amount)$")
+
+
+def _json_field(name: str, request_index: dict[int, int]) -> str:
+    """The JSON path of a form field or rules problem field."""
+    if match := _ROW.match(name):
+        rows, index, part = match.groups()
+        part = {"kind": "category" if rows == "costs" else "source", "amount": "amount_cents"}.get(part, part)
+        return f"{rows}[{index}].{part}"
+    if name.startswith("request_") and name[8:].isdigit():
+        index = request_index.get(int(name[8:]))
+        return f"requests[{index}].amount_cents" if index is not None else "requests"
+    return {"fields_of_action": "field_of_action_ids", "plan": "costs"}.get(name, name)
+
+
+def _application_form(app: Application | None, data: dict):
+    """The UI's application form, validated on the JSON input; returns (form, request index by programme)."""
+    programmes = queries.requestable_programmes(app)
+    known = {p.id for p in programmes}
+    request_index: dict[int, int] = {}
+    errors: dict[str, list[str]] = {}
+    for i, line in enumerate(data.get("requests", [])):
+        pid = line["programme_id"]
+        if pid not in known:
+            errors[f"requests[{i}].programme_id"] = [_("Aus diesem Förderprogramm kann nichts beantragt werden.")]
+        elif pid in request_index:
+            errors[f"requests[{i}].programme_id"] = [_("Jedes Förderprogramm nur einmal angeben.")]
+        else:
+            request_index[pid] = i
+    values: dict = {
+        "organisation_id": str(data["organisation_id"]), "title": data["title"], "year": str(data["year"]),
+        "fields_of_action": [str(i) for i in data.get("field_of_action_ids", [])],
+        "expected_participants": "" if data.get("expected_participants") is None
+        else str(data["expected_participants"]),
+        **{k: data.get(k) or "" for k in ("summary", "description", "goals", "target_groups", "place",
+                                          "start_date", "end_date", "contact_email")},
+    }
+    for rows, kind in (("costs", "category"), ("funding", "source")):
+        for i, line in enumerate(data.get(rows, [])):
+            values[f"{rows}-{i}-kind"] = line[kind]
+            values[f"{rows}-{i}-description"] = line.get("description", "")
+            values[f"{rows}-{i}-amount"] = format_plain(line["amount_cents"])
+    for line in data.get("requests", []):
+        if line["programme_id"] in known:
+            values.setdefault(f"request_{line['programme_id']}", format_plain(line["amount_cents"]))
+    selected = list(data.get("field_of_action_ids", []))
+    if app is not None:
+        selected += [f.id for f in app.fields_of_action]
+
+    def build(formdata):
+        return forms.application_form(
+            programmes=programmes, organisations=queries.organisation_names(),
+            field_groups=queries.field_groups(selected), years=queries.form_years(app.year if app else None),
+            formdata=formdata)
+
+    try:
+        form = run_form(build, values, rename=lambda n: _json_field(n, request_index))
+    except ApiError as error:
+        error.errors = {**errors, **error.errors}
+        raise
+    if errors:
+        raise ApiError(422, None, errors)
+    return form, request_index
+
+
+def _problems_error(error: services.InvalidApplication, request_index: dict[int, int]) -> ApiError:
+    errors: dict[str, list[str]] = {}
+    for problem in error.problems:
+        errors.setdefault(_json_field(problem.field or "plan", request_index), []).append(str(problem.message))
+    return ApiError(422, str(error.message), errors)
+
+
+def application_json(app: Application) -> dict:
+    data = services.input_from_application(app)
+    editable = app.state in services.EDITABLE_STATES
+    return {
+        "id": app.id, "reference": app.reference, "neighbourhood": app.neighbourhood.slug, "state": app.state.value,
+        "state_label": str(STATE_LABELS[app.state]), "version": app.version,
+        "organisation_id": app.organisation_id, "organisation_name": app.organisation.name, "title": app.title,
+        "year": app.year, "summary": app.summary, "description": app.description, "goals": app.goals,
+        "target_groups": app.target_groups, "expected_participants": app.expected_participants,
+        "place": app.place, "start_date": iso(app.start_date), "end_date": iso(app.end_date),
+        "contact_email": app.contact_email, "field_of_action_ids": data.field_of_action_ids,
+        "costs": [{"category": c.category.value, "description": c.description, "amount_cents": c.amount_cents}
+                  for c in data.costs],
+        "funding": [{"source": f.source.value, "description": f.description, "amount_cents": f.amount_cents}
+                    for f in data.funding],
+        "requests": [{"programme_id": pid, "amount_cents": cents} for pid, cents in data.requests.items()],
+        "total_cost_cents": data.total_cost_cents, "requested_cents": data.requested_cents,
+        "submitted_at": iso(app.submitted_at), "created_at": iso(app.created_at), "updated_at": iso(app.updated_at),
+        "available_steps": [API_STEP[st.name] for st in services.available_steps(app)],
+        "problems": [{"field": _json_field(p.field, {pid: i for i, pid in enumerate(data.requests)})
+                      if p.field else None, "message": str(p.message)}
+                     for p in (services.problems_before_forum(app) if editable else [])],
+    }
+
+
+def row_json(r: queries.ApplicationRow) -> dict:
+    return {"id": r.id, "reference": r.reference, "title": r.title, "state": r.state.value, "year": r.year,
+            "organisation_id": r.organisation_id, "organisation_name": r.organisation_name,
+            "total_cost_cents": r.total_cost_cents, "requested_cents": r.requested_cents,
+            "updated_at": iso(r.updated_at),
+            "requests": [{"programme_code": code, "programme_name": name, "amount_cents": cents}
+                         for code, name, cents in r.requests]}
+
+
+SORTS = [k for key in queries.SORT_KEYS for k in (key, f"-{key}")]
+
+
+@route("GET", "/neighbourhoods/<slug>/applications", summary="Anträge eines Quartiers", tag="Anträge",
+       response=APPLICATION_ROW, paginated=True,
+       query=(Param("q", s.string(100), "Suche in Titel, Träger, Aktenzeichen"),
+              Param("state", s.string(enum=STATES)), Param("year", s.integer(1999, 2200)),
+              Param("programme_id", s.integer(1)), Param("organisation_id", s.integer(1)),
+              Param("field_id", s.integer(1)), Param("sort", s.string(enum=SORTS), "Standard: -updated")))
+def list_applications(slug, args):
+    nb = authorize(slug, Action.READ)
+    page, per_page = args["page"] or 1, args["per_page"] or 50
+    filters = queries.Filters(
+        q=(args["q"] or "").strip(), state=ApplicationState(args["state"]) if args["state"] else None,
+        year=args["year"], programme_id=args["programme_id"], organisation_id=args["organisation_id"],
+        field_id=args["field_id"], sort=args["sort"] or "-updated", page=page)
+    result = queries.list_applications(nb.id, filters, per_page=per_page)
+    rows = result.rows if result.page == page else []  # the query shows the last page for one past the end
+    return paginated([row_json(r) for r in rows], result.total, args)
+
+
+def _load(slug: str, application_id: int, action: Action) -> Application:
+    return scoped_or_404(Application, application_id, authorize(slug, action))
+
+
+@route("GET", "/neighbourhoods/<slug>/applications/<int:application_id>", summary="Ein Antrag mit Kosten- und "
+       "Finanzierungsplan", tag="Anträge", response=APPLICATION)
+def get_application(slug, application_id):
+    return ok(application_json(_load(slug, application_id, Action.READ)))
+
+
+@route("POST", "/neighbourhoods/<slug>/applications", summary="Antrag als Entwurf anlegen", tag="Anträge",
+       response=APPLICATION, status=201, body=APPLICATION_INPUT)
+def create_application(slug, data):
+    nb = authorize(slug, Action.MANAGE_APPLICATIONS)
+    form, request_index = _application_form(None, data)
+    try:
+        app = services.create_application(nb, form.to_input(), user=current_user)
+    except services.InvalidApplication as error:
+        raise _problems_error(error, request_index) from None
+    return ok(application_json(app), 201)
+
+
+@route("PUT", "/neighbourhoods/<slug>/applications/<int:application_id>", summary="Antrag ändern (ganzer Stand)",
+       tag="Anträge", response=APPLICATION, body=APPLICATION_INPUT, errors=(403, 409))
+def update_application(slug, application_id, data):
+    app = _load(slug, application_id, Action.MANAGE_APPLICATIONS)
+    if app.state not in services.EDITABLE_STATES:
+        raise ApiError(409, _("Ein Antrag im Status „%(state)s“ kann nicht mehr geändert werden.",
+                              state=STATE_LABELS[app.state]))
+    form, request_index = _application_form(app, data)
+    loaded_at = data.get("loaded_at")
+    if loaded_at is not None:  # the client sends the updated_at it read; the service compares raw timestamps
+        loaded_at = app.updated_at.isoformat() if loaded_at == iso(app.updated_at) else loaded_at
+    try:
+        services.update_application(app, form.to_input(), user=current_user, loaded_at=loaded_at)
+    except services.InvalidApplication as error:
+        raise _problems_error(error, request_index) from None
+    except services.EditConflict as error:
+        raise ApiError(409, str(error.message)) from None
+    db.session.expire_all()
+    return ok(application_json(db.session.get(Application, application_id)))
+
+
+@route("POST", "/neighbourhoods/<slug>/applications/<int:application_id>/steps",
+       summary="Einen Schritt im Lebenslauf des Antrags gehen", tag="Anträge", response=APPLICATION,
+       body=STEP_INPUT, errors=(403, 409),
+       description="submit = Einreichen, review = In Prüfung nehmen, query = Rückfrage stellen, answer = "
+                   "Antwort erfassen, ready = Beschlussreif, withdraw = Zurückziehen (Text nötig). Die Beschlüsse "
+                   "selbst fallen in der Sitzung (Tagesordnungspunkte).")
+def take_step(slug, application_id, data):
+    app = _load(slug, application_id, Action.MANAGE_APPLICATIONS)
+    step_name = STEP_NAMES[data["step"]]
+    form = run_form(lambda fd: forms.ReasonForm(prefix=step_name, formdata=fd), {"reason": data.get("text", "")},
+                    prefix=step_name, rename=lambda n: "text" if n == "reason" else n)
+    try:
+        services.perform_step(app, step_name, user=current_user, text=form.reason.data or "")
+    except services.InvalidApplication as error:
+        raise _problems_error(error, {}) from None
+    except NotAllowed:
+        raise
+    except DomainError as error:
+        if error.field == "reason":
+            raise ApiError(422, str(error.message), {"text": [str(error.message)]}) from None
+        raise ApiError(409, str(error.message)) from None
+    db.session.expire_all()
+    return ok(application_json(db.session.get(Application, application_id)))
+

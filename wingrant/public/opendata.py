@@ -1,0 +1,336 @@
+"""Open data: every published decision as CSV, XLSX and JSON, under an open licence.
+
+One row per decision and funding programme ("long" format): a decision on an
+application that asks two programmes for money gives two rows with the same
+``beschluss_id``. So the column set never depends on which programmes exist,
+and sums per programme are a plain pivot. A decision without any programme
+amount still gives one row (programme columns empty, amounts 0).
+
+Visibility is the portal's: decisions only from **published** minutes
+(``queries.published_decision_ids``) of active neighbourhoods, applications
+with their public fields only (the fields the published minutes print), never
+a person's name or contact data.
+
+The column names are an interface: they are fixed identifiers (not translated)
+and documented on the open-data page and in ``docs/open-data.md``; a test pins
+the header row. Change them only with a new format version.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from flask import current_app, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from ..applications.models import Application, FinancingItem, FundingSource, Organisation, application_field
+from ..extensions import db
+from ..meetings.models import AgendaItem, Decision, DecisionAmount, Meeting, Outcome
+from ..minutes.labels import OUTCOMES
+from ..money import format_plain
+from ..neighbourhoods.models import FieldOfAction, Neighbourhood, Programme
+from . import queries
+from .queries import APPROVALS, published_decision_ids
+
+#: Version of the file format; part of the JSON metadata.
+FORMAT = "wingrant.open-data.decisions/1"
+
+LICENCE_ID = "dl-de/by-2-0"
+LICENCE_NAME = "Datenlizenz Deutschland – Namensnennung – Version 2.0"
+LICENCE_URL = "https://www.govdata.de/dl-de/by-2-0"
+#: Who provides the data (named in the attribution); an installation sets ``OPEN_DATA_PUBLISHER``.
+DEFAULT_PUBLISHER = "WiN – Wohnen in Nachbarschaften, Bremen"
+
+#: Years a filter may ask for (the application's CHECK constraint).
+YEAR_RANGE = (1999, 2200)
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    #: JSON type of the value: "integer", "string", "date", "number".
+    type: str
+    description: str
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("beschluss_id", "integer", _l("Kennung des Beschlusses; bleibt stabil. Mehrere Zeilen mit derselben "
+                                        "Kennung: ein Beschluss über mehrere Förderprogramme.")),
+    Column("quartier", "string", _l("Name des WiN-Gebiets")),
+    Column("quartier_kennung", "string", _l("Kurzname des WiN-Gebiets in Adressen, z. B. huchting")),
+    Column("forum", "string", _l("Name des Forums, das beschlossen hat")),
+    Column("sitzung_datum", "date", _l("Datum der Sitzung (JJJJ-MM-TT)")),
+    Column("aktenzeichen", "string", _l("Aktenzeichen des Projektantrags")),
+    Column("projekt_titel", "string", _l("Titel des Projekts")),
+    Column("traeger", "string", _l("Antragstellende Organisation (Träger)")),
+    Column("kurzbeschreibung", "string", _l("Kurzbeschreibung des Projekts")),
+    Column("haushaltsjahr", "integer", _l("Haushaltsjahr, für das die Mittel beantragt sind")),
+    Column("handlungsfelder", "string", _l("Handlungsfelder, getrennt durch „; “")),
+    Column("beschluss", "string", _l("Ergebnis als Schlüssel: approved, approved_with_changes, deferred, rejected, "
+                                     "withdrawn, referred")),
+    Column("beschluss_text", "string", _l("Ergebnis in Worten (beschlossen, vertagt, …)")),
+    Column("auflagen", "string", _l("Auflagen zum Beschluss")),
+    Column("begruendung", "string", _l("Begründung einer Vertagung oder Ablehnung")),
+    Column("programm_code", "string", _l("Kürzel des Förderprogramms, z. B. WIN")),
+    Column("programm", "string", _l("Name des Förderprogramms")),
+    Column("beantragt_cent", "integer", _l("Aus diesem Programm beantragter Betrag in Cent")),
+    Column("beantragt_euro", "number", _l("Derselbe Betrag in Euro")),
+    Column("beschlossen_cent", "integer", _l("Vom Forum beschlossener Betrag in Cent (0, wenn nicht beschlossen)")),
+    Column("beschlossen_euro", "number", _l("Derselbe Betrag in Euro")),
+    Column("protokoll_url", "string", _l("Adresse des veröffentlichten Protokolls im Portal")),
+)
+HEADER: tuple[str, ...] = tuple(c.name for c in COLUMNS)
+_EURO_COLUMNS = {"beantragt_euro", "beschlossen_euro"}
+_TEXT_COLUMNS = {c.name for c in COLUMNS if c.type in ("string", "date")}
+
+
+class FilterError(ValueError):
+    """A download filter that cannot be served; ``status`` is the HTTP status to answer."""
+
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What a download covers: one neighbourhood or all, one year or all."""
+
+    neighbourhood: Neighbourhood | None = None
+    year: int | None = None
+
+    @property
+    def slug(self) -> str | None:
+        return self.neighbourhood.slug if self.neighbourhood else None
+
+    def filename(self, extension: str) -> str:
+        parts = ["wingrant-beschluesse", self.slug, str(self.year) if self.year else None]
+        return "-".join(p for p in parts if p) + "." + extension
+
+    def args(self) -> dict[str, str | int]:
+        """The query arguments that select this again (for links)."""
+        args: dict[str, str | int] = {}
+        if self.neighbourhood:
+            args["quartier"] = self.neighbourhood.slug
+        if self.year:
+            args["jahr"] = self.year
+        return args
+
+
+def parse_selection(args) -> Selection:
+    """Read ``quartier`` and ``jahr`` from request arguments; refuse what does not exist.
+
+    An unknown or inactive neighbourhood is 404 (there is no such data set); a year
+    that is not a number or out of range is 400.
+    """
+    nb = None
+    slug = (args.get("quartier") or "").strip()
+    if slug:
+        nb = queries.neighbourhood(slug)
+        if nb is None:
+            raise FilterError(_("Das Quartier „%(slug)s“ gibt es nicht.", slug=slug[:60]), 404)
+    year = None
+    raw = (args.get("jahr") or "").strip()
+    if raw:
+        if not (raw.isascii() and raw.isdigit()):
+            raise FilterError(_("Das Jahr muss eine Jahreszahl sein, z. B. %(year)s.", year=date.today().year), 400)
+        year = int(raw)
+        if not YEAR_RANGE[0] <= year <= YEAR_RANGE[1]:
+            raise FilterError(_("Das Jahr muss zwischen %(first)s und %(last)s liegen.",
+                                first=YEAR_RANGE[0], last=YEAR_RANGE[1]), 400)
+    return Selection(nb, year)
+
+
+# --- reading -------------------------------------------------------------------------
+
+
+def decision_rows(selection: Selection) -> list[dict]:
+    """The rows of the download, in a stable order: five queries however many decisions."""
+    stmt = (
+        sa.select(Decision.id, Decision.outcome, Decision.conditions, Decision.reason, Application.id,
+                  Application.reference, Application.title, Application.summary, Application.year,
+                  Organisation.name, Meeting.id, Meeting.date, Neighbourhood.slug, Neighbourhood.name,
+                  Neighbourhood.forum_name)
+        .join(Application, Decision.application_id == Application.id)
+        .join(Organisation, Application.organisation_id == Organisation.id)
+        .join(AgendaItem, Decision.agenda_item_id == AgendaItem.id)
+        .join(Meeting, AgendaItem.meeting_id == Meeting.id)
+        .join(Neighbourhood, Meeting.neighbourhood_id == Neighbourhood.id)
+        .where(Decision.id.in_(published_decision_ids()), Neighbourhood.active.is_(True),
+               Application.neighbourhood_id == Meeting.neighbourhood_id)
+        .order_by(Neighbourhood.name, Meeting.date, Meeting.id, AgendaItem.position, Decision.id)
+    )
+    if selection.neighbourhood is not None:
+        stmt = stmt.where(Neighbourhood.id == selection.neighbourhood.id)
+    if selection.year is not None:
+        stmt = stmt.where(Application.year == selection.year)
+    rows = db.session.execute(stmt).all()
+    decision_ids = [r[0] for r in rows]
+    app_ids = list({r[4] for r in rows})
+
+    programmes = {p.id: p for p in db.session.execute(sa.select(Programme)).scalars()}
+    requested: dict[int, dict[int, int]] = {}
+    for app_id, pid, cents in db.session.execute(
+        sa.select(FinancingItem.application_id, FinancingItem.programme_id, sa.func.sum(FinancingItem.amount_cents))
+        .where(FinancingItem.application_id.in_(app_ids), FinancingItem.source == FundingSource.PROGRAMME)
+        .group_by(FinancingItem.application_id, FinancingItem.programme_id)
+    ):
+        requested.setdefault(app_id, {})[pid] = int(cents)
+    approved: dict[int, dict[int, int]] = {}
+    for decision_id, pid, cents in db.session.execute(
+        sa.select(DecisionAmount.decision_id, DecisionAmount.programme_id, DecisionAmount.amount_cents)
+        .where(DecisionAmount.decision_id.in_(decision_ids))
+    ):
+        approved.setdefault(decision_id, {})[pid] = int(cents)
+    fields: dict[int, list[str]] = {}
+    for app_id, name in db.session.execute(
+        sa.select(application_field.c.application_id, FieldOfAction.name)
+        .join(FieldOfAction, application_field.c.field_of_action_id == FieldOfAction.id)
+        .where(application_field.c.application_id.in_(app_ids))
+        .order_by(FieldOfAction.position, FieldOfAction.name)
+    ):
+        fields.setdefault(app_id, []).append(name)
+
+    result = []
+    with force_locale("de"):  # the data set is German whatever language the page is shown in
+        labels = {o: str(OUTCOMES[o]) for o in Outcome}
+    for (d_id, outcome, conditions, reason, app_id, reference, title, summary, year, org, meeting_id, meeting_date,
+         slug, nb_name, forum) in rows:
+        asked, decided = requested.get(app_id, {}), approved.get(d_id, {})
+        if outcome not in APPROVALS:
+            decided = {}
+        pids = sorted(set(asked) | set(decided), key=lambda p: (programmes[p].position, programmes[p].code))
+        base = {
+            "beschluss_id": d_id, "quartier": nb_name, "quartier_kennung": slug, "forum": forum,
+            "sitzung_datum": meeting_date.isoformat(), "aktenzeichen": reference, "projekt_titel": title,
+            "traeger": org, "kurzbeschreibung": summary or "", "haushaltsjahr": year,
+            "handlungsfelder": "; ".join(fields.get(app_id, ())), "beschluss": outcome.value,
+            "beschluss_text": labels[outcome], "auflagen": conditions or "", "begruendung": reason or "",
+            "protokoll_url": url_for("public.minutes", slug=slug, meeting_id=meeting_id, _external=True),
+        }
+        # The euro columns carry cents here too; each writer turns them into euros its own way.
+        for pid in pids or [None]:
+            programme = programmes.get(pid)
+            asked_cents, decided_cents = asked.get(pid, 0), decided.get(pid, 0)
+            row = dict(base)
+            row.update({
+                "programm_code": programme.code if programme else "", "programm": programme.name if programme else "",
+                "beantragt_cent": asked_cents, "beantragt_euro": asked_cents,
+                "beschlossen_cent": decided_cents, "beschlossen_euro": decided_cents,
+            })
+            result.append({name: row[name] for name in HEADER})
+    return result
+
+
+def years_with_decisions() -> list[int]:
+    """Budget years that occur in published decisions of active neighbourhoods, newest first."""
+    return list(db.session.execute(
+        sa.select(Application.year).distinct()
+        .join(Decision, Decision.application_id == Application.id)
+        .join(Neighbourhood, Application.neighbourhood_id == Neighbourhood.id)
+        .where(Decision.id.in_(published_decision_ids()), Neighbourhood.active.is_(True))
+        .order_by(Application.year.desc())
+    ).scalars())
+
+
+# --- writing -------------------------------------------------------------------------
+
+
+def publisher() -> str:
+    return current_app.config.get("OPEN_DATA_PUBLISHER") or DEFAULT_PUBLISHER
+
+
+def attribution(dataset_url: str) -> str:
+    """The attribution text dl-de/by-2-0 asks for: provider, licence with link, data set."""
+    return f"{publisher()}, {LICENCE_NAME} ({LICENCE_ID}, {LICENCE_URL}), {dataset_url}"
+
+
+def _safe_text(value: str) -> str:
+    """Cell text a spreadsheet would evaluate gets a leading apostrophe (CSV only)."""
+    return f"'{value}" if value.startswith(_FORMULA_START) else value
+
+
+def to_csv(rows: list[dict]) -> bytes:
+    """Semicolon-separated, decimal comma in the euro columns, UTF-8 with BOM: German Excel opens it."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(HEADER)
+    for row in rows:
+        writer.writerow([
+            format_plain(row[name]) if name in _EURO_COLUMNS
+            else _safe_text(row[name]) if name in _TEXT_COLUMNS else row[name]
+            for name in HEADER
+        ])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def to_xlsx(rows: list[dict], dataset_url: str) -> bytes:
+    """Sheet "Beschluesse" with the data (every text cell a plain string), sheet "Lizenz" with the terms."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Beschluesse"
+    sheet.append(list(HEADER))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for r, row in enumerate(rows, start=2):
+        for c, name in enumerate(HEADER, start=1):
+            cell = sheet.cell(row=r, column=c)
+            value = row[name]
+            if name in _EURO_COLUMNS:
+                cell.value = Decimal(value) / 100
+                cell.number_format = "#,##0.00"
+            else:
+                cell.value = value
+                if isinstance(value, str):
+                    cell.data_type = "s"  # never a formula, whatever the text starts with
+    sheet.freeze_panes = "A2"
+    notes = book.create_sheet("Lizenz")
+    for line in (("Lizenz", f"{LICENCE_NAME} ({LICENCE_ID})"), ("Lizenztext", LICENCE_URL),
+                 ("Namensnennung", attribution(dataset_url)), ("Erzeugt", _generated()), ("Format", FORMAT)):
+        notes.append(list(line))
+    for cell in notes["B"]:
+        cell.data_type = "s"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _generated() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def to_json(rows: list[dict], selection: Selection, dataset_url: str) -> bytes:
+    """``{"metadata": {...}, "data": [...]}``: amounts in cents (integers) and euros (numbers)."""
+    with force_locale("de"):
+        columns = [{"name": c.name, "type": c.type, "description": str(c.description)} for c in COLUMNS]
+    data = [{name: (row[name] / 100 if name in _EURO_COLUMNS else row[name]) for name in HEADER} for row in rows]
+    document = {
+        "metadata": {
+            "format": FORMAT,
+            "title": "Beschlüsse der WiN-Foren",
+            "source": dataset_url,
+            "publisher": publisher(),
+            "licence": {"id": LICENCE_ID, "name": LICENCE_NAME, "url": LICENCE_URL,
+                        "attribution": attribution(dataset_url)},
+            "generated": _generated(),
+            "filter": {"quartier": selection.slug, "jahr": selection.year},
+            "rows": len(data),
+            "columns": columns,
+        },
+        "data": data,
+    }
+    return json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")

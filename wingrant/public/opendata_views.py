@@ -1,0 +1,95 @@
+"""Open-data page, downloads and the forums' meeting calendars (no login), on the public portal's blueprint."""
+
+from __future__ import annotations
+
+from datetime import date
+from urllib.parse import urlsplit
+
+from flask import Response, abort, jsonify, render_template, request, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from . import calendar as ical
+from . import opendata, queries
+from .views import bp
+
+FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "json": "application/json",
+}
+
+
+def _error(error: opendata.FilterError, *, as_json: bool = False):
+    if as_json:
+        response = jsonify({"error": error.message, "status": error.status})
+        response.status_code = error.status
+        return response
+    title = _("Seite nicht gefunden") if error.status == 404 else _("Ungültige Anfrage")
+    return render_template("core/error.html", code=error.status, title=title, message=error.message), error.status
+
+
+@bp.get("/offene-daten")
+def open_data():
+    try:
+        selection = opendata.parse_selection(request.args)
+    except opendata.FilterError as error:
+        return _error(error)
+    return render_template(
+        "public/opendata.html", selection=selection, neighbourhoods=queries.neighbourhoods(),
+        years=opendata.years_with_decisions(), columns=opendata.COLUMNS, formats=list(FORMATS),
+        licence={"id": opendata.LICENCE_ID, "name": opendata.LICENCE_NAME, "url": opendata.LICENCE_URL},
+        attribution=opendata.attribution(url_for("public.open_data", _external=True)),
+    )
+
+
+@bp.get("/offene-daten/beschluesse.<fmt>")
+def open_data_download(fmt):
+    if fmt not in FORMATS:
+        abort(404)
+    try:
+        selection = opendata.parse_selection(request.args)
+    except opendata.FilterError as error:
+        return _error(error, as_json=fmt == "json")
+    rows = opendata.decision_rows(selection)
+    dataset_url = url_for("public.open_data_download", fmt=fmt, _external=True, **selection.args())
+    if fmt == "csv":
+        body = opendata.to_csv(rows)
+    elif fmt == "xlsx":
+        body = opendata.to_xlsx(rows, dataset_url)
+    else:
+        body = opendata.to_json(rows, selection, dataset_url)
+    response = Response(body, mimetype=FORMATS[fmt].split(";")[0], content_type=FORMATS[fmt])
+    response.headers["Content-Disposition"] = f'attachment; filename="{selection.filename(fmt)}"'
+    # Machine readers on other sites (the open-data portal, dashboards) may fetch the files directly.
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.get("/<slug>/termine.ics")
+def calendar(slug):
+    """The forum's public meetings as an iCalendar feed to subscribe to."""
+    nb = queries.neighbourhood(slug) or abort(404)
+    meetings = ical.forum_meetings(nb.id, date.today())
+    with force_locale("de"):  # one feed for every subscriber: German, the programme's language
+        texts = {m.id: _event_text(nb, m) for m in meetings}
+        name = _("%(forum)s (WiN %(name)s)", forum=nb.forum_name, name=nb.name)
+    body = ical.calendar(name, meetings, texts, uid_domain=urlsplit(request.host_url).hostname or "wingrant")
+    response = Response(body, content_type="text/calendar; charset=utf-8")
+    response.headers["Content-Disposition"] = f'inline; filename="termine-{nb.slug}.ics"'
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _event_text(nb, m) -> ical.EventText:
+    if m.minutes_published:
+        url = url_for("public.minutes", slug=nb.slug, meeting_id=m.id, _external=True)
+        extra = _("Das Protokoll ist veröffentlicht: %(url)s", url=url)
+    else:
+        url = url_for("public.neighbourhood", slug=nb.slug, _external=True)
+        extra = _("Alle Anwesenden können mitreden; beschlossen wird im Konsens.")
+    description = _("Öffentliche Sitzung: %(forum)s.", forum=nb.forum_name) + " " + extra
+    if m.online:
+        description += " " + _("Teilnahme auch online möglich.")
+    return ical.EventText(_("Sitzung %(forum)s", forum=nb.forum_name), description, url)
