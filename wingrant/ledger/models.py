@@ -59,7 +59,9 @@ class LedgerEntry(db.Model):
         sa.CheckConstraint(
             "(kind = 'reversal') = (reverses_id IS NOT NULL)", name="reversal_has_target"
         ),
-        sa.Index("ix_ledger_entry_budget_kind", "budget_id", "kind"),
+        # Covering index for the balance aggregates (SUM(amount) per budget and kind,
+        # minus reversed entries): answered from the index alone. See BENCHMARKS.md.
+        sa.Index("ix_ledger_entry_budget_covering", "budget_id", "kind", "amount_cents", "reverses_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
