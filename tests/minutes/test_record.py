@@ -143,3 +143,15 @@ def test_next_meeting_is_the_date_in_the_minutes_or_else_the_next_scheduled(db, 
 
 def test_unknown_meeting_has_no_record(db):
     assert minutes_record(999_999, public=True) is None
+
+
+def test_objection_of_a_recused_participant_is_recorded_but_does_not_count(db, funded, make_meeting):
+    built = make_meeting(funded, [AppSpec("Projekt", "Träger", {"WIN": 100_00},
+                                          objections=[{"person_name": "Frau Befangen", "reason": "Dagegen"},
+                                                      {"person_name": "Herr Dagegen", "reason": "Zu teuer",
+                                                       "withdrawn": True}],
+                                          recusals=[{"person_name": "frau  befangen"}])])
+    for public in (False, True):
+        decision = minutes_record(built.meeting.id, public=public).decisions[0]
+        assert [o.recused for o in decision.objections] == [True, False]
+        assert decision.standing_objections == ()

@@ -22,6 +22,7 @@ from sqlalchemy.orm import aliased
 from ..applications.models import Application, FinancingItem, FundingSource, Organisation
 from ..extensions import db
 from ..ledger.models import Budget, EntryKind, LedgerEntry
+from ..meetings import consensus
 from ..meetings.models import (
     AgendaItem,
     AgendaItemKind,
@@ -110,6 +111,8 @@ class ObjectionEntry:
     reason: str
     withdrawn: bool
     consent: bool
+    #: Made by a recused participant: recorded, but it does not count (meetings.consensus).
+    recused: bool = False
 
 
 @dataclass(frozen=True)
@@ -158,7 +161,8 @@ class ApplicationEntry:
 
     @property
     def standing_objections(self) -> tuple[ObjectionEntry, ...]:
-        return tuple(o for o in self.objections if not o.withdrawn)
+        """Objections that counted: neither withdrawn nor made by a recused participant."""
+        return tuple(o for o in self.objections if not o.withdrawn and not o.recused)
 
 
 @dataclass(frozen=True)
@@ -380,18 +384,21 @@ def _load(meeting_id: int) -> MinutesRecord | None:
         approved.setdefault(decision_id, {})[pid] = int(cents)
     committed = committed_by_decision(decision_ids)
 
-    objections: dict[int, list[ObjectionEntry]] = {}
-    for o in db.session.execute(
-        sa.select(Objection).where(Objection.decision_id.in_(decision_ids)).order_by(Objection.created_at, Objection.id)
-    ).scalars():
-        objections.setdefault(o.decision_id, []).append(
-            ObjectionEntry(o.group, o.person_name, o.reason, o.withdrawn, o.consent_to_publish))
     recusals: dict[int, list[RecusalEntry]] = {}
     for r in db.session.execute(
         sa.select(Recusal).where(Recusal.decision_id.in_(decision_ids)).order_by(Recusal.id)
     ).scalars():
         recusals.setdefault(r.decision_id, []).append(
             RecusalEntry(r.person_name, r.organisation, r.reason, r.consent_to_publish))
+    objections: dict[int, list[ObjectionEntry]] = {}
+    for o in db.session.execute(
+        sa.select(Objection).where(Objection.decision_id.in_(decision_ids)).order_by(Objection.created_at, Objection.id)
+    ).scalars():
+        pure_recusals = tuple(consensus.Recusal(r.name, r.organisation) for r in recusals.get(o.decision_id, ()))
+        pure = consensus.Objection(o.group.value if o.group else o.person_name, is_group=o.group is not None)
+        objections.setdefault(o.decision_id, []).append(
+            ObjectionEntry(o.group, o.person_name, o.reason, o.withdrawn, o.consent_to_publish,
+                           recused=consensus.is_recused(pure, pure_recusals)))
 
     agenda = []
     last_group = None
