@@ -116,6 +116,30 @@ def test_anonymous_reaches_nothing_internal(app, world):
     assert wrong == []
 
 
+def test_login_waiting_for_its_second_factor_reaches_nothing_internal(app, db, world):
+    """After the right password of an account with TOTP, the session is only a marker for the code
+    step (auth.login_code): every internal route treats it as anonymous."""
+    from wingrant.auth import totp
+
+    passwords, values = world
+    admin = "geschaeftsfuehrung@wingrant.example"
+    db.session.execute(sa.update(User).where(User.email == admin).values(totp_secret=totp.new_secret()))
+    db.session.commit()
+    app.test_client_class = IsolatedClient
+    client = app.test_client()
+    response = AuthActions(client).login(admin, passwords[admin])
+    assert response.headers["Location"] == "/anmelden/code"
+    wrong = []
+    for endpoint, method, url in _routes(app, values):
+        if _public(endpoint) or endpoint == "auth.login_code":
+            continue
+        response = _request(client, method, url, anonymous=True)
+        if not (_is_login_redirect(response) or response.status_code in (401, 403, 404)):
+            wrong.append(f"{method} {url} ({endpoint}) -> {response.status_code}")
+    assert wrong == []
+    assert client.get("/anmelden/code").status_code == 200  # the half login is still waiting for its code
+
+
 def test_manager_of_another_neighbourhood_can_neither_read_nor_change_huchting(app, world):
     passwords, values = world
     client = _client_for(app, passwords, "qm.groepelingen@wingrant.example")
