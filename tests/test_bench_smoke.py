@@ -1,0 +1,46 @@
+"""Keeps the benchmark (bench/) working: the generator at a tiny scale, then every measured page once.
+
+No timings are asserted here — the benchmark prints them; this only proves that the data
+obeys the domain rules and that each page answers within its query budget.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import sqlalchemy as sa
+
+from bench import generate, pages, report
+
+
+def test_generated_data_obeys_the_ledger_and_every_bench_page_stays_within_the_query_budget(app):
+    from wingrant.extensions import db
+    from wingrant.ledger import queries as ledger_queries
+    from wingrant.ledger.models import Budget, LedgerEntry
+    from wingrant.meetings.models import Decision, DecisionAmount
+    from wingrant.minutes.models import Minutes, MinutesState, MinutesVersion
+
+    result = generate.generate(app, 0.02, log=lambda _m: None)
+
+    with app.app_context():
+        budgets = db.session.execute(sa.select(Budget)).scalars().all()
+        balances = ledger_queries.balances([b.id for b in budgets])
+        assert budgets and all(balances[b.id].available >= 0 for b in budgets)
+        approved = db.session.execute(sa.select(sa.func.sum(DecisionAmount.amount_cents))).scalar_one()
+        assert sum(balances[b.id].net_committed for b in budgets) == approved
+        decided_with_money = db.session.execute(
+            sa.select(sa.func.count(sa.distinct(LedgerEntry.decision_id)))).scalar_one()
+        assert decided_with_money == db.session.execute(
+            sa.select(sa.func.count(sa.distinct(DecisionAmount.decision_id)))).scalar_one()
+        published = db.session.execute(
+            sa.select(MinutesVersion.sha256, MinutesVersion.pdf).join(Minutes)
+            .where(Minutes.state == MinutesState.PUBLISHED)).all()
+        assert published and all(hashlib.sha256(pdf).hexdigest() == sha for sha, pdf in published)
+        assert published[0].pdf.startswith(b"%PDF")
+        assert db.session.get(Decision, 1) is not None
+        db.session.remove()
+
+    figures = pages.measure(app, result.objects, iterations=1, warmup=0)
+    assert [f.key for f in figures] == [key for key, *_rest in pages.PAGES]
+    over = {f.key: f.queries for f in figures if f.queries > report.MAX_QUERIES}
+    assert not over
