@@ -75,3 +75,29 @@ def test_unknown_page_gets_german_404(client):
     response = client.get("/gibt-es-nicht")
     assert response.status_code == 404
     assert "Seite nicht gefunden" in response.get_data(as_text=True)
+
+
+def test_unexpected_error_gets_german_500_page_and_writes_nothing(app, client):
+    import sqlalchemy as sa
+
+    from wingrant.extensions import db
+    from wingrant.neighbourhoods.models import Programme
+
+    def half_done():
+        db.session.add(Programme(code="HALB", name="Halb geschrieben"))
+        db.session.flush()
+        raise RuntimeError("boom")
+
+    app.add_url_rule("/kaputt", "kaputt", half_done)
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    response = client.get("/kaputt")
+    assert response.status_code == 500
+    assert "Ihre Eingaben wurden nicht gespeichert" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Programme).filter_by(code="HALB")) == 0
+
+
+def test_wrong_method_gets_german_405_page(client):
+    response = client.post("/healthz")
+    assert response.status_code == 405
+    assert "Aktion nicht möglich" in response.get_data(as_text=True)

@@ -70,3 +70,20 @@ def bad_request(e):
     return render_template("core/error.html", code=400, title=_("Ungültige Anfrage"),
                            message=_("Die Anfrage war unvollständig oder abgelaufen. Bitte laden Sie die Seite neu "
                                      "und versuchen Sie es noch einmal.")), 400
+
+
+@bp.app_errorhandler(405)
+def method_not_allowed(_e):
+    return render_template("core/error.html", code=405, title=_("Aktion nicht möglich"),
+                           message=_("Diese Seite kann so nicht aufgerufen werden. Bitte nutzen Sie die Links "
+                                     "und Schaltflächen der Anwendung.")), 405
+
+
+@bp.app_errorhandler(500)
+def internal_error(_e):
+    # Flask has logged the exception already. Whatever the failed request wrote is
+    # rolled back, so the page itself (which reads the current user) starts clean.
+    db.session.rollback()
+    return render_template("core/error.html", code=500, title=_("Ein Fehler ist aufgetreten"),
+                           message=_("Ihre Eingaben wurden nicht gespeichert. Bitte versuchen Sie es noch einmal; "
+                                     "wenn der Fehler bleibt, melden Sie ihn bitte der WiN-Geschäftsführung.")), 500
