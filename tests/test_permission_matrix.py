@@ -27,7 +27,7 @@ from wingrant.ledger.models import Budget, LedgerEntry
 from wingrant.meetings.models import AgendaItem, AgendaItemKind, Meeting, Objection
 from wingrant.neighbourhoods.models import Neighbourhood
 
-PUBLIC_ENDPOINTS = {"core.index", "core.healthz", "static", "auth.login", "core.set_language",
+PUBLIC_ENDPOINTS = {"core.index", "core.budgets", "core.healthz", "static", "auth.login", "core.set_language",
                     "accessibility.statement"}
 PUBLIC_BLUEPRINTS = {"public", "applicant", "oparl"}  # oparl: the read-only open-data feed (published data only)
 #: Pages that only show a form to change something (the live meeting records decisions).

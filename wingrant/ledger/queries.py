@@ -105,3 +105,43 @@ def budget_overview(year: int, neighbourhood_ids: list[int] | None = None) -> li
         shown = shown.where(Budget.neighbourhood_id.in_(neighbourhood_ids))
     sums = balances(extra_filter=LedgerEntry.budget_id.in_(shown))
     return [BudgetRow(b, n, p, sums.get(b.id, Balance(b.id))) for b, n, p in rows]
+
+
+@dataclass(frozen=True)
+class OverviewPage:
+    """One page of the year's budget overview: neighbourhoods by name, each with its budgets."""
+
+    by_neighbourhood: dict[Neighbourhood, list[BudgetRow]]
+    #: Neighbourhoods with budgets this year that match the search (all pages).
+    total: int
+    page: int
+    pages: int
+
+
+def overview_page(year: int, *, page: int = 1, per_page: int = 20, name: str = "") -> OverviewPage:
+    """A page of neighbourhoods with budgets in ``year``, optionally those whose name contains ``name``.
+
+    The overview grows with every neighbourhood (and every city) that adopts wingrant;
+    a page does not: three queries (count, the page's neighbourhoods, their budgets and
+    balances), each bounded by ``per_page``.
+    """
+    has_budget = sa.exists().where(Budget.neighbourhood_id == Neighbourhood.id, Budget.year == year)
+    conditions = [Neighbourhood.active.is_(True), has_budget]
+    if name:
+        conditions.append(sa.func.lower(Neighbourhood.name).contains(name.lower(), autoescape=True))
+    total = db.session.execute(sa.select(sa.func.count()).select_from(Neighbourhood).where(*conditions)).scalar_one()
+    pages = max(1, -(-total // per_page))
+    page = min(max(1, page), pages)
+    ids = list(db.session.execute(
+        sa.select(Neighbourhood.id).where(*conditions).order_by(Neighbourhood.name, Neighbourhood.id)
+        .limit(per_page).offset((page - 1) * per_page)
+    ).scalars())
+    return OverviewPage(by_neighbourhood(budget_overview(year, ids)) if ids else {}, total, page, pages)
+
+
+def by_neighbourhood(rows: list[BudgetRow]) -> dict[Neighbourhood, list[BudgetRow]]:
+    """Budget rows grouped by neighbourhood, in the rows' order."""
+    grouped: dict[Neighbourhood, list[BudgetRow]] = {}
+    for row in rows:
+        grouped.setdefault(row.neighbourhood, []).append(row)
+    return grouped
