@@ -25,6 +25,7 @@ from .generate import PASSWORD
 #: (key, label, URL pattern, who: "manager" logs in as the neighbourhood's QM, None = anonymous)
 PAGES = [
     ("start", "Startseite", "/", "manager"),
+    ("overview", "Budgetübersicht", "/budgets", None),  # also the anonymous start page
     ("applications", "Antragsliste", "/quartiere/{slug}/antraege", "manager"),
     ("application", "Antrag", "/quartiere/{slug}/antraege/{application_id}", "manager"),
     ("meeting", "Sitzung (25 Anträge)", "/quartiere/{slug}/sitzungen/{big_meeting_id}", "manager"),
