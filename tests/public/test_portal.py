@@ -1,6 +1,7 @@
 """The public portal: reachable without login, and showing only what is published."""
 
 import hashlib
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -224,3 +225,38 @@ def test_portal_pages_have_landmarks_and_labels(client, published, path):
         assert marker in html
     if "beschluesse" in path:
         assert '<label for="jahr">' in html and '<label for="programm">' in html
+
+
+def test_decisions_list_shows_the_latest_year_by_default_and_every_year_on_request(
+        client, huchting, make_meeting, manager, make_budget, programmes):
+    this_year = (date.today() - timedelta(days=30)).year
+    make_budget(150_000_00, neighbourhood=huchting, programme=programmes["WIN"], year=this_year - 1)
+    make_budget(50_000_00, neighbourhood=huchting, programme=programmes["SOZ"], year=this_year - 1)
+    earlier = make_meeting(huchting, [AppSpec("Laternenumzug", "Kita", {"WIN": 800_00})],
+                           when=date(this_year - 1, 11, 5))
+    publish(earlier, manager)
+    latest = make_meeting(huchting, [AppSpec("Nähwerkstatt", "Kita", {"WIN": 900_00})])
+    publish(latest, manager)
+    url = f"{PORTAL}/beschluesse"
+
+    default = _page(client, url)
+    assert "Nähwerkstatt" in default and "Laternenumzug" not in default
+    assert f"1 Beschluss für {this_year}" in default
+    assert f'<option value="{this_year}" selected>' in default
+    everything = _page(client, f"{url}?jahr=alle")
+    assert "Nähwerkstatt" in everything and "Laternenumzug" in everything
+    assert '<option value="alle" selected>' in everything
+    earlier_year = _page(client, f"{url}?jahr={this_year - 1}")
+    assert "Laternenumzug" in earlier_year and "Nähwerkstatt" not in earlier_year
+    # Years offered: only those with published decisions, newest first.
+    assert re.findall(r'<option value="(\d{4})"', default) == [str(this_year), str(this_year - 1)]
+
+
+def test_decisions_list_pages_keep_the_chosen_year(client, huchting, make_meeting, manager, monkeypatch):
+    monkeypatch.setattr("wingrant.public.views.PER_PAGE", 1)
+    built = make_meeting(huchting, [AppSpec("Spielplatz", "Wohnungsbau", {"SOZ": 3_000_00}),
+                                    AppSpec("Sprachcafé", "Kita", {"WIN": 1_500_00})])
+    publish(built, manager)
+    year = built.meeting.date.year
+    assert f"jahr={year}&amp;seite=2" in _page(client, f"{PORTAL}/beschluesse")
+    assert "jahr=alle&amp;seite=2" in _page(client, f"{PORTAL}/beschluesse?jahr=alle")

@@ -219,16 +219,21 @@ def published_decisions(neighbourhood_id: int, *, year: int | None = None, progr
 
 def filter_choices(neighbourhood_id: int) -> tuple[list[int], list[Programme], list[FieldOfAction]]:
     """Years, programmes and fields of action that occur in the published decisions."""
-    # Joined from this neighbourhood's applications (not an IN over every published decision of
-    # every neighbourhood), so the cost does not grow with other neighbourhoods and cities.
-    years = list(db.session.execute(
-        sa.select(Application.year)
-        .join(Decision, Decision.application_id == Application.id)
+    # The neighbourhood's application years (an index range on (neighbourhood_id, year)), each
+    # kept if one published decision exists for it: the EXISTS stops at the first hit, so the
+    # cost grows with the years, not with every decision of every year.
+    candidates = (sa.select(Application.year.label("year")).where(Application.neighbourhood_id == neighbourhood_id)
+                  .distinct().subquery())
+    decided = (
+        sa.select(Decision.id)
+        .join(Application, Decision.application_id == Application.id)
         .join(AgendaItem, Decision.agenda_item_id == AgendaItem.id)
         .join(Minutes, Minutes.meeting_id == AgendaItem.meeting_id)
-        .where(Application.neighbourhood_id == neighbourhood_id, Minutes.state == MinutesState.PUBLISHED,
-               Decision.outcome.is_not(None))
-        .distinct().order_by(Application.year.desc())
+        .where(Application.neighbourhood_id == neighbourhood_id, Application.year == candidates.c.year,
+               Minutes.state == MinutesState.PUBLISHED, Decision.outcome.is_not(None))
+    )
+    years = list(db.session.execute(
+        sa.select(candidates.c.year).where(decided.exists()).order_by(candidates.c.year.desc())
     ).scalars())
     programmes = list(db.session.execute(
         sa.select(Programme).where(Programme.active.is_(True)).order_by(Programme.position, Programme.code)

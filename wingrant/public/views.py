@@ -65,19 +65,34 @@ def neighbourhood(slug):
     )
 
 
+#: The year filter's value for "every year" (no ``jahr`` at all means the latest year).
+ALL_YEARS = "alle"
+
+
 @bp.get("/<slug>/beschluesse")
 def decisions(slug):
+    """Published decisions, a year at a time by default (the latest first), like the portal page.
+
+    Years of decisions pile up: "alle" shows every year, 50 decisions a page.
+    """
     nb = _neighbourhood(slug)
     years, programmes, fields = queries.filter_choices(nb.id)
-    chosen = {"year": _int_arg("jahr"), "programme": _int_arg("programm"), "field": _int_arg("handlungsfeld")}
+    year_arg = request.args.get("jahr")
+    if year_arg is None:
+        year = years[0] if years else None
+    else:
+        year = _int_arg("jahr")  # "alle", "" or garbage: every year
+    chosen = {"year": year, "programme": _int_arg("programm"), "field": _int_arg("handlungsfeld")}
     filters = {"year": chosen["year"], "programme_id": chosen["programme"], "field_id": chosen["field"]}
     total = queries.count_published_decisions(nb.id, **filters)
     pages = max(1, math.ceil(total / PER_PAGE))
     page = min(max(1, _int_arg("seite") or 1), pages)
     rows = queries.published_decisions(nb.id, **filters, limit=PER_PAGE, offset=(page - 1) * PER_PAGE)
-    args = {k: v for k, v in request.args.items() if k in ("jahr", "programm", "handlungsfeld") and v}
+    args = {k: v for k, v in request.args.items() if k in ("programm", "handlungsfeld") and v}
+    args["jahr"] = year if year is not None else ALL_YEARS  # page 2 keeps the year, or "every year"
     return render_template("public/decisions.html", nb=nb, rows=rows, years=years, programmes=programmes,
                            fields=fields, chosen=chosen, total=total, page=page, pages=pages,
+                           all_years=ALL_YEARS,
                            page_url=lambda n: url_for("public.decisions", slug=nb.slug, **args, seite=n))
 
 
