@@ -28,7 +28,7 @@ def _parse() -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--scales", default=os.environ.get("SCALES") or "1 10 100",
                         help='space-separated scales, e.g. "1 10 100" (default; env SCALES)')
-    parser.add_argument("--iterations", type=int, default=int(os.environ.get("BENCH_ITERATIONS", 60)),
+    parser.add_argument("--iterations", type=int, default=int(os.environ.get("BENCH_ITERATIONS", 200)),
                         help="measured requests per page (after 5 warm-up requests)")
     parser.add_argument("--wrk-seconds", type=int, default=10)
     parser.add_argument("--wrk-connections", type=int, default=8)
