@@ -13,6 +13,7 @@ from wingrant.minutes.models import Minutes, MinutesState, MinutesVersion
 from wingrant.minutes.services import MinutesError, MinutesText
 
 from . import factories
+from .factories import AppSpec
 from .conftest import pdf_text
 
 
@@ -216,3 +217,18 @@ def test_approving_meetings_offers_only_later_meetings_with_the_item(db, held, l
     assert [m.id for m in approving_meetings(meeting, date.today())] == [later.meeting.id]
     assert db.session.execute(sa.select(AgendaItem.kind).filter_by(meeting_id=later.meeting.id)).scalars().all() \
         .count(AgendaItemKind.MINUTES_APPROVAL) == 1
+
+
+@pytest.mark.parametrize("open_cases, message", [
+    (1, "Zu 1 Antrag fehlt noch der Beschluss"),
+    (2, "Zu 2 Anträgen fehlt noch der Beschluss"),
+])
+def test_undecided_application_blocks_approval_with_a_counted_message(db, funded, make_meeting, staff, open_cases,
+                                                                      message):
+    specs = [AppSpec(f"Offen {n}", "Kita", {"WIN": 500_00}, outcome=None) for n in range(open_cases)]
+    built = make_meeting(funded, specs + [AppSpec("Entschieden", "Kita", {"WIN": 700_00})])
+    with pytest.raises(MinutesError, match=message):
+        services.approve(built.meeting.id, user=staff["manager"], no_objections=True,
+                         today=date.today() + timedelta(days=60))
+    db.session.rollback()
+    assert db.session.get(Meeting, built.meeting.id).state == MeetingState.HELD

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
+from flask_babel import gettext as _, ngettext
 
 from ..audit import services as audit
 from ..audit.models import AuditEvent
@@ -185,8 +185,10 @@ def approve(meeting_id: int, *, user, in_meeting_id: int | None = None, no_objec
                    Decision.outcome.is_(None))
         ).scalar_one()
         if undecided:
-            raise MinutesError(_("Zu %(count)s Antrag/Anträgen fehlt noch der Beschluss; so kann das Protokoll "
-                                 "nicht genehmigt werden.", count=undecided))
+            raise MinutesError(ngettext(
+                "Zu %(num)d Antrag fehlt noch der Beschluss; so kann das Protokoll nicht genehmigt werden.",
+                "Zu %(num)d Anträgen fehlt noch der Beschluss; so kann das Protokoll nicht genehmigt werden.",
+                undecided))
         neighbourhood = db.session.get(Neighbourhood, meeting.neighbourhood_id)
         if in_meeting_id is not None:
             later = db.session.get(Meeting, in_meeting_id)
