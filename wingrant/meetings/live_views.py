@@ -17,10 +17,9 @@ from ..auth.permissions import Action, can
 from ..errors import DomainError
 from ..extensions import db
 from . import administration as admin_acts
-from . import consensus, decisions, pdf, queries, services
+from . import consensus, decisions, outcome_input, pdf, queries, services
 from .forms import (
     ButtonForm, NavigateForm, NotesForm, ObjectionForm, RecusalForm, ReopenForm, admin_decision_form, grant_form,
-    outcome_form,
 )
 from .labels import OUTCOMES
 from .models import AgendaItem, AttendeeGroup, MeetingState
@@ -38,21 +37,6 @@ def _item(meeting, item_id) -> AgendaItem:
     return item
 
 
-def _programmes_of(money) -> list:
-    return [r.programme for r in money.rows] if money else []
-
-
-def _outcome_form(row, money, assessment, formdata=None):
-    decision = row.decision
-    correcting = decision is not None and decision.outcome is not None
-    defaults = {f"amount_{r.programme.id}": (r.approved if r.approved is not None else r.requested)
-                for r in money.rows} if money else {}
-    if correcting:
-        defaults.update(outcome=decision.outcome.value, conditions=decision.conditions, reason=decision.reason)
-    return outcome_form(_programmes_of(money), correcting=correcting, vote_open=assessment.vote_open,
-                        formdata=formdata, defaults=defaults)
-
-
 def render_live(neighbourhood, meeting, status=200, *, item_id=None, **forms):
     rows = queries.agenda(meeting)
     row = (next((r for r in rows if r.item.id == item_id), None) if item_id is not None
@@ -67,7 +51,7 @@ def render_live(neighbourhood, meeting, status=200, *, item_id=None, **forms):
             assessment=assessment, deliberation=deliberation, counting=counting, discounted=discounted,
             objection=forms.get("objection") or ObjectionForm(prefix="objection", formdata=None),
             recusal=forms.get("recusal") or RecusalForm(prefix="recusal", formdata=None),
-            outcome=forms.get("outcome") or _outcome_form(row, money, assessment),
+            outcome=forms.get("outcome") or outcome_input.form_for(row, money, assessment),
             reopen=forms.get("reopen") or ReopenForm(prefix="reopen", formdata=None),
         )
     navigate = NavigateForm(prefix="nav", formdata=None)
@@ -188,20 +172,6 @@ def remove_recusal(slug, meeting_id, item_id, recusal_id):
 # --- the outcome ---------------------------------------------------------------------------
 
 
-def _amounts_from(form, programmes) -> dict[int, int] | None:
-    amounts = {p.id: getattr(form, f"amount_{p.id}").data for p in programmes}
-    return {pid: cents for pid, cents in amounts.items() if cents is not None}
-
-
-def _votes_from(form) -> consensus.Votes | None:
-    if not hasattr(form, "votes_yes"):
-        return None
-    values = [form.votes_yes.data, form.votes_no.data, form.votes_abstain.data]
-    if all(v is None for v in values):
-        return None
-    return consensus.Votes(*(v or 0 for v in values))
-
-
 @bp.post("/quartiere/<slug>/sitzungen/<int:meeting_id>/top/<int:item_id>/beschluss")
 @login_required
 def record_outcome(slug, meeting_id, item_id):
@@ -212,17 +182,10 @@ def record_outcome(slug, meeting_id, item_id):
     rows = [r for r in queries.agenda(meeting) if r.item.id == item.id]
     money = queries.money_for(rows, neighbourhood)[item.id]
     assessment = consensus.assess(queries.deliberation(rows[0].decision, item.application, meeting))
-    form = _outcome_form(rows[0], money, assessment, formdata=request.form)
+    form = outcome_input.form_for(rows[0], money, assessment, formdata=request.form)
     if not form.validate_on_submit():
         return render_live(neighbourhood, meeting, 422, item_id=item_id, outcome=form)
-    programmes = _programmes_of(money)
-    data = decisions.OutcomeData(
-        outcome=consensus.Outcome(form.outcome.data),
-        amounts=_amounts_from(form, programmes) if form.outcome.data == consensus.Outcome.APPROVED_WITH_CHANGES
-        else None,
-        conditions=form.conditions.data or "", reason=form.reason.data or "", votes=_votes_from(form),
-        correction_reason=form.correction_reason.data if hasattr(form, "correction_reason") else "",
-    )
+    data = outcome_input.outcome_data(form, outcome_input.programmes_of(money))
     return _run(neighbourhood, meeting, lambda: decisions.record_outcome(meeting, item_id, data, user=current_user),
                 _("Beschluss erfasst: %(outcome)s.", outcome=OUTCOMES[data.outcome]),
                 item_id=item_id, form=form, form_name="outcome", anchor="beschluss")
@@ -327,7 +290,7 @@ def _admin_context(neighbourhood, meeting, item_id):
 def render_admin(neighbourhood, meeting, item_id, status=200, **forms):
     item, row, money = _admin_context(neighbourhood, meeting, item_id)
     decision = item.decision
-    programmes = _programmes_of(money)
+    programmes = outcome_input.programmes_of(money)
     approved = [r for r in money.rows if r.approved]
     grants = db.session.execute(db.select(Grant).filter_by(application_id=item.application_id)
                                 .order_by(Grant.id)).scalars().all()
@@ -358,14 +321,14 @@ def administration(slug, meeting_id, item_id):
 def admin_decide(slug, meeting_id, item_id):
     neighbourhood, meeting = load(slug, meeting_id, Action.ADMINISTER)
     item, row, money = _admin_context(neighbourhood, meeting, item_id)
-    programmes = _programmes_of(money)
+    programmes = outcome_input.programmes_of(money)
     form = admin_decision_form(programmes, formdata=request.form)
     if not form.validate_on_submit():
         return render_admin(neighbourhood, meeting, item_id, 422, admin=form)
     outcome = consensus.Outcome(form.outcome.data)
     data = decisions.OutcomeData(
         outcome=outcome, conditions=form.conditions.data or "", reason=form.reason.data or "",
-        amounts=_amounts_from(form, programmes) if outcome == consensus.Outcome.APPROVED_WITH_CHANGES else None)
+        amounts=outcome_input.amounts_from(form, programmes) if outcome == consensus.Outcome.APPROVED_WITH_CHANGES else None)
     try:
         admin_acts.record_admin_decision(item.decision.id, data, user=current_user)
     except DomainError as error:

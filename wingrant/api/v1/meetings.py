@@ -15,7 +15,7 @@ from wtforms.fields.choices import SelectChoice
 from ...auth.permissions import Action, authorize, scoped_or_404
 from ...errors import DomainError
 from ...extensions import db
-from ...meetings import consensus, decisions, live_views, queries, services
+from ...meetings import consensus, decisions, outcome_input, queries, services
 from ...meetings.forms import (
     AddApplicationsForm, AgendaItemForm, AttendeeForm, ButtonForm, MeetingForm, ObjectionForm, RecusalForm,
     ReopenForm, head_count_form,
@@ -384,7 +384,7 @@ def record_outcome(slug, meeting_id, item_id, data):
     rows = [r for r in queries.agenda(meeting) if r.item.id == item.id]
     money = queries.money_for(rows, nb)[item.id]
     assessment = consensus.assess(queries.deliberation(rows[0].decision, item.application, meeting))
-    programmes = live_views._programmes_of(money)
+    programmes = outcome_input.programmes_of(money)
     known = {p.id for p in programmes}
     errors = {f"amounts[{i}].programme_id": [str(_not_requested())] for i, a in enumerate(data.get("amounts", []))
               if a["programme_id"] not in known}
@@ -401,16 +401,9 @@ def record_outcome(slug, meeting_id, item_id, data):
             return f"amounts[{index.get(int(name[7:]), 0)}].amount_cents"
         return name
 
-    form = run_form(lambda fd: live_views._outcome_form(rows[0], money, assessment, formdata=fd), values,
+    form = run_form(lambda fd: outcome_input.form_for(rows[0], money, assessment, formdata=fd), values,
                     prefix="outcome", rename=rename)
-    outcome = consensus.Outcome(form.outcome.data)
-    decisions.record_outcome(meeting, item_id, decisions.OutcomeData(
-        outcome=outcome,
-        amounts=live_views._amounts_from(form, programmes) if outcome == consensus.Outcome.APPROVED_WITH_CHANGES
-        else None,
-        conditions=form.conditions.data or "", reason=form.reason.data or "", votes=live_views._votes_from(form),
-        correction_reason=form.correction_reason.data if hasattr(form, "correction_reason") else ""),
-        user=current_user)
+    decisions.record_outcome(meeting, item_id, outcome_input.outcome_data(form, programmes), user=current_user)
     return ok(decision_json(_decision_of(meeting_id, item_id), meeting_id))
 
 
