@@ -133,6 +133,26 @@ def programmes_by_id() -> dict[int, Programme]:
     return {p.id: p for p in db.session.execute(sa.select(Programme)).scalars()}
 
 
+def top_numbers(items) -> list[tuple[str, bool]]:
+    """TOP numbers of agenda items in order, each with "is a block heading".
+
+    An APPLICATION item without an application is the heading of a block; the application
+    items directly after it are numbered beneath it (4.1, 4.2 …); anything else gets the
+    next whole number. The meeting pages, the minutes and OParl all number by this rule.
+    """
+    numbers: list[tuple[str, bool]] = []
+    number, sub, in_block = 0, 0, False
+    for item in items:
+        if item.application_id is not None and in_block:
+            sub += 1
+            numbers.append((f"{number}.{sub}", False))
+            continue
+        number, sub = number + 1, 0
+        in_block = item.kind == AgendaItemKind.APPLICATION and item.application_id is None
+        numbers.append((str(number), in_block))
+    return numbers
+
+
 def agenda(meeting: Meeting) -> list[AgendaRow]:
     """The agenda with its TOP numbers: application items are numbered under their heading (4.1, 4.2 …)."""
     items = db.session.execute(
@@ -148,16 +168,9 @@ def agenda(meeting: Meeting) -> list[AgendaRow]:
     ).scalars().all()
     programmes = programmes_by_id()
     rows: list[AgendaRow] = []
-    number, sub, in_block, last_group = 0, 0, False, None
-    for item in items:
-        if item.application_id is not None and in_block:
-            sub += 1
-            label = f"{number}.{sub}"
-        else:
-            number, sub = number + 1, 0
-            in_block = item.kind == AgendaItemKind.APPLICATION and item.application_id is None
-            label = str(number)
-        row = AgendaRow(item, label, is_header=item.kind == AgendaItemKind.APPLICATION and item.application_id is None)
+    last_group = None
+    for item, (label, is_header) in zip(items, top_numbers(items)):
+        row = AgendaRow(item, label, is_header=is_header)
         if item.application is not None:
             p = primary_programme(item.application, programmes)
             group = f"{p.name} {item.application.year}" if p else None

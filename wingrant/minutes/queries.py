@@ -23,6 +23,7 @@ from ..applications.models import Application, FinancingItem, FundingSource, Org
 from ..extensions import db
 from ..ledger.models import Budget, EntryKind, LedgerEntry
 from ..meetings import consensus
+from ..meetings.queries import top_numbers
 from ..meetings.models import (
     AgendaItem,
     AgendaItemKind,
@@ -234,27 +235,6 @@ class MinutesRecord:
 # --- reading -----------------------------------------------------------------------
 
 
-def _number_agenda(items: list[AgendaItem]) -> list[tuple[str, bool]]:
-    """TOP numbers: application items under the applications heading are 4.1, 4.2 …
-
-    The same rule as the live meeting's agenda: an APPLICATION item without an
-    application is the heading of a block; application items directly after it
-    are numbered beneath it; anything else gets the next whole number.
-    """
-    numbers: list[tuple[str, bool]] = []
-    number, sub, in_block = 0, 0, False
-    for item in items:
-        if item.application_id is not None and in_block:
-            sub += 1
-            numbers.append((f"{number}.{sub}", False))
-            continue
-        number, sub = number + 1, 0
-        is_header = item.kind == AgendaItemKind.APPLICATION and item.application_id is None
-        in_block = is_header
-        numbers.append((str(number), is_header))
-    return numbers
-
-
 def _primary_programme(requested: dict[int, int], programmes: dict[int, Programme]) -> Programme | None:
     """The programme an application asks most money from (ties: display order)."""
     if not requested:
@@ -402,7 +382,7 @@ def _load(meeting_id: int) -> MinutesRecord | None:
 
     agenda = []
     last_group = None
-    for (item, application, org_name, decision), (number, is_header) in zip(items, _number_agenda([i[0] for i in items])):
+    for (item, application, org_name, decision), (number, is_header) in zip(items, top_numbers([i[0] for i in items])):
         entry = None
         group_heading = ""
         if application is not None:

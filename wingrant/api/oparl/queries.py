@@ -36,8 +36,8 @@ from ...meetings.models import (
     Objection,
     Outcome,
 )
+from ...meetings.queries import top_numbers  # the TOP numbers exactly as the minutes print them
 from ...minutes.models import Minutes, MinutesState
-from ...minutes.queries import _number_agenda as number_agenda  # the TOP numbers exactly as the minutes print them
 from ...neighbourhoods.models import FieldOfAction, Neighbourhood, Programme
 from ...public.queries import APPROVALS, public_meeting, published_decision_ids
 from .files import FileRecord, protocol_files
@@ -245,7 +245,7 @@ def agenda_items(*, meeting_ids: list[int] | None = None, ids: list[int] | None 
         by_meeting.setdefault(row[1], []).append(row)
     for meeting_rows in by_meeting.values():
         plain = [_NumberedItem(r[4], r[6]) for r in meeting_rows]
-        for order, (row, (number, _header)) in enumerate(zip(meeting_rows, number_agenda(plain))):
+        for order, (row, (number, _header)) in enumerate(zip(meeting_rows, top_numbers(plain))):
             numbers[row[0]] = (number, order)
 
     wanted = set(ids) if ids is not None else None
