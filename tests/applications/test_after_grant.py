@@ -418,3 +418,38 @@ def test_the_closed_page_says_where_the_unspent_money_went(as_manager, db, make_
     closed = as_manager.get(page_url(closed_year)).get_data(as_text=True)
     assert "nicht zurückgebucht: Das Haushaltsjahr 2026 ist abgeschlossen" in closed
     assert re.search(r"Rückforderung vom Träger</dt><dd>400,00\u00a0€", closed)
+
+
+def _timeline(html: str) -> list[str]:
+    section = html[html.index('id="timeline-title"'):]
+    return [" ".join(re.sub(r"<[^>]+>", " ", item).split())  # (NBSPs become spaces too)
+            for item in re.findall(r'<li class="event[^"]*">(.*?)</li>', section, re.S)]
+
+
+def test_grants_and_payouts_appear_in_the_timeline_in_order(as_manager, db, make_granted, manager, win, soz):
+    app = make_granted({win: 1_000_00, soz: 2_000_00})
+    pay(db, app, 400_00, manager, win)
+    after_grant.record_payout(app, grant_of(db, app, soz).id, 2_000_00, date(YEAR, 7, 15), user=manager,
+                              memo="Zweite Rate für die Bühne")
+    events = _timeline(as_manager.get(detail_url(app)).get_data(as_text=True))
+    grants = [e for e in events if "Zuwendungsbescheid" in e]
+    payouts = [e for e in events if "Ausgezahlt am" in e]
+    assert len(grants) == 2 and len(payouts) == 2, events
+    assert any("ZB-1 vom 01.05.2026: 1.000,00 € aus WiN" in g for g in grants)
+    assert any("ZB-2 vom 01.05.2026: 2.000,00 € aus Soziale Stadt" in g for g in grants)
+    assert "Ausgezahlt am 01.06.2026: 400,00 € aus WiN (Bescheid ZB-1)" in payouts[0]
+    assert "Maren Hollmann" in payouts[0]
+    assert "Ausgezahlt am 15.07.2026: 2.000,00 € aus Soziale Stadt (Bescheid ZB-2)" in payouts[1]
+    assert "Zweite Rate für die Bühne" in payouts[1]
+    assert events.index(payouts[0]) > max(events.index(g) for g in grants)
+
+
+def test_timeline_queries_do_not_grow_with_payouts(as_manager, db, make_granted, manager, count_queries):
+    app = make_granted()
+    with count_queries() as few:
+        as_manager.get(detail_url(app))
+    for _ in range(3):
+        pay(db, app, 100_00, manager)
+    with count_queries() as many:
+        as_manager.get(detail_url(app))
+    assert many.count == few.count
