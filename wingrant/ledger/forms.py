@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField
+from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange
 
 from ..fields import MoneyField, WholeNumberField
@@ -19,3 +19,13 @@ class AllocationForm(FlaskForm):
 class ReversalForm(FlaskForm):
     reason = StringField(_l("Grund für das Storno"), validators=[
         DataRequired(_l("Bitte einen Grund für das Storno angeben.")), Length(max=500)])
+
+
+class CloseYearForm(FlaskForm):
+    confirm = BooleanField(_l("Ich habe die Salden geprüft: Was noch verfügbar ist, verfällt."), validators=[
+        DataRequired(_l("Bitte bestätigen Sie, dass Sie die Salden geprüft haben."))])
+
+
+class ReopenYearForm(FlaskForm):
+    reason = StringField(_l("Grund für das erneute Öffnen"), validators=[
+        DataRequired(_l("Bitte angeben, warum das Haushaltsjahr wieder geöffnet wird.")), Length(max=500)])

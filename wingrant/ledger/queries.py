@@ -145,3 +145,13 @@ def by_neighbourhood(rows: list[BudgetRow]) -> dict[Neighbourhood, list[BudgetRo
     for row in rows:
         grouped.setdefault(row.neighbourhood, []).append(row)
     return grouped
+
+
+def year_totals(year: int) -> dict[str, int]:
+    """Allocated, net committed and available cents over every budget of a year: one aggregate."""
+    sums = balances(extra_filter=LedgerEntry.budget_id.in_(sa.select(Budget.id).where(Budget.year == year)))
+    return {
+        "allocated_cents": sum(b.allocated for b in sums.values()),
+        "committed_cents": sum(b.net_committed for b in sums.values()),
+        "available_cents": sum(b.available for b in sums.values()),
+    }

@@ -9,6 +9,8 @@ a decision and its commitment are written together or not at all.
 
 from __future__ import annotations
 
+from datetime import date
+
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
@@ -160,3 +162,45 @@ def allocate_to(neighbourhood_id: int, programme_id: int, year: int, amount_cent
     with unit_of_work():
         budget = get_or_create_budget(neighbourhood, programme, year, user=user)
         return allocate(budget.id, amount_cents, user=user, memo=memo)
+
+
+def close_year(year: int, *, user, today: date | None = None) -> int:
+    """Close a budget year (Jahresabschluss): its budgets take no new allocations or decisions.
+
+    Only a year that is over can be closed. What is still available lapses; money a
+    project got but did not spend becomes a repayment claim instead of flowing back
+    (``applications.after_grant``). Returns how many budgets were closed.
+    """
+    today = today or date.today()
+    if year >= today.year:
+        raise LedgerError(_("Ein Haushaltsjahr kann erst nach seinem Ende abgeschlossen werden "
+                            "(%(year)s also ab dem 1. Januar %(next)s).", year=year, next=year + 1))
+    with unit_of_work():
+        ids = list(db.session.execute(
+            sa.select(Budget.id).where(Budget.year == year, Budget.closed.is_(False)).order_by(Budget.id)
+        ).scalars())
+        if not ids:
+            raise LedgerError(_("Für %(year)s ist kein Budget mehr offen.", year=year))
+        for budget_id in ids:  # by id, like every other writer: no deadlock
+            lock_row(Budget, budget_id).closed = True
+        totals = queries.year_totals(year)
+        audit.record("ledger.close_year", user=user,
+                     after={"year": year, "budgets": len(ids), **totals})
+    return len(ids)
+
+
+def reopen_year(year: int, reason: str, *, user) -> int:
+    """Open a closed budget year again — to correct a mistaken close; the reason is logged."""
+    if not reason or not reason.strip():
+        raise LedgerError(_("Bitte angeben, warum das Haushaltsjahr wieder geöffnet wird."), field="reason")
+    with unit_of_work():
+        ids = list(db.session.execute(
+            sa.select(Budget.id).where(Budget.year == year, Budget.closed.is_(True)).order_by(Budget.id)
+        ).scalars())
+        if not ids:
+            raise LedgerError(_("Das Haushaltsjahr %(year)s ist nicht abgeschlossen.", year=year))
+        for budget_id in ids:
+            lock_row(Budget, budget_id).closed = False
+        audit.record("ledger.reopen_year", user=user,
+                     after={"year": year, "budgets": len(ids), "reason": reason.strip()})
+    return len(ids)

@@ -6,17 +6,18 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import gettext as _, ngettext
 from flask_login import current_user, login_required
 
 from ..auth.models import User
 from ..auth.permissions import Action, can, deny
 from ..errors import DomainError
 from ..extensions import db
+from ..fields import whole_number
 from ..money import format_eur
 from ..neighbourhoods.models import Neighbourhood, Programme
 from . import queries, services
-from .forms import AllocationForm, ReversalForm
+from .forms import AllocationForm, CloseYearForm, ReopenYearForm, ReversalForm
 from .labels import ENTRY_KIND_LABELS
 from .models import Budget, LedgerEntry
 
@@ -30,16 +31,17 @@ def _administrators_only():
         deny(Action.ADMINISTER)
 
 
+def _year_arg() -> int:
+    year = request.args.get("jahr", date.today().year, type=whole_number)
+    if year is None or not 2000 <= year <= 2100:
+        abort(404)
+    return year
+
+
 @bp.route("/", methods=["GET", "POST"])
 def index():
-    year = request.args.get("jahr", date.today().year, type=int)
-    if not 2000 <= year <= 2100:
-        abort(404)
-    form = AllocationForm(year=year)
-    form.neighbourhood.choices = [(n.id, n.name) for n in db.session.execute(
-        sa.select(Neighbourhood).order_by(Neighbourhood.name)).scalars()]
-    form.programme.choices = [(p.id, f"{p.code} – {p.name}") for p in db.session.execute(
-        sa.select(Programme).order_by(Programme.position, Programme.code)).scalars()]
+    year = _year_arg()
+    form = _allocation_form(year)
     if form.validate_on_submit():
         try:
             entry = services.allocate_to(form.neighbourhood.data, form.programme.data, form.year.data,
@@ -49,8 +51,59 @@ def index():
         else:
             flash(_("%(amount)s zugewiesen.", amount=format_eur(entry.amount_cents)), "success")
             return redirect(url_for(".index", jahr=form.year.data))
+    return _render_index(year, form, 422 if form.errors else 200)
+
+
+def _allocation_form(year: int, **kwargs) -> AllocationForm:
+    form = AllocationForm(year=year, **kwargs)
+    form.neighbourhood.choices = [(n.id, n.name) for n in db.session.execute(
+        sa.select(Neighbourhood).order_by(Neighbourhood.name)).scalars()]
+    form.programme.choices = [(p.id, f"{p.code} – {p.name}") for p in db.session.execute(
+        sa.select(Programme).order_by(Programme.position, Programme.code)).scalars()]
+    return form
+
+
+def _render_index(year: int, form: AllocationForm | None = None, status: int = 200, **year_forms):
+    form = form or _allocation_form(year, formdata=None)
     rows = queries.budget_overview(year)
-    return render_template("ledger/index.html", rows=rows, year=year, form=form)
+    closed = sum(1 for r in rows if r.budget.closed)
+    return render_template(
+        "ledger/index.html", rows=rows, year=year, form=form,
+        open_budgets=len(rows) - closed, closed_budgets=closed,
+        year_is_over=year < date.today().year, totals=queries.year_totals(year) if rows else None,
+        close_form=year_forms.get("close_form") or CloseYearForm(prefix="close", formdata=None),
+        reopen_form=year_forms.get("reopen_form") or ReopenYearForm(prefix="reopen", formdata=None),
+    ), status
+
+
+@bp.post("/jahr/<int:year>/abschliessen")
+def close_year(year: int):
+    """Jahresabschluss: every budget of the year stops taking allocations and decisions."""
+    form = CloseYearForm(prefix="close")
+    if form.validate_on_submit():
+        try:
+            count = services.close_year(year, user=current_user)
+        except DomainError as e:
+            form.confirm.errors.append(str(e))
+        else:
+            flash(ngettext("Haushaltsjahr %(year)s abgeschlossen (%(num)d Budget).",
+                           "Haushaltsjahr %(year)s abgeschlossen (%(num)d Budgets).", count, year=year), "success")
+            return redirect(url_for(".index", jahr=year))
+    return _render_index(year, status=422, close_form=form)
+
+
+@bp.post("/jahr/<int:year>/oeffnen")
+def reopen_year(year: int):
+    form = ReopenYearForm(prefix="reopen")
+    if form.validate_on_submit():
+        try:
+            services.reopen_year(year, form.reason.data, user=current_user)
+        except DomainError as e:
+            form.reason.errors.append(str(e))
+        else:
+            flash(_("Haushaltsjahr %(year)s ist wieder geöffnet.", year=year), "success")
+            return redirect(url_for(".index", jahr=year))
+    return _render_index(year, status=422, reopen_form=form)
 
 
 @bp.route("/<int:budget_id>")
