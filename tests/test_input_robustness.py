@@ -54,7 +54,7 @@ def test_huge_year_in_the_allocation_form_is_refused_at_the_field(admin_client, 
     from wingrant.ledger.models import Budget
 
     page = _post(admin_client, "/verwaltung/budgets/", {"year": HUGE, "amount": "1.000", "memo": ""})
-    assert page.status_code == 200  # the page re-rendered with the message at the field
+    assert page.status_code == 422  # the page re-rendered with the message at the field
     assert 'id="year-error"' in page.get_data(as_text=True)
     db.session.rollback()
     assert db.session.execute(sa.select(sa.func.count(Budget.id))).scalar_one() == 0
