@@ -1,9 +1,9 @@
 """Server time and SQL queries per request, in process: the real app, the real login, a test client.
 
-Each page is requested ``warmup`` times, then ``iterations`` times in ``ROUNDS`` interleaved
-rounds over all pages; the time runs from the request's start to the end of its response body. Queries are counted by a listener on the
-engine (BEGIN/SAVEPOINT excluded, as in the tests' ``count_queries``); the figure is the most
-any measured request of that page sent.
+Each page is requested ``warmup`` times, then ``iterations`` times in ``ROUNDS`` rounds
+interleaved over all pages; the time runs from the request's start to the end of its response
+body. Queries are counted by a listener on the engine (BEGIN/SAVEPOINT excluded, as in the
+tests' ``count_queries``); the figure is the most any measured request of that page sent.
 """
 
 from __future__ import annotations

@@ -343,10 +343,9 @@ def timeline(app: Application) -> list[TimelineEvent]:
         TimelineEvent(p.created_at, "payout", name or "", text=p.memo, amount_cents=p.amount_cents,
                       programme=programme, grant_number=number, on=p.paid_on)
         for p, number, programme, name in db.session.execute(
-            sa.select(Payout, Grant.number, Programme.name).join(Grant, Payout.grant_id == Grant.id)
+            sa.select(Payout, Grant.number, Programme.name, User.name).join(Grant, Payout.grant_id == Grant.id)
             .join(Programme, Grant.programme_id == Programme.id)
-            .outerjoin(User, Payout.created_by_id == User.id).add_columns(User.name)
-            .where(Grant.application_id == app.id))
+            .outerjoin(User, Payout.created_by_id == User.id).where(Grant.application_id == app.id))
     ]
     order = {"transition": 0, "comment": 1, "version": 2, "attachment": 3, "grant": 4, "payout": 5}
     return sorted(events, key=lambda e: (e.at, order[e.kind]))

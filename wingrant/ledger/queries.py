@@ -147,11 +147,16 @@ def by_neighbourhood(rows: list[BudgetRow]) -> dict[Neighbourhood, list[BudgetRo
     return grouped
 
 
-def year_totals(year: int) -> dict[str, int]:
-    """Allocated, net committed and available cents over every budget of a year: one aggregate."""
-    sums = balances(extra_filter=LedgerEntry.budget_id.in_(sa.select(Budget.id).where(Budget.year == year)))
+def totals(balances_: list[Balance]) -> dict[str, int]:
+    """Allocated, net committed and available cents over some balances (a pure sum)."""
     return {
-        "allocated_cents": sum(b.allocated for b in sums.values()),
-        "committed_cents": sum(b.net_committed for b in sums.values()),
-        "available_cents": sum(b.available for b in sums.values()),
+        "allocated_cents": sum(b.allocated for b in balances_),
+        "committed_cents": sum(b.net_committed for b in balances_),
+        "available_cents": sum(b.available for b in balances_),
     }
+
+
+def year_totals(year: int) -> dict[str, int]:
+    """:func:`totals` over every budget of a year: one aggregate."""
+    sums = balances(extra_filter=LedgerEntry.budget_id.in_(sa.select(Budget.id).where(Budget.year == year)))
+    return totals(list(sums.values()))

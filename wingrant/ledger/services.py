@@ -164,6 +164,22 @@ def allocate_to(neighbourhood_id: int, programme_id: int, year: int, amount_cent
         return allocate(budget.id, amount_cents, user=user, memo=memo)
 
 
+def year_is_over(year: int, today: date | None = None) -> bool:
+    """A budget year can be closed once it is over."""
+    return year < (today or date.today()).year
+
+
+def _set_closed(year: int, closed: bool) -> list[int]:
+    """Lock every budget of ``year`` that is not yet in the wanted state (by id, like every other
+    writer: no deadlock) and set it; the ids changed."""
+    ids = list(db.session.execute(
+        sa.select(Budget.id).where(Budget.year == year, Budget.closed.is_(not closed)).order_by(Budget.id)
+    ).scalars())
+    for budget_id in ids:
+        lock_row(Budget, budget_id).closed = closed
+    return ids
+
+
 def close_year(year: int, *, user, today: date | None = None) -> int:
     """Close a budget year (Jahresabschluss): its budgets take no new allocations or decisions.
 
@@ -171,18 +187,13 @@ def close_year(year: int, *, user, today: date | None = None) -> int:
     project got but did not spend becomes a repayment claim instead of flowing back
     (``applications.after_grant``). Returns how many budgets were closed.
     """
-    today = today or date.today()
-    if year >= today.year:
+    if not year_is_over(year, today):
         raise LedgerError(_("Ein Haushaltsjahr kann erst nach seinem Ende abgeschlossen werden "
                             "(%(year)s also ab dem 1. Januar %(next)s).", year=year, next=year + 1))
     with unit_of_work():
-        ids = list(db.session.execute(
-            sa.select(Budget.id).where(Budget.year == year, Budget.closed.is_(False)).order_by(Budget.id)
-        ).scalars())
+        ids = _set_closed(year, True)
         if not ids:
             raise LedgerError(_("Für %(year)s ist kein Budget mehr offen.", year=year))
-        for budget_id in ids:  # by id, like every other writer: no deadlock
-            lock_row(Budget, budget_id).closed = True
         totals = queries.year_totals(year)
         audit.record("ledger.close_year", user=user,
                      after={"year": year, "budgets": len(ids), **totals})
@@ -194,13 +205,9 @@ def reopen_year(year: int, reason: str, *, user) -> int:
     if not reason or not reason.strip():
         raise LedgerError(_("Bitte angeben, warum das Haushaltsjahr wieder geöffnet wird."), field="reason")
     with unit_of_work():
-        ids = list(db.session.execute(
-            sa.select(Budget.id).where(Budget.year == year, Budget.closed.is_(True)).order_by(Budget.id)
-        ).scalars())
+        ids = _set_closed(year, False)
         if not ids:
             raise LedgerError(_("Das Haushaltsjahr %(year)s ist nicht abgeschlossen.", year=year))
-        for budget_id in ids:
-            lock_row(Budget, budget_id).closed = False
         audit.record("ledger.reopen_year", user=user,
                      after={"year": year, "budgets": len(ids), "reason": reason.strip()})
     return len(ids)

@@ -70,7 +70,7 @@ def _render_index(year: int, form: AllocationForm | None = None, status: int = 2
     return render_template(
         "ledger/index.html", rows=rows, year=year, form=form,
         open_budgets=len(rows) - closed, closed_budgets=closed,
-        year_is_over=year < date.today().year, totals=queries.year_totals(year) if rows else None,
+        year_is_over=services.year_is_over(year), totals=queries.totals([r.balance for r in rows]),
         close_form=year_forms.get("close_form") or CloseYearForm(prefix="close", formdata=None),
         reopen_form=year_forms.get("reopen_form") or ReopenYearForm(prefix="reopen", formdata=None),
     ), status
