@@ -16,12 +16,20 @@ from __future__ import annotations
 import random
 import threading
 import time
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 import sqlalchemy as sa
 
 from wingrant.applications.models import (
-    Application, ApplicationState as S, CostCategory, CostItem, FinancingItem, FundingSource, Organisation,
+    Application,
+    CostCategory,
+    CostItem,
+    FinancingItem,
+    FundingSource,
+    Organisation,
+)
+from wingrant.applications.models import (
+    ApplicationState as S,
 )
 from wingrant.auth.models import Membership, Role, User
 from wingrant.extensions import db

@@ -30,7 +30,6 @@ published version. Benchmarks never read PDF bytes except to serve them.
 from __future__ import annotations
 
 import hashlib
-import math
 import random
 import time
 from dataclasses import dataclass
@@ -39,18 +38,38 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 
 from wingrant.applications.models import (
-    Application, ApplicationState as S, ApplicationTransition, CostCategory, CostItem, FinancingItem,
-    FundingSource, Grant, Organisation, UseOfFundsLine, UseOfFundsReport, application_field,
+    Application,
+    ApplicationTransition,
+    CostCategory,
+    CostItem,
+    FinancingItem,
+    FundingSource,
+    Grant,
+    Organisation,
+    UseOfFundsLine,
+    UseOfFundsReport,
+    application_field,
+)
+from wingrant.applications.models import (
+    ApplicationState as S,
 )
 from wingrant.audit.models import AuditEvent
 from wingrant.auth.models import Membership, Role, User
 from wingrant.auth.passwords import hash_password
-from wingrant.demo import FIELDS, NEIGHBOURHOODS, PROGRAMMES
+from wingrant.demo import NEIGHBOURHOODS, PROGRAMMES
 from wingrant.extensions import db
 from wingrant.ledger.models import Budget, EntryKind, LedgerEntry
 from wingrant.meetings.models import (
-    AgendaItem, AgendaItemKind, AttendeeGroup, Decision, DecisionAmount, HeadCount, Meeting, MeetingState,
-    Objection, Outcome,
+    AgendaItem,
+    AgendaItemKind,
+    AttendeeGroup,
+    Decision,
+    DecisionAmount,
+    HeadCount,
+    Meeting,
+    MeetingState,
+    Objection,
+    Outcome,
 )
 from wingrant.minutes.models import Minutes, MinutesState, MinutesVersion
 from wingrant.neighbourhoods.models import FieldOfAction, Neighbourhood, Programme
@@ -327,7 +346,7 @@ class _Generator:
         return [self.today - timedelta(days=21 + 25 * (count - 1 - k)) for k in range(count)]
 
     def _year(self, ctx, year: int, *, big: bool) -> None:
-        w, rnd, plan = self.writer, ctx["rnd"], self.plan
+        rnd, plan = ctx["rnd"], self.plan
         budgets = {"WIN": self._budget(ctx, year, "WIN", STANDARD_WIN_CENTS * ctx["social"] // 100)}
         if ctx["social"] >= 100:
             budgets["SOZ"] = self._budget(ctx, year, "SOZ", SOZ_CENTS)

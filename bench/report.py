@@ -114,7 +114,8 @@ def markdown(results: dict) -> str:
         for backend in BACKENDS:
             p = entry.get(backend, {}).get("pdf")
             if p:
-                out.append(f"| {label} | {backend} | {p['wingrant_ms']:.0f} ms ({p.get('wingrant_median_ms', 0):.0f}) | "
+                median = p.get("wingrant_median_ms", 0)
+                out.append(f"| {label} | {backend} | {p['wingrant_ms']:.0f} ms ({median:.0f}) | "
                            f"{p['weasyprint_ms']:.0f} ms ({p.get('weasyprint_median_ms', 0):.0f}) | {p['ratio']:.2f} |")
     out += ["", "### Decisions per second (PostgreSQL, 16 concurrent clients)", ""]
     d = results.get("decisions")
@@ -122,7 +123,8 @@ def markdown(results: dict) -> str:
         out += [f"{d['decisions']} decisions ({d['approved']} approvals, {d['refused_for_lack_of_money']} refused by "
                 f"the ledger for lack of money and rejected instead) in {d['seconds']} s: "
                 f"**{d['decisions_per_second']} decisions/s**. Allocated {d['allocated_cents'] / 100:,.2f} €, "
-                f"committed {d['committed_cents'] / 100:,.2f} €, lowest balance {d['lowest_balance_cents'] / 100:,.2f} €;"
+                f"committed {d['committed_cents'] / 100:,.2f} €, "
+                f"lowest balance {d['lowest_balance_cents'] / 100:,.2f} €;"
                 f" overspent budgets: {d['overspent_budgets']}, ledger/decision mismatches: {d['ledger_mismatches']}."
                 + (f" Errors: {d['errors']}" if d["errors"] else "")]
     else:

@@ -39,12 +39,10 @@ def create_app(config: dict | None = None, *, instance_path: str | None = None) 
 
         install_engine_hooks(db.engine)
 
-    from .auth import views as auth_views
-    from .core import views as core_views
-
     from .audit import views as audit_views
     from .auth import admin_views
-
+    from .auth import views as auth_views
+    from .core import views as core_views
     from .meetings import views as meeting_views
 
     app.register_blueprint(core_views.bp)

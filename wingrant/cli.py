@@ -73,7 +73,7 @@ def create_user_command(email, name, admin, roles, password):
 @with_appcontext
 def demo_data_command(if_empty):
     """Realistische Beispieldaten laden (mehrfach ausführbar, legt nichts doppelt an)."""
-    from .demo import load_demo_data, database_is_empty
+    from .demo import database_is_empty, load_demo_data
 
     if if_empty and not database_is_empty():
         click.echo("Die Datenbank enthält bereits Daten – keine Beispieldaten geladen.")

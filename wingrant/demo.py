@@ -14,8 +14,14 @@ from datetime import date, time, timedelta
 import sqlalchemy as sa
 
 from .applications.models import (
-    Application, ApplicationState, ApplicationTransition, CostCategory, CostItem, FinancingItem,
-    FundingSource, Organisation,
+    Application,
+    ApplicationState,
+    ApplicationTransition,
+    CostCategory,
+    CostItem,
+    FinancingItem,
+    FundingSource,
+    Organisation,
 )
 from .auth.models import Role, User
 from .auth.services import create_user
@@ -24,8 +30,16 @@ from .extensions import db
 from .ledger import services as ledger
 from .ledger.models import Budget, EntryKind, LedgerEntry
 from .meetings.models import (
-    AgendaItem, AgendaItemKind, AttendeeGroup, Decision, DecisionAmount, HeadCount, Meeting, MeetingState,
-    Objection, Outcome,
+    AgendaItem,
+    AgendaItemKind,
+    AttendeeGroup,
+    Decision,
+    DecisionAmount,
+    HeadCount,
+    Meeting,
+    MeetingState,
+    Objection,
+    Outcome,
 )
 from .neighbourhoods.models import FieldOfAction, Neighbourhood, Programme
 
@@ -62,7 +76,8 @@ PROGRAMMES = [
     ("SOZ", "Sozialer Zusammenhalt (Soziale Stadt)", 100, True,
      ["Soziale Infrastruktur", "Wohnen, Wohnumfeld, öffentlicher Raum", "Umwelt"]),
     ("LOS", "LOS – Lokales Kapital für soziale Zwecke", 100, False, ["Beschäftigung", "Bildung", "Integration"]),
-    ("BIWAQ", "BIWAQ – Bildung, Wirtschaft, Arbeit im Quartier", 100, False, ["Beschäftigung", "Wirtschaft", "Bildung"]),
+    ("BIWAQ", "BIWAQ – Bildung, Wirtschaft, Arbeit im Quartier", 100, False,
+     ["Beschäftigung", "Wirtschaft", "Bildung"]),
     ("LLQ", "Lebendige Quartiere", 100, False, FIELDS),
 ]
 
@@ -135,7 +150,7 @@ def load_demo_data(today: date | None = None) -> DemoReport:
     admin = _demo_users(neighbourhoods, report)
 
     allocated = 0
-    for slug, nb in neighbourhoods.items():
+    for nb in neighbourhoods.values():
         win = STANDARD_WIN_CENTS * nb.social_index_percent // 100
         allocated += _allocate_once(nb, programmes["WIN"], year, win, admin)
     for slug, code, euros in CO_FUNDING:

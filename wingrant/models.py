@@ -3,8 +3,8 @@
 from .api.models import *  # noqa: F401,F403
 from .applications.models import *  # noqa: F401,F403
 from .audit.models import *  # noqa: F401,F403
-from .core.models import *  # noqa: F401,F403
 from .auth.models import *  # noqa: F401,F403
+from .core.models import *  # noqa: F401,F403
 from .ledger.models import *  # noqa: F401,F403
 from .meetings.models import *  # noqa: F401,F403
 from .minutes.models import *  # noqa: F401,F403

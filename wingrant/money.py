@@ -40,15 +40,15 @@ MSG_ZERO = _l("Der Betrag muss größer als 0 sein.")
 
 
 def _garbage(text: str) -> str:
-    return _("„%(text)s“ ist kein gültiger Betrag. Beispiel: 1.234,56", text=text)
+    return str(_("„%(text)s“ ist kein gültiger Betrag. Beispiel: 1.234,56", text=text))
 
 
 def _too_big(maximum: str) -> str:
-    return _("Der Betrag ist zu groß (höchstens %(maximum)s).", maximum=maximum)
+    return str(_("Der Betrag ist zu groß (höchstens %(maximum)s).", maximum=maximum))
 
 
 def _too_small(minimum: str) -> str:
-    return _("Der Betrag ist zu niedrig (mindestens %(minimum)s).", minimum=minimum)
+    return str(_("Der Betrag ist zu niedrig (mindestens %(minimum)s).", minimum=minimum))
 
 
 class MoneyError(ValueError):

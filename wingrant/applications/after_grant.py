@@ -34,7 +34,8 @@ from ..ledger import services as ledger
 from ..ledger.models import Budget
 from ..money import format_eur
 from .lifecycle import transition
-from .models import Application, ApplicationState as S, Grant, Payout, UseOfFundsLine, UseOfFundsReport
+from .models import Application, Grant, Payout, UseOfFundsLine, UseOfFundsReport
+from .models import ApplicationState as S
 from .rules import Problem
 from .services import require
 

@@ -16,8 +16,16 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from flask_wtf.i18n import translations as wtf_translations
 from wtforms import (
-    BooleanField, DateField, FieldList, Form, FormField, HiddenField, SelectField,
-    SelectMultipleField, StringField, TextAreaField,
+    BooleanField,
+    DateField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 

@@ -14,8 +14,8 @@ from flask_babel import lazy_gettext as _l
 from ..audit import services as audit
 from ..errors import DomainError
 from ..extensions import db
-from .models import Application, ApplicationState as S
-from .models import ApplicationTransition
+from .models import Application, ApplicationTransition
+from .models import ApplicationState as S
 
 STATE_LABELS = {
     S.DRAFT: _l("Entwurf"),

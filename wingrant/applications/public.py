@@ -25,7 +25,8 @@ from ..errors import DomainError
 from ..extensions import db
 from ..neighbourhoods.models import Neighbourhood
 from . import queries, rules, services
-from .models import Application, ApplicationState as S, ApplicationTransition, Organisation
+from .models import Application, ApplicationTransition, Organisation
+from .models import ApplicationState as S
 
 THROTTLE_SCOPE = "public_form.ip"
 #: New applications per client address and hour (``PUBLIC_FORM_MAX_PER_HOUR`` overrides it).
@@ -84,7 +85,8 @@ def start_application(neighbourhood: Neighbourhood, organisation: dict, data: ru
         data.organisation_id = org.id
         data.contact_email = org.email
         services.check_input(data, programmes, complete=False)
-        app = Application(neighbourhood_id=neighbourhood.id, reference=services.next_reference(neighbourhood, data.year),
+        app = Application(neighbourhood_id=neighbourhood.id,
+                          reference=services.next_reference(neighbourhood, data.year),
                           state=S.DRAFT, version=1, access_token_hash=hash_token(token))
         services.apply_input(app, data, programmes)
         db.session.add(app)

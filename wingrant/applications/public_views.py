@@ -18,7 +18,8 @@ from ..extensions import db
 from ..neighbourhoods.models import Neighbourhood
 from . import forms, public, queries, services
 from .lifecycle import STATE_LABELS
-from .models import ApplicationComment, ApplicationState as S
+from .models import ApplicationComment
+from .models import ApplicationState as S
 
 bp = Blueprint("applicant", __name__)
 

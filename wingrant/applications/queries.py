@@ -14,8 +14,22 @@ from ..extensions import db
 from ..neighbourhoods.models import FieldOfAction, Programme
 from .lifecycle import STATE_LABELS
 from .models import (
-    Application, ApplicationComment, ApplicationState as S, ApplicationTransition, ApplicationVersion, Attachment,
-    CostItem, FinancingItem, FundingSource, Grant, ImportRecord, Organisation, Payout, application_field,
+    Application,
+    ApplicationComment,
+    ApplicationTransition,
+    ApplicationVersion,
+    Attachment,
+    CostItem,
+    FinancingItem,
+    FundingSource,
+    Grant,
+    ImportRecord,
+    Organisation,
+    Payout,
+    application_field,
+)
+from .models import (
+    ApplicationState as S,
 )
 
 PER_PAGE = 25

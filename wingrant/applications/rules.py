@@ -136,12 +136,12 @@ def structural_problems(data: ApplicationInput) -> list[Problem]:
         problems.append(Problem(_("Das Ende darf nicht vor dem Beginn liegen."), "end_date"))
     if data.expected_participants is not None and data.expected_participants < 0:
         problems.append(Problem(_("Die Zahl der Teilnehmenden darf nicht negativ sein."), "expected_participants"))
-    for line in data.costs:
-        if line.amount_cents <= 0:
-            problems.append(Problem(_("Der Betrag muss größer als 0 sein."), _row_field("costs", line.row)))
-    for line in data.funding:
-        if line.amount_cents <= 0:
-            problems.append(Problem(_("Der Betrag muss größer als 0 sein."), _row_field("funding", line.row)))
+    for cost in data.costs:
+        if cost.amount_cents <= 0:
+            problems.append(Problem(_("Der Betrag muss größer als 0 sein."), _row_field("costs", cost.row)))
+    for funding in data.funding:
+        if funding.amount_cents <= 0:
+            problems.append(Problem(_("Der Betrag muss größer als 0 sein."), _row_field("funding", funding.row)))
     for programme_id, cents in data.requests.items():
         if cents <= 0:
             problems.append(Problem(_("Der Betrag muss größer als 0 sein."), request_field(programme_id)))

@@ -27,8 +27,17 @@ from ..neighbourhoods.models import FieldOfAction, Neighbourhood, Programme
 from . import queries, rules, versions
 from .lifecycle import allowed_targets, transition
 from .models import (
-    Application, ApplicationComment, ApplicationState as S, ApplicationTransition, ApplicationVersion, CostItem,
-    FinancingItem, FundingSource, Organisation,
+    Application,
+    ApplicationComment,
+    ApplicationTransition,
+    ApplicationVersion,
+    CostItem,
+    FinancingItem,
+    FundingSource,
+    Organisation,
+)
+from .models import (
+    ApplicationState as S,
 )
 
 #: The application form may change an application only before the forum decides.

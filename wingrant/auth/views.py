@@ -5,9 +5,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
+from ..errors import DomainError
 from ..extensions import db, login_manager
 from . import services
-from ..errors import DomainError
 from .forms import LoginForm, PasswordChangeForm
 from .models import User
 

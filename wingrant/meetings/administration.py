@@ -16,8 +16,8 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from ..applications import lifecycle
-from ..applications.models import Application, ApplicationState as S
-from ..applications.models import Grant
+from ..applications.models import Application, Grant
+from ..applications.models import ApplicationState as S
 from ..audit import services as audit
 from ..database import lock_row, unit_of_work, utcnow
 from ..errors import DomainError, NotAllowed

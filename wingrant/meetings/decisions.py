@@ -14,11 +14,13 @@ The administration's decision on a referred case and the formal grant are in
 from __future__ import annotations
 
 from dataclasses import dataclass
+
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from ..applications import lifecycle
-from ..applications.models import Application, ApplicationState as S
+from ..applications.models import Application
+from ..applications.models import ApplicationState as S
 from ..audit import services as audit
 from ..database import lock_row, unit_of_work, utcnow
 from ..errors import DomainError

@@ -19,7 +19,14 @@ from ..extensions import db
 from . import administration as admin_acts
 from . import consensus, decisions, outcome_input, pdf, queries, services
 from .forms import (
-    ButtonForm, NavigateForm, NotesForm, ObjectionForm, RecusalForm, ReopenForm, admin_decision_form, grant_form,
+    ButtonForm,
+    NavigateForm,
+    NotesForm,
+    ObjectionForm,
+    RecusalForm,
+    ReopenForm,
+    admin_decision_form,
+    grant_form,
 )
 from .labels import OUTCOMES
 from .models import AgendaItem, AttendeeGroup, MeetingState
@@ -328,7 +335,8 @@ def admin_decide(slug, meeting_id, item_id):
     outcome = consensus.Outcome(form.outcome.data)
     data = decisions.OutcomeData(
         outcome=outcome, conditions=form.conditions.data or "", reason=form.reason.data or "",
-        amounts=outcome_input.amounts_from(form, programmes) if outcome == consensus.Outcome.APPROVED_WITH_CHANGES else None)
+        amounts=(outcome_input.amounts_from(form, programmes)
+                 if outcome == consensus.Outcome.APPROVED_WITH_CHANGES else None))
     try:
         admin_acts.record_admin_decision(item.decision.id, data, user=current_user)
     except DomainError as error:

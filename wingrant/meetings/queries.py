@@ -15,7 +15,6 @@ from ..neighbourhoods.models import Neighbourhood, Programme
 from . import consensus
 from .models import AgendaItem, AgendaItemKind, Decision, HeadCount, Meeting, Objection, Outcome
 
-
 # --- the deliberation -----------------------------------------------------------------
 
 

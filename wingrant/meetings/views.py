@@ -20,7 +20,12 @@ from ..extensions import db
 from ..neighbourhoods.models import Neighbourhood
 from . import queries, services
 from .forms import (
-    AddApplicationsForm, AgendaItemForm, AttendeeForm, ButtonForm, MeetingForm, head_count_form,
+    AddApplicationsForm,
+    AgendaItemForm,
+    AttendeeForm,
+    ButtonForm,
+    MeetingForm,
+    head_count_form,
 )
 from .labels import GROUPS, KINDS, MEETING_STATE_ACTIONS, MEETING_STATES, OUTCOMES, REASONS
 from .models import Attendance, AttendeeGroup, HeadCount, Meeting, MeetingState

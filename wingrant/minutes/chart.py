@@ -91,7 +91,8 @@ def minutes_chart(budgets) -> Chart:
 def status_chart(rows) -> Chart:
     """The portal's chart: per budget, bound (net) and still available."""
     return bar_chart([
-        (_short(row.programme.name, row.programme.code), [("before", row.balance.net_committed), ("available", row.balance.available)])
+        (_short(row.programme.name, row.programme.code),
+         [("before", row.balance.net_committed), ("available", row.balance.available)])
         for row in rows
     ])
 

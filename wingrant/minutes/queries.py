@@ -23,7 +23,6 @@ from ..applications.models import Application, FinancingItem, FundingSource, Org
 from ..extensions import db
 from ..ledger.models import Budget, EntryKind, LedgerEntry
 from ..meetings import consensus
-from ..meetings.queries import top_numbers
 from ..meetings.models import (
     AgendaItem,
     AgendaItemKind,
@@ -38,6 +37,7 @@ from ..meetings.models import (
     Outcome,
     Recusal,
 )
+from ..meetings.queries import top_numbers
 from ..neighbourhoods.models import Neighbourhood, Programme
 from .models import Minutes, MinutesState, MinutesVersion
 
@@ -323,6 +323,10 @@ def committed_by_decision(decision_ids: list[int]) -> dict[tuple[int, int], int]
     return {(d, p): int(c) for d, p, c in db.session.execute(stmt)}
 
 
+def _person(attendance: Attendance) -> Person:
+    return Person(attendance.name, attendance.organisation, attendance.group, attendance.consent_to_publish)
+
+
 def _load(meeting_id: int) -> MinutesRecord | None:
     """The full (internal) record of a meeting's minutes; ``None`` if there is no such meeting."""
     approving = aliased(Meeting, name="approving_meeting")
@@ -431,8 +435,8 @@ def _load(meeting_id: int) -> MinutesRecord | None:
     ).scalars().all()
     attendance = AttendanceSummary(
         counts=counts,
-        present=tuple(Person(p.name, p.organisation, p.group, p.consent_to_publish) for p in people if not p.apologised),
-        apologies=tuple(Person(p.name, p.organisation, p.group, p.consent_to_publish) for p in people if p.apologised),
+        present=tuple(_person(p) for p in people if not p.apologised),
+        apologies=tuple(_person(p) for p in people if p.apologised),
     )
 
     years = {meeting.date.year} | {a.year for _i, a, _o, _d in items if a is not None}

@@ -19,8 +19,8 @@ from ..applications.models import Application, FinancingItem, FundingSource, Org
 from ..extensions import db
 from ..ledger.models import Budget
 from ..meetings.models import AgendaItem, Decision, DecisionAmount, Meeting, MeetingState, Outcome
-from ..neighbourhoods.models import FieldOfAction, Neighbourhood, Programme
 from ..minutes.models import Minutes, MinutesState, MinutesVersion
+from ..neighbourhoods.models import FieldOfAction, Neighbourhood, Programme
 
 APPROVALS = (Outcome.APPROVED, Outcome.APPROVED_WITH_CHANGES)
 

@@ -126,7 +126,8 @@ def route(method: str, path: str, *, summary: str, tag: str, response: dict | No
 
     The view gets the URL's arguments, plus ``args`` (validated query) when the
     operation has query parameters and ``data`` (the JSON body, validated when
-    first read — after the view's permission check) when it takes a body. It returns a response or raises ``ApiError``/``DomainError``.
+    first read — after the view's permission check) when it takes a body. It returns a response or
+    raises ``ApiError``/``DomainError``.
     """
 
     def decorator(func: Callable):

@@ -17,11 +17,26 @@ from ...errors import DomainError
 from ...extensions import db
 from ...meetings import consensus, decisions, outcome_input, queries, services
 from ...meetings.forms import (
-    AddApplicationsForm, AgendaItemForm, AttendeeForm, ButtonForm, MeetingForm, ObjectionForm, RecusalForm,
-    ReopenForm, head_count_form,
+    AddApplicationsForm,
+    AgendaItemForm,
+    AttendeeForm,
+    ButtonForm,
+    MeetingForm,
+    ObjectionForm,
+    RecusalForm,
+    ReopenForm,
+    head_count_form,
 )
 from ...meetings.models import (
-    AgendaItem, AgendaItemKind, Attendance, AttendeeGroup, Decision, HeadCount, Meeting, MeetingState, Objection,
+    AgendaItem,
+    AgendaItemKind,
+    Attendance,
+    AttendeeGroup,
+    Decision,
+    HeadCount,
+    Meeting,
+    MeetingState,
+    Objection,
     Recusal,
 )
 from ...money import format_plain

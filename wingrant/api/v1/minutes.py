@@ -130,7 +130,8 @@ def approve_minutes(slug, meeting_id, data):
 
     def build(formdata):
         form = forms.ApproveForm(formdata=formdata)
-        form.meeting_id.choices = [SelectChoice(m.id, str(m.date)) for m in queries.approving_meetings(meeting, date.today())]
+        form.meeting_id.choices = [SelectChoice(m.id, str(m.date))
+                                   for m in queries.approving_meetings(meeting, date.today())]
         return form
 
     form = run_form(build, {"how": data["how"], "meeting_id": str(data["meeting_id"]) if data.get("meeting_id")

@@ -185,7 +185,8 @@ def allocate(slug, data):
     def build(formdata):
         form = AllocationForm(formdata=formdata)
         form.neighbourhood.choices = [SelectChoice(nb.id, nb.name)]
-        form.programme.choices = [SelectChoice(p.id, p.code) for p in db.session.execute(sa.select(Programme)).scalars()]
+        programmes = db.session.execute(sa.select(Programme)).scalars()
+        form.programme.choices = [SelectChoice(p.id, p.code) for p in programmes]
         return form
 
     form = run_form(build, {"neighbourhood": str(nb.id), "programme": str(data["programme_id"]),
