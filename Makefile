@@ -6,7 +6,15 @@ STAMP  := $(VENV)/.installed
 
 AXE    := node_modules/axe-core/axe.min.js
 
-.PHONY: install db run test bench clean translations extract-messages update-translations new-translation
+.PHONY: install system-run system-test db run test test-fast test-random lint bench clean translations \
+	extract-messages update-translations new-translation
+
+# Where `make run` serves: `make run HOST=0.0.0.0 PORT=8080`.
+HOST ?= 127.0.0.1
+PORT ?= 5000
+# pytest over every core, idle workers taking tests queued for busy ones; more options with ARGS=…
+PYTEST := $(BIN)/python -m pytest -n auto --dist worksteal
+ARGS ?=
 
 # Message catalogues (German is the source language; see docs/translations.md). The .po files are
 # committed, the compiled .mo files are not: `translations` builds them for run and test.
@@ -15,13 +23,19 @@ POT          := $(TRANSLATIONS)/messages.pot
 PO_FILES     := $(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po)
 MO_FILES     := $(PO_FILES:.po=.mo)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml | system-run
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
 ## install: create .venv and install wingrant with its test tools
 install: $(STAMP)
+
+# The system packages (.ci/system-packages.txt): installed on Debian as root, else the exact command.
+system-run:
+	@$(PYTHON) .ci/system_packages.py run
+system-test:
+	@$(PYTHON) .ci/system_packages.py test
 
 ## db: bring the database (default: SQLite in instance/) to the newest schema
 db: install
@@ -46,19 +60,32 @@ update-translations: extract-messages
 new-translation: extract-messages
 	$(BIN)/pybabel init -i $(POT) -d $(TRANSLATIONS) -l $(LANG_CODE)
 
-## run: set everything up, load demo data into an empty database, serve on :5000
-run: db translations
+## run: set everything up, load demo data into an empty database, serve on HOST:PORT (127.0.0.1:5000)
+run: system-run db translations
 	$(BIN)/wingrant demo-data --if-empty
-	$(BIN)/wingrant run --host 127.0.0.1 --port 5000
+	$(BIN)/wingrant run --host $(HOST) --port $(PORT)
 
 # axe-core for the accessibility tests, from the npm registry (pinned in package-lock.json)
 $(AXE): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-## test: set everything up and run the whole test suite
-test: install translations $(AXE)
-	$(BIN)/python -m pytest
+## test: set everything up, lint, and run the whole test suite in parallel
+test: system-test install translations $(AXE) lint
+	$(PYTEST) $(ARGS)
+
+## test-fast: the inner loop: lint, then every test not marked slow (browser, fuzzing, PDF)
+test-fast: system-test install translations $(AXE) lint
+	$(PYTEST) -m "not slow" $(ARGS)
+
+## test-random: the whole suite in a random order (pytest-randomly), to prove no test depends on another
+test-random: system-test install translations $(AXE)
+	$(PYTEST) -p randomly $(ARGS)
+
+## lint: ruff (lint and import order) over the code and tests; strict mypy over the pure rules
+lint: install
+	$(BIN)/ruff check wingrant tests bench migrations .ci
+	$(BIN)/mypy
 
 ## bench: generate (or reuse) benchmark data at SCALES (default "1 10 100"), measure, print and
 ## write the figures (bench/results/latest.json, latest.md); see BENCHMARKS.md

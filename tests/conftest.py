@@ -4,9 +4,13 @@ The suite runs against SQLite by default and against PostgreSQL when
 ``WINGRANT_TEST_DATABASE_URL`` is set (CI does both). The schema is always
 built by the real Alembic migrations, so the ledger's triggers are there.
 
-Isolation: SQLite copies a migrated template file per test; PostgreSQL
-truncates every table after each test (TRUNCATE does not fire the ledger's
-row triggers, which guard UPDATE and DELETE only).
+One app per test session (per xdist worker): building a Flask app compiles
+every URL rule, which cost ~0.4 s a test. Each test gets that app with a
+database reset to empty (``tests/databases.py``: milliseconds on SQLite and
+PostgreSQL) and its own upload folder; configuration a test changes is put
+back afterwards. Expensive data — the demo data with its rendered minutes —
+is made once per worker and restored from a snapshot where a test asks for
+it (``demo``, ``demo_site_app``).
 """
 
 from __future__ import annotations
@@ -14,20 +18,33 @@ from __future__ import annotations
 import contextvars
 import os
 import re
-import shutil
+from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
+from hypothesis import HealthCheck, settings
+from sqlalchemy.engine import make_url
 
+from tests.databases import WORKER, PostgresDatabase, Snapshot, SqliteDatabase
 from wingrant import create_app
 from wingrant.extensions import db as _db
 
 PG_URL = os.environ.get("WINGRANT_TEST_DATABASE_URL")
 TEST_PASSWORD = "korrekt-pferd-batterie"
+
+# Hypothesis: the same example counts everywhere. "ci" (chosen where CI=true, or by
+# WINGRANT_HYPOTHESIS_PROFILE) drops the per-example deadline and the too_slow health check, which
+# measure the machine's load rather than the property; "dev" keeps Hypothesis' defaults.
+settings.register_profile("dev")
+settings.register_profile("ci", deadline=None, suppress_health_check=[HealthCheck.too_slow], print_blob=True)
+settings.load_profile(os.environ.get("WINGRANT_HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev"))
 
 
 def pytest_sessionstart(session):
@@ -35,6 +52,12 @@ def pytest_sessionstart(session):
     from tests.catalogues import compile_stale_catalogues
 
     compile_stale_catalogues()
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if item.get_closest_marker("real_pdf"):
+            item.add_marker(pytest.mark.slow)
 
 
 def _base_config(url: str, tmp: Path) -> dict:
@@ -46,59 +69,85 @@ def _base_config(url: str, tmp: Path) -> dict:
     }
 
 
-def make_test_app(url: str, tmp: Path):
+def make_test_app(url: str, tmp: Path) -> Flask:
+    """A new app (~0.4 s): for the few tests about the app factory itself and for live servers."""
     instance = tmp / "instance"
     instance.mkdir(exist_ok=True)
     return create_app(_base_config(url, tmp), instance_path=str(instance))
 
 
+def engine_of(app: Flask) -> sa.Engine:
+    with app.app_context():
+        return _db.engine
+
+
+@dataclass
+class TestWorld:
+    """This worker's app and databases: ``main`` behind the session app, ``site`` for live servers."""
+
+    __test__ = False  # not a test class
+
+    app: Flask
+    main: SqliteDatabase | PostgresDatabase
+    site: SqliteDatabase | PostgresDatabase
+    config: dict = field(default_factory=dict)
+
+    @property
+    def engine(self) -> sa.Engine:
+        return engine_of(self.app)
+
+    def reset(self) -> None:
+        with self.app.app_context():
+            _db.session.remove()
+        self.main.reset(self.engine)
+
+
 @pytest.fixture(scope="session")
-def database_template(tmp_path_factory):
-    """A migrated, empty database: a template file (SQLite) or the real PostgreSQL."""
-    tmp = tmp_path_factory.mktemp("template")
+def test_world(tmp_path_factory) -> Iterator[TestWorld]:
+    tmp = tmp_path_factory.mktemp(f"wingrant-{WORKER}")
     if PG_URL:
-        app = make_test_app(PG_URL, tmp)
-        with app.app_context():
-            with _db.engine.begin() as conn:
-                conn.exec_driver_sql("DROP SCHEMA public CASCADE")
-                conn.exec_driver_sql("CREATE SCHEMA public")
-            upgrade()
-            _db.engine.dispose()
-        return PG_URL
-    path = tmp / "template.sqlite"
-    app = make_test_app(f"sqlite:///{path}", tmp)
+        name = f"{make_url(PG_URL).database}_wingrant_{WORKER}"
+        main: SqliteDatabase | PostgresDatabase = PostgresDatabase(PG_URL, name)
+        url = main.url
+    else:
+        path = tmp / "main.sqlite"
+        url = f"sqlite:///{path}"
+    app = make_test_app(url, tmp)
     with app.app_context():
         upgrade()
         _db.engine.dispose()
-    return path
-
-
-def _truncate_all(app) -> None:
-    with app.app_context():
-        _db.session.remove()
-        tables = ", ".join(f'"{t.name}"' for t in _db.metadata.sorted_tables)
-        with _db.engine.begin() as conn:
-            conn.exec_driver_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
-
-
-@pytest.fixture
-def database_url(database_template, tmp_path) -> str:
     if PG_URL:
-        return PG_URL
-    path = tmp_path / "test.sqlite"
-    shutil.copyfile(database_template, path)
-    return f"sqlite:///{path}"
+        site: SqliteDatabase | PostgresDatabase = PostgresDatabase(PG_URL, f"{name}_site", template=name)
+    else:
+        template = path.read_bytes()
+        main, site = SqliteDatabase(path, template), SqliteDatabase(tmp / "site.sqlite", template)
+    world = TestWorld(app, main, site, dict(app.config))
+    yield world
+    engine_of(app).dispose()
+    main.drop()
+    site.drop()
 
 
 @pytest.fixture
-def app(database_url, tmp_path):
-    app = make_test_app(database_url, tmp_path)
+def app(test_world, tmp_path) -> Iterator[Flask]:
+    """The session's app on an empty database, with this test's own upload folder."""
+    app = test_world.app
+    test_world.reset()
+    app.config["UPLOAD_FOLDER"] = str(tmp_path / "files")
     yield app
-    if PG_URL:
-        _truncate_all(app)
     with app.app_context():
         _db.session.remove()
-        _db.engine.dispose()
+    app.config.clear()
+    app.config.update(test_world.config)
+
+
+@pytest.fixture
+def fresh_app(tmp_path, test_world) -> Iterator[Flask]:
+    """An app of its own (slow): for a test that must add a route, which a used app refuses."""
+    test_world.reset()
+    app = make_test_app(test_world.main.url, tmp_path)
+    yield app
+    engine_of(app).dispose()
 
 
 @pytest.fixture
@@ -106,6 +155,51 @@ def db(app):
     with app.app_context():
         yield _db
         _db.session.remove()
+
+
+# --- demo data, made once per worker -----------------------------------------------
+
+
+@dataclass(frozen=True)
+class DemoData:
+    snapshot: Snapshot
+    #: e-mail → the password the demo loader generated
+    passwords: dict[str, str]
+
+
+@pytest.fixture(scope="session")
+def demo_data(test_world) -> DemoData:
+    """The real demo data (minutes rendered as PDF/A included), loaded once and kept as a snapshot."""
+    from wingrant.demo import load_demo_data
+
+    test_world.reset()
+    with test_world.app.app_context():
+        report = load_demo_data(today=date.today())
+        _db.session.remove()
+    snapshot = test_world.main.snapshot(test_world.engine)
+    test_world.reset()
+    return DemoData(snapshot, {email: password for email, _label, password in report.passwords})
+
+
+@pytest.fixture
+def demo(app, db, test_world, demo_data) -> dict[str, str]:
+    """The demo data in this test's database; returns e-mail → password of the demo accounts."""
+    test_world.main.restore(test_world.engine, demo_data.snapshot)
+    return dict(demo_data.passwords)
+
+
+@contextmanager
+def demo_site_app(test_world: TestWorld, demo_data: DemoData, tmp: Path) -> Iterator[Flask]:
+    """An app of its own on the worker's second database, holding the demo data: for live servers
+    and module-wide read-only sites, which must not share the per-test database."""
+    app = make_test_app(test_world.site.url, tmp)
+    test_world.site.restore(engine_of(app), demo_data.snapshot)
+    try:
+        yield app
+    finally:
+        with app.app_context():
+            _db.session.remove()
+        engine_of(app).dispose()
 
 
 class IsolatedClient(FlaskClient):

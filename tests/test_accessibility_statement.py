@@ -4,9 +4,7 @@ and honest — what it says about the PDFs is checked against the PDFs the app m
 from __future__ import annotations
 
 import io
-from datetime import date
 
-import pytest
 import sqlalchemy as sa
 
 REQUIRED_SECTIONS = ("Stand der Vereinbarkeit mit den Anforderungen", "Nicht barrierefreie Inhalte",
@@ -27,14 +25,6 @@ def _is_tagged(pdf: bytes) -> bool:
 def _metadata(pdf: bytes) -> bytes:
     catalog = _catalog(pdf)
     return catalog["/Metadata"].get_object().get_data() if "/Metadata" in catalog else b""
-
-
-@pytest.fixture
-def demo(app, db):
-    from wingrant.demo import load_demo_data
-
-    report = load_demo_data(today=date.today())
-    return {email: password for email, _label, password in report.passwords}
 
 
 def test_statement_is_public_and_has_every_section_of_the_model_statement(client):

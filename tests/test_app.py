@@ -77,7 +77,7 @@ def test_unknown_page_gets_german_404(client):
     assert "Seite nicht gefunden" in response.get_data(as_text=True)
 
 
-def test_unexpected_error_gets_german_500_page_and_writes_nothing(app, client):
+def test_unexpected_error_gets_german_500_page_and_writes_nothing(fresh_app):
     import sqlalchemy as sa
 
     from wingrant.extensions import db
@@ -88,7 +88,9 @@ def test_unexpected_error_gets_german_500_page_and_writes_nothing(app, client):
         db.session.flush()
         raise RuntimeError("boom")
 
+    app = fresh_app
     app.add_url_rule("/kaputt", "kaputt", half_done)
+    client = app.test_client()
     app.config["PROPAGATE_EXCEPTIONS"] = False
     response = client.get("/kaputt")
     assert response.status_code == 500

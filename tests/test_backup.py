@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import PG_URL, _truncate_all, make_test_app
+from tests.conftest import PG_URL, engine_of, make_test_app
 from wingrant.extensions import db as _db
 from wingrant.ledger import queries
 from wingrant.ledger import services as ledger
@@ -48,20 +48,17 @@ def _snapshot(budget_id):
     return balance, pdf
 
 
-def test_restored_instance_shows_same_balances_and_pdf_bytes(app, db, populated, tmp_path, database_template):
+def test_restored_instance_shows_same_balances_and_pdf_bytes(app, db, populated, tmp_path, test_world):
     before = _snapshot(populated)
     archive = tmp_path / "backup.tar.gz"
     create_backup(archive)
     db.session.remove()
 
-    if PG_URL:
-        _truncate_all(app)
-        target_app = app
-    else:
-        fresh = tmp_path / "restored"
-        fresh.mkdir()
-        shutil.copyfile(database_template, fresh / "db.sqlite")
-        target_app = make_test_app(f"sqlite:///{fresh / 'db.sqlite'}", fresh)
+    # a new instance: an empty database and an upload folder of its own
+    fresh = tmp_path / "restored"
+    fresh.mkdir()
+    target_app = make_test_app(test_world.site.url, fresh)
+    test_world.site.reset(engine_of(target_app))
 
     with target_app.app_context():
         restore_backup(archive)
@@ -69,6 +66,7 @@ def test_restored_instance_shows_same_balances_and_pdf_bytes(app, db, populated,
         uploaded = Path(target_app.config["UPLOAD_FOLDER"]) / "attachments" / "a1b2c3.pdf"
         assert uploaded.read_bytes() == b"%PDF attachment"
         _db.session.remove()
+    engine_of(target_app).dispose()
     assert after == before
     assert after[0].committed == 6_034_56
 

@@ -36,6 +36,8 @@ from wingrant.ledger.models import Budget, LedgerEntry
 from wingrant.meetings.models import AgendaItem, AgendaItemKind, Meeting, Objection
 from wingrant.neighbourhoods.models import Neighbourhood
 
+pytestmark = pytest.mark.slow
+
 ADMIN = "geschaeftsfuehrung@wingrant.example"
 #: Forms not fuzzed: they end the session or switch the language of every later page.
 SKIP_ACTIONS = {"/abmelden", "/sprache"}
@@ -216,7 +218,7 @@ def _discover(app, client, values) -> Site:
         names = set(re.findall(r"request\.args\.get\(\s*[\"'](\w+)", source))
         if names and urls:
             add_query(urls[0], names)
-    for rule, url in get_rules:
+    for _rule, url in get_rules:
         response = client.get(url)
         if not _is_html(response):
             response.close()
@@ -273,11 +275,8 @@ def _changes(before, after) -> list[str]:
 
 
 @pytest.fixture
-def site(app, db):
-    from wingrant.demo import load_demo_data
-
-    report = load_demo_data(today=date.today())
-    password = {email: pw for email, _label, pw in report.passwords}[ADMIN]
+def site(app, db, demo):
+    password = demo[ADMIN]
     values = _world_values(db)
     # the live meeting shows the outcome form for the item being discussed
     from wingrant.meetings import services as meeting_services
@@ -340,13 +339,13 @@ def test_no_form_answers_500_and_refused_input_stores_nothing(app, site):
                                     f"{changed} with {_short(data)}")
 
         for value in NASTY:  # every field at once, each classic value
-            send({k: value for k in fuzzable})
+            send(dict.fromkeys(fuzzable, value))
 
         @settings(max_examples=EXAMPLES_PER_FORM, **FUZZ_SETTINGS)
         @given(values=st.fixed_dictionaries({k: st.one_of(st.just(form.fields[k]), hostile) for k in fuzzable}),
                buttons=st.sets(st.sampled_from(sorted(form.buttons))) if form.buttons else st.just(set()))
-        def fuzz(values, buttons):
-            send({**values, **{b: form.buttons[b] for b in buttons}})
+        def fuzz(values, buttons):  # called at once, inside this iteration
+            send({**values, **{b: form.buttons[b] for b in buttons}})  # noqa: B023
 
         fuzz()
 
@@ -370,7 +369,7 @@ def test_no_query_parameter_answers_500(site):
                 problems.append(f"GET {path} -> {response.status_code} with {_short(params)}")
 
         for value in NASTY_QUERY:
-            get({n: value for n in names})
+            get(dict.fromkeys(names, value))
 
         @settings(max_examples=EXAMPLES_PER_QUERY, **FUZZ_SETTINGS)
         @given(params=st.dictionaries(st.sampled_from(names), hostile, min_size=1))

@@ -22,7 +22,7 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
 from tests.catalogues import ROOT, TRANSLATIONS, compile_stale_catalogues
-from tests.conftest import PG_URL, AuthActions, IsolatedClient, _truncate_all, csrf_token_from, make_test_app
+from tests.conftest import AuthActions, IsolatedClient, csrf_token_from, demo_site_app
 from wingrant.extensions import db as _db
 
 EN_PO = TRANSLATIONS / "en" / "LC_MESSAGES" / "messages.po"
@@ -114,23 +114,19 @@ def test_stale_catalogue_is_compiled_for_the_test_run(tmp_path, monkeypatch):
 
 
 @pytest.fixture(scope="module")
-def site(database_template, tmp_path_factory):
-    """The app with the demo data, for the whole module (loading it per test would be slow)."""
+def site(test_world, demo_data, tmp_path_factory):
+    """The app with the demo data, for the whole module (restoring it per test would be needless)."""
     compile_stale_catalogues()
-    tmp = tmp_path_factory.mktemp("i18n-demo")
-    if PG_URL:
-        url = PG_URL
-    else:
-        shutil.copyfile(database_template, tmp / "demo.sqlite")
-        url = f"sqlite:///{tmp / 'demo.sqlite'}"
-    app = make_test_app(url, tmp)
+    with demo_site_app(test_world, demo_data, tmp_path_factory.mktemp("i18n-demo")) as app:
+        yield _with_demo_facts(app, demo_data.passwords)
+
+
+def _with_demo_facts(app, passwords: dict[str, str]):
     app.test_client_class = IsolatedClient
     with app.app_context():
-        from wingrant.demo import load_demo_data
         from wingrant.meetings.models import Meeting, MeetingState
         from wingrant.neighbourhoods.models import Neighbourhood
 
-        report = load_demo_data()
         huchting = _db.session.execute(sa.select(Neighbourhood).filter_by(slug="huchting")).scalar_one()
         meetings = _db.session.execute(
             sa.select(Meeting).filter_by(neighbourhood_id=huchting.id).order_by(Meeting.date)).scalars().all()
@@ -138,13 +134,8 @@ def site(database_template, tmp_path_factory):
         planned = next(m.id for m in meetings if m.state in (MeetingState.PLANNED, MeetingState.INVITED))
         stored = _stored_texts()
         _db.session.remove()
-    app.demo = {"passwords": {email: pw for email, _role, pw in report.passwords}, "held": held,
-                "planned": planned, "stored": stored}
-    yield app
-    if PG_URL:
-        _truncate_all(app)
-    with app.app_context():
-        _db.engine.dispose()
+    app.demo = {"passwords": passwords, "held": held, "planned": planned, "stored": stored}
+    return app
 
 
 def _client(site, email: str | None = None):

@@ -126,7 +126,7 @@ def test_every_ledger_write_is_audited(make_budget, db):
     budget = make_budget(1_000_00)
     entry = ledger.commit(budget.id, 1_00, user=None)
     actions = db.session.execute(sa.select(AuditEvent.action, AuditEvent.object_id)).all()
-    assert ("ledger.allocation", 1) in actions
+    assert ("ledger.allocation", queries_first_entry(budget.id, EntryKind.ALLOCATION)) in actions
     assert ("ledger.commitment", entry.id) in actions
 
 

@@ -6,20 +6,10 @@ real one."""
 from __future__ import annotations
 
 import re
-from datetime import date
 
-import pytest
 import sqlalchemy as sa
 
 from wingrant.auth.models import Role
-
-
-@pytest.fixture
-def demo(app, db):
-    from wingrant.demo import load_demo_data
-
-    report = load_demo_data(today=date.today())
-    return {email: password for email, _label, password in report.passwords}
 
 
 def _meeting_ids():

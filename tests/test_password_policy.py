@@ -57,8 +57,9 @@ def test_length_is_checked_before_the_list():
 
 
 def test_new_account_with_a_common_password_is_refused_in_german(auth, client, make_user, db):
-    from wingrant.auth.models import User
     import sqlalchemy as sa
+
+    from wingrant.auth.models import User
 
     make_user("admin@example.org", is_admin=True)
     auth.login("admin@example.org")

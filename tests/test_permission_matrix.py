@@ -40,11 +40,8 @@ def _public(endpoint: str) -> bool:
 
 
 @pytest.fixture
-def world(app, db):
-    from wingrant.demo import load_demo_data
-
-    report = load_demo_data(today=date.today())
-    passwords = {email: password for email, _label, password in report.passwords}
+def world(app, db, demo):
+    passwords = demo
     huchting = db.session.execute(sa.select(Neighbourhood).filter_by(slug="huchting")).scalar_one()
     application = db.session.execute(
         sa.select(Application).filter_by(neighbourhood_id=huchting.id).order_by(Application.id)).scalars().first()

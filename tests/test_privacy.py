@@ -7,10 +7,18 @@ import pytest
 import sqlalchemy as sa
 
 from wingrant.applications.models import Application, Organisation
-from wingrant.meetings.models import (
-    AgendaItem, AgendaItemKind, Attendance, AttendeeGroup, Decision, DecisionAmount, Meeting, Objection, Recusal,
-)
 from wingrant.maintenance.privacy import ANONYMISED, anonymise_expired, export_person
+from wingrant.meetings.models import (
+    AgendaItem,
+    AgendaItemKind,
+    Attendance,
+    AttendeeGroup,
+    Decision,
+    DecisionAmount,
+    Meeting,
+    Objection,
+    Recusal,
+)
 
 TODAY = date(2026, 11, 21)
 

@@ -14,11 +14,11 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from tests.meetings.conftest import YEAR, item_for, post
 # the meeting tests' factories, reused here
-from tests.meetings.conftest import forum, make_application, make_meeting, make_organisation  # noqa: F401
+from tests.meetings.conftest import YEAR, forum, item_for, make_application, make_meeting, make_organisation, post  # noqa: F401
 from wingrant.applications import lifecycle
-from wingrant.applications.models import Application, ApplicationState as S, ApplicationTransition
+from wingrant.applications.models import Application, ApplicationTransition
+from wingrant.applications.models import ApplicationState as S
 from wingrant.audit import services as audit_services
 from wingrant.audit.models import AuditEvent
 from wingrant.extensions import db as _db

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 import pytest
 import sqlalchemy as sa
@@ -44,16 +43,14 @@ ROLES = {
 
 
 @pytest.fixture
-def demo_world(app, db, make_token):
+def demo_world(app, db, demo, make_token):
     """The demo data with an API token for every role and the ids of Huchting's objects."""
     from wingrant.applications.models import Application
     from wingrant.auth.models import User
-    from wingrant.demo import load_demo_data
     from wingrant.ledger.models import Budget, LedgerEntry
     from wingrant.meetings.models import AgendaItem, Attendance, Meeting, Objection, Recusal
     from wingrant.neighbourhoods.models import Neighbourhood
 
-    load_demo_data(today=date.today())
     secrets = {}
     for role, email in ROLES.items():
         user = db.session.execute(sa.select(User).filter_by(email=email)).scalar_one()

@@ -10,14 +10,13 @@
 from __future__ import annotations
 
 import re
-import shutil
 import warnings
 
 import pytest
 
 from tests.api.conftest import bearer
 from tests.browser.conftest import LiveServer
-from tests.conftest import PG_URL, _truncate_all, make_test_app
+from tests.conftest import demo_site_app
 from wingrant.extensions import db as _db
 
 METHODS = {"GET", "POST", "PUT", "PATCH", "DELETE"}
@@ -55,33 +54,23 @@ def test_the_document_is_openapi_3_1_with_valid_json_schemas(client):
 
 
 @pytest.fixture(scope="module")
-def live_api(database_template, tmp_path_factory):
+def live_api(test_world, demo_data, tmp_path_factory):
     """The app with the demo data on a free localhost port, and an administrator's token."""
     import sqlalchemy as sa
 
     from wingrant.api import tokens
     from wingrant.auth.models import User
-    from wingrant.demo import load_demo_data
 
-    tmp = tmp_path_factory.mktemp("api-live")
-    if PG_URL:
-        url = PG_URL
-    else:
-        shutil.copyfile(database_template, tmp / "api.sqlite")
-        url = f"sqlite:///{tmp / 'api.sqlite'}"
-    app = make_test_app(url, tmp)
-    with app.app_context():
-        load_demo_data()
-        admin = _db.session.execute(sa.select(User).filter_by(email="geschaeftsfuehrung@wingrant.example")).scalar_one()
-        _token, secret = tokens.create_token(admin, "schemathesis")
-        _db.session.remove()
-    server = LiveServer(app).start()
-    yield server.url, secret
-    server.stop()
-    if PG_URL:
-        _truncate_all(app)
-    with app.app_context():
-        _db.engine.dispose()
+    with demo_site_app(test_world, demo_data, tmp_path_factory.mktemp("api-live")) as app:
+        with app.app_context():
+            admin = _db.session.execute(
+                sa.select(User).filter_by(email="geschaeftsfuehrung@wingrant.example")).scalar_one()
+            _token, secret = tokens.create_token(admin, "schemathesis")
+            _db.session.commit()
+            _db.session.remove()
+        server = LiveServer(app).start()
+        yield server.url, secret
+        server.stop()
 
 
 def test_schemathesis_finds_no_server_error_and_no_response_contradicting_the_document(live_api):
@@ -91,7 +80,9 @@ def test_schemathesis_finds_no_server_error_and_no_response_contradicting_the_do
         from hypothesis import HealthCheck, Phase, given, settings
         from schemathesis.checks import not_a_server_error
         from schemathesis.specs.openapi.checks import (
-            content_type_conformance, response_schema_conformance, status_code_conformance,
+            content_type_conformance,
+            response_schema_conformance,
+            status_code_conformance,
         )
     import requests
 

@@ -17,8 +17,8 @@ from __future__ import annotations
 import re
 
 from tests.api.conftest import bearer
-from wingrant.auth.permissions import ROLE_ACTIONS, Action
 from wingrant.auth.models import Role
+from wingrant.auth.permissions import ROLE_ACTIONS, Action
 
 A = Action
 #: What each API endpoint needs: an Action in the neighbourhood of the URL, or one of

@@ -73,7 +73,13 @@ def make_application(db, huchting, make_organisation, win):
     funds, 500 € requested from WiN, period inside the year.
     """
     from wingrant.applications.models import (
-        Application, ApplicationState, ApplicationTransition, CostCategory, CostItem, FinancingItem, FundingSource,
+        Application,
+        ApplicationState,
+        ApplicationTransition,
+        CostCategory,
+        CostItem,
+        FinancingItem,
+        FundingSource,
     )
 
     counter = iter(range(1, 10_000))

@@ -14,7 +14,14 @@ import sqlalchemy as sa
 from tests.conftest import csrf_token_from
 from wingrant.applications import after_grant
 from wingrant.applications.models import (
-    ApplicationState as S, ApplicationTransition, Grant, Payout, UseOfFundsLine, UseOfFundsReport,
+    ApplicationState as S,
+)
+from wingrant.applications.models import (
+    ApplicationTransition,
+    Grant,
+    Payout,
+    UseOfFundsLine,
+    UseOfFundsReport,
 )
 from wingrant.errors import DomainError
 from wingrant.extensions import db as _db

@@ -5,7 +5,14 @@ import re
 import sqlalchemy as sa
 
 from wingrant.applications.models import (
-    Application, ApplicationState as S, CostCategory, CostItem, FinancingItem, FundingSource,
+    Application,
+    CostCategory,
+    CostItem,
+    FinancingItem,
+    FundingSource,
+)
+from wingrant.applications.models import (
+    ApplicationState as S,
 )
 from wingrant.audit.models import AuditEvent
 

@@ -24,6 +24,8 @@ import sqlalchemy as sa
 
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, login, screenshot
 
+pytestmark = pytest.mark.slow
+
 QM = "qm.huchting@wingrant.example"
 TIMEOUT_MS = 10_000
 TITLE = "Nachbarschaftsfrühstück im Quartierstreff"

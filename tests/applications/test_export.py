@@ -5,7 +5,8 @@ import io
 
 from openpyxl import load_workbook
 
-from wingrant.applications.models import ApplicationState as S, CostCategory
+from wingrant.applications.models import ApplicationState as S
+from wingrant.applications.models import CostCategory
 
 from .conftest import login
 

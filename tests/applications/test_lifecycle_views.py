@@ -3,7 +3,12 @@
 import sqlalchemy as sa
 
 from wingrant.applications.models import (
-    ApplicationComment, ApplicationState as S, ApplicationTransition, FundingSource,
+    ApplicationComment,
+    ApplicationTransition,
+    FundingSource,
+)
+from wingrant.applications.models import (
+    ApplicationState as S,
 )
 from wingrant.ledger import queries as ledger_queries
 from wingrant.ledger import services as ledger

@@ -3,7 +3,8 @@
 import re
 from datetime import date
 
-from wingrant.applications.models import ApplicationState as S, CostCategory
+from wingrant.applications.models import ApplicationState as S
+from wingrant.applications.models import CostCategory
 
 LIST = "/quartiere/huchting/antraege"
 

@@ -7,7 +7,8 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import csrf_token_from
-from wingrant.applications.models import Application, ApplicationComment, ApplicationState as S, Organisation
+from wingrant.applications.models import Application, ApplicationComment, Organisation
+from wingrant.applications.models import ApplicationState as S
 from wingrant.audit.models import AuditEvent
 from wingrant.core.models import ThrottleEvent
 

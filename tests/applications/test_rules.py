@@ -7,8 +7,15 @@ import pytest
 from wingrant.applications.models import CostCategory as C
 from wingrant.applications.models import FundingSource as F
 from wingrant.applications.rules import (
-    PLAN_FIELD, ApplicationInput, CostLine, FundingLine, ProgrammeRule, likely_duplicates, normalise_name,
-    structural_problems, submission_problems,
+    PLAN_FIELD,
+    ApplicationInput,
+    CostLine,
+    FundingLine,
+    ProgrammeRule,
+    likely_duplicates,
+    normalise_name,
+    structural_problems,
+    submission_problems,
 )
 
 WIN = ProgrammeRule(1, "WIN", "WiN", max_share_percent=50)

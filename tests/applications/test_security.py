@@ -5,7 +5,8 @@ import io
 import pytest
 import sqlalchemy as sa
 
-from wingrant.applications.models import ApplicationState as S, Attachment
+from wingrant.applications.models import ApplicationState as S
+from wingrant.applications.models import Attachment
 from wingrant.audit.models import AuditEvent
 
 from .conftest import any_token, application_form_data, detail_url, login, post_step, reload

@@ -4,7 +4,8 @@ import sqlalchemy as sa
 
 from wingrant.applications import versions
 from wingrant.applications.lifecycle import transition
-from wingrant.applications.models import ApplicationState as S, ApplicationVersion
+from wingrant.applications.models import ApplicationState as S
+from wingrant.applications.models import ApplicationVersion
 from wingrant.database import unit_of_work
 
 from .conftest import application_form_data, count, detail_url, post_step, reload

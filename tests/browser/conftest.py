@@ -1,13 +1,13 @@
 """Browser fixtures: the real app served on localhost, Debian's Chromium driven by Playwright.
 
-Browser tests skip (with the reason) where Chromium is not installed; CI
-installs it (``.ci/run``), so there they always run.
+Browser tests skip (with the reason) where Chromium is not installed, except
+under CI (``CI`` set), where a missing Chromium fails them: ``.ci/run``
+installs it, so there they always run.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,8 +15,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from tests.conftest import PG_URL, _truncate_all, make_test_app
-from wingrant.extensions import db as _db
+from tests.conftest import demo_site_app
 
 CHROMIUM = os.environ.get("WINGRANT_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -26,11 +25,19 @@ ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
 
 
+def chromium_or_skip() -> None:
+    """Skip a browser test where Chromium is missing, but fail it under CI, which installs Chromium."""
+    if not Path(CHROMIUM).exists():
+        missing = f"Chromium not installed at {CHROMIUM} (apt-get install chromium)"
+        if os.environ.get("CI"):
+            pytest.fail(missing)
+        pytest.skip(missing)
+
+
 @pytest.fixture(scope="session")
 def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"Chromium not installed at {CHROMIUM} (apt-get install chromium)")
-    playwright_api = pytest.importorskip("playwright.sync_api")
+    chromium_or_skip()
+    import playwright.sync_api as playwright_api
     with playwright_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
@@ -64,27 +71,12 @@ class DemoSite:
 
 
 @pytest.fixture(scope="module")
-def demo_site(database_template, tmp_path_factory):
+def demo_site(test_world, demo_data, tmp_path_factory):
     """The app with the demo data, served on a free localhost port for a whole module."""
-    tmp = tmp_path_factory.mktemp("demo-site")
-    if PG_URL:
-        url = PG_URL
-    else:
-        shutil.copyfile(database_template, tmp / "demo.sqlite")
-        url = f"sqlite:///{tmp / 'demo.sqlite'}"
-    app = make_test_app(url, tmp)
-    with app.app_context():
-        from wingrant.demo import load_demo_data
-
-        report = load_demo_data()
-        _db.session.remove()
-    server = LiveServer(app).start()
-    yield DemoSite(server, {email: password for email, _role, password in report.passwords})
-    server.stop()
-    if PG_URL:
-        _truncate_all(app)
-    with app.app_context():
-        _db.engine.dispose()
+    with demo_site_app(test_world, demo_data, tmp_path_factory.mktemp("demo-site")) as app:
+        server = LiveServer(app).start()
+        yield DemoSite(server, dict(demo_data.passwords))
+        server.stop()
 
 
 def login(page, site: DemoSite, email: str) -> None:

@@ -10,6 +10,8 @@ import pytest
 
 from tests.browser.conftest import login, screenshot
 
+pytestmark = pytest.mark.slow
+
 expect = pytest.importorskip("playwright.sync_api").expect
 
 QM = "qm.huchting@wingrant.example"

@@ -27,6 +27,8 @@ import sqlalchemy as sa
 
 from tests.browser.conftest import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, login
 
+pytestmark = pytest.mark.slow
+
 QM = "qm.huchting@wingrant.example"
 TIMEOUT_MS = 15_000
 SHOTS = ARTIFACTS / "journey"

@@ -33,7 +33,12 @@ def make_organisation(db):
 def make_application(db, make_neighbourhood, make_organisation, make_programme):
     """``make_application(state=READY, requested={programme: cents})``: an application with a plan."""
     from wingrant.applications.models import (
-        Application, ApplicationState, CostCategory, CostItem, FinancingItem, FundingSource,
+        Application,
+        ApplicationState,
+        CostCategory,
+        CostItem,
+        FinancingItem,
+        FundingSource,
     )
 
     counter = itertools.count(1)

@@ -9,24 +9,22 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from werkzeug.serving import make_server
 
+from tests.browser.conftest import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, chromium_or_skip
 from tests.conftest import TEST_PASSWORD
-from wingrant.applications.models import Application, ApplicationState as S
+from wingrant.applications.models import Application
+from wingrant.applications.models import ApplicationState as S
 from wingrant.ledger import queries as ledger_queries
 from wingrant.ledger.models import EntryKind, LedgerEntry
 from wingrant.meetings.models import Decision, Outcome, Recusal
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage"]
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 TIMEOUT_MS = 10_000
+
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
@@ -41,9 +39,10 @@ def live_server(app):
 
 @pytest.fixture
 def sync_api():
-    if not CHROMIUM.exists():
-        pytest.skip(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
-    return pytest.importorskip("playwright.sync_api")
+    chromium_or_skip()
+    import playwright.sync_api
+
+    return playwright.sync_api
 
 
 def in_own_thread(scenario):
@@ -71,7 +70,7 @@ def test_a_meeting_in_the_browser_moves_the_money_it_decides(db, forum, make_app
 
     def scenario():
         with sync_api.sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             try:
                 context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="de-DE")
                 context.set_default_timeout(TIMEOUT_MS)
@@ -102,7 +101,7 @@ def test_a_meeting_in_the_browser_moves_the_money_it_decides(db, forum, make_app
 
                 page.get_by_role("link", name="Sitzungsmodus").click()
                 page.get_by_role("button", name="Hochbeete", exact=False).click()
-                assert page.get_by_role("heading", name="Hochbeete", exact=False).first.is_visible()
+                page.get_by_role("heading", name="Hochbeete", exact=False).first.wait_for()  # visible, or a timeout
                 beamer.locator(".beamer-title", has_text="Hochbeete").wait_for()
 
                 # TOP 4.1: the garden's chairwoman is recused; her objection then does not count.
@@ -125,7 +124,7 @@ def test_a_meeting_in_the_browser_moves_the_money_it_decides(db, forum, make_app
 
                 # TOP 4.2: residents object, approval is impossible, the forum defers.
                 page.get_by_role("button", name="Nächster Punkt").click()
-                assert page.get_by_role("heading", name="Offene Fahrradwerkstatt", exact=False).first.is_visible()
+                page.get_by_role("heading", name="Offene Fahrradwerkstatt", exact=False).first.wait_for()
                 page.select_option("#objection-group", "residents")
                 page.fill("#objection-reason", "Die Anleitung nach Projektende ist nicht gesichert")
                 page.get_by_role("button", name="Einwand erfassen").click()

@@ -4,7 +4,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from wingrant.meetings.consensus import (
-    ALWAYS_OPEN, APPROVALS, Deliberation, Objection, Outcome, Reason, Recusal, Rules, Votes, assess, decide,
+    ALWAYS_OPEN,
+    APPROVALS,
+    Deliberation,
+    Objection,
+    Outcome,
+    Reason,
+    Recusal,
+    Rules,
+    Votes,
+    assess,
+    decide,
     standing_objections,
 )
 

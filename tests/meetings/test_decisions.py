@@ -4,8 +4,8 @@ import pytest
 import sqlalchemy as sa
 
 from tests.meetings.conftest import approve_minutes, item_for
-from wingrant.applications.models import Application, ApplicationState as S
-from wingrant.applications.models import ApplicationTransition, Grant
+from wingrant.applications.models import Application, ApplicationTransition, Grant
+from wingrant.applications.models import ApplicationState as S
 from wingrant.audit.models import AuditEvent
 from wingrant.errors import DomainError
 from wingrant.ledger import queries as ledger_queries
@@ -91,7 +91,7 @@ def test_approved_amounts_must_fit_the_request(db, forum, make_application, outc
                                                message):
     application = make_application(neighbourhood=forum.neighbourhood, requested={forum.win: 1_000_00})
     item = _on_agenda(db, forum, application)
-    amounts = {forum.win.id: v for v in amounts.values()} if amounts is not None else None
+    amounts = {forum.win.id: next(iter(amounts.values()))} if amounts is not None else None
     with pytest.raises(DomainError, match=message) as error:
         decisions.record_outcome(forum.meeting, item.id, decisions.OutcomeData(outcome, amounts=amounts,
                                                                                conditions=conditions),

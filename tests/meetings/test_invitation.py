@@ -6,8 +6,8 @@ import subprocess
 import pytest
 from weasyprint import HTML
 
-from wingrant.meetings import services
 from wingrant.core.pdf_fetch import StaticOnlyFetcher, UnsafeURL
+from wingrant.meetings import services
 
 
 @pytest.fixture

@@ -6,7 +6,8 @@ import pytest
 import sqlalchemy as sa
 
 from tests.meetings.conftest import YEAR, approve_minutes, item_for, post
-from wingrant.applications.models import Application, ApplicationState as S
+from wingrant.applications.models import Application
+from wingrant.applications.models import ApplicationState as S
 from wingrant.auth.models import Role
 from wingrant.ledger import queries as ledger_queries
 from wingrant.ledger.models import LedgerEntry

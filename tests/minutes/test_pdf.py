@@ -9,15 +9,17 @@ import sqlalchemy as sa
 from pypdf import PdfReader
 from weasyprint import HTML
 
+from wingrant.core.pdf_fetch import StaticOnlyFetcher, UnsafeURL
 from wingrant.ledger.models import EntryKind, LedgerEntry
 from wingrant.ledger.queries import balance
 from wingrant.minutes.export import FILENAME
-from wingrant.core.pdf_fetch import StaticOnlyFetcher, UnsafeURL
 from wingrant.minutes.pdf import render_pdf
 from wingrant.minutes.queries import minutes_record
 
 from . import factories
 from .conftest import pdf_text
+
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture

@@ -13,8 +13,8 @@ from wingrant.minutes.models import Minutes, MinutesState, MinutesVersion
 from wingrant.minutes.services import MinutesError, MinutesText
 
 from . import factories
-from .factories import AppSpec
 from .conftest import pdf_text
+from .factories import AppSpec
 
 
 def _minutes(db, meeting_id) -> Minutes:

@@ -10,23 +10,17 @@ import pytest
 
 from tests.minutes import factories
 from tests.minutes.factories import AppSpec
-from tests.public.conftest import huchting, make_meeting, manager, programmes, publish  # noqa: F401
+from tests.public.conftest import (  # noqa: F401
+    huchting,
+    make_meeting,
+    manager,
+    programmes,
+    publish,
+    quick_protocol_pdf,
+)
 from wingrant.auth.models import Role
 from wingrant.meetings.models import MeetingState
 from wingrant.minutes import services
-
-
-@pytest.fixture(autouse=True)
-def quick_protocol_pdf(monkeypatch):
-    """Publishing stores the public record's HTML as the "PDF": the stored bytes, their size and
-    checksums are what these tests look at, and WeasyPrint would make each test take seconds
-    (tests/minutes prove the real PDF)."""
-    from wingrant.minutes import pdf
-
-    def render(record, *, version=None, reason=""):
-        return b"%PDF-1.7\n" + pdf.render_html(record, version=version, reason=reason).encode("utf-8")
-
-    monkeypatch.setattr(services, "render_pdf", render)
 
 
 @dataclass

@@ -111,8 +111,8 @@ def list_schema(type_name: str) -> dict:
             "pagination": {"type": "object", "properties": {
                 name: {"type": "integer", "minimum": 0}
                 for name in ("totalElements", "elementsPerPage", "currentPage", "totalPages")}},
-            "links": {"type": "object", "properties": {
-                name: url for name in ("first", "prev", "self", "next", "last", "web")},
+            "links": {"type": "object",
+                      "properties": dict.fromkeys(("first", "prev", "self", "next", "last", "web"), url),
                 "additionalProperties": False},
         },
     }

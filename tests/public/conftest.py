@@ -11,6 +11,22 @@ from wingrant.auth.models import Role
 from wingrant.minutes import services
 
 
+@pytest.fixture(autouse=True)
+def quick_protocol_pdf(request, monkeypatch):
+    """Publishing stores the public record's HTML as the "PDF": the stored bytes, their size,
+    checksums and the pages around them are what most of these tests look at, and WeasyPrint would
+    make each test take a second or more. Tests marked ``real_pdf`` read the PDF's text and get the
+    real one (tests/minutes prove the PDF itself)."""
+    if request.node.get_closest_marker("real_pdf"):
+        return
+    from wingrant.minutes import pdf
+
+    def render(record, *, version=None, reason=""):
+        return b"%PDF-1.7\n" + pdf.render_html(record, version=version, reason=reason).encode("utf-8")
+
+    monkeypatch.setattr(services, "render_pdf", render)
+
+
 @pytest.fixture
 def programmes(make_programme):
     return {

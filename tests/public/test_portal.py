@@ -75,6 +75,7 @@ def test_draft_application_is_not_reachable(client, db, published, huchting, pro
     assert "Geheimer Entwurf" not in _page(client, f"{PORTAL}/beschluesse")
 
 
+@pytest.mark.real_pdf
 def test_public_minutes_hide_names_without_consent(client, published):
     pages = [_page(client, url) for url in (PORTAL, f"{PORTAL}/beschluesse", f"{PORTAL}/protokolle/"
                                             f"{published.meeting.id}")]
@@ -151,6 +152,7 @@ def test_portal_pdf_download_is_the_stored_bytes_with_safe_headers(client, db, p
     assert response.headers["ETag"].strip('"') == version.sha256
 
 
+@pytest.mark.real_pdf
 def test_published_pdf_is_never_rerendered(client, db, published, manager, monkeypatch):
     stored = db.session.execute(sa.select(MinutesVersion)).scalar_one().pdf
     # The record changes after publication ...
