@@ -20,14 +20,7 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 
-from wingrant.applications.models import (
-    Application,
-    CostCategory,
-    CostItem,
-    FinancingItem,
-    FundingSource,
-    Organisation,
-)
+from wingrant.applications.models import Application, CostCategory, CostItem, FinancingItem, FundingSource
 from wingrant.applications.models import (
     ApplicationState as S,
 )
@@ -37,6 +30,7 @@ from wingrant.ledger import queries as ledger_queries
 from wingrant.ledger.models import Budget, EntryKind, LedgerEntry
 from wingrant.meetings.models import AgendaItem, AgendaItemKind, Decision, DecisionAmount, Meeting, MeetingState
 from wingrant.neighbourhoods.models import Neighbourhood, Programme
+from wingrant.organisations.models import Organisation
 
 from . import databases
 from .generate import Writer

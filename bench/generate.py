@@ -45,7 +45,6 @@ from wingrant.applications.models import (
     FinancingItem,
     FundingSource,
     Grant,
-    Organisation,
     UseOfFundsLine,
     UseOfFundsReport,
     application_field,
@@ -73,6 +72,7 @@ from wingrant.meetings.models import (
 )
 from wingrant.minutes.models import Minutes, MinutesState, MinutesVersion
 from wingrant.neighbourhoods.models import FieldOfAction, Neighbourhood, Programme
+from wingrant.organisations.models import Organisation
 
 #: Every bench account has this password (the runner logs in through the real form).
 PASSWORD = "bench-korrekt-pferd-batterie"

@@ -7,8 +7,8 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import csrf_token_from
-from wingrant.applications.models import Organisation
 from wingrant.fields import INT_MAX, whole_number
+from wingrant.organisations.models import Organisation
 
 HUGE = "9" * 30
 

@@ -172,7 +172,8 @@ def queries_first_entry(budget_id, kind):
 
 
 def _application_id(db, budget):
-    from wingrant.applications.models import Application, Organisation
+    from wingrant.applications.models import Application
+    from wingrant.organisations.models import Organisation
 
     org = Organisation(name="Träger e. V.")
     db.session.add(org)

@@ -21,11 +21,12 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import AuthActions, IsolatedClient, csrf_token_from
-from wingrant.applications.models import Application, Organisation
+from wingrant.applications.models import Application
 from wingrant.auth.models import User
 from wingrant.ledger.models import Budget, LedgerEntry
 from wingrant.meetings.models import AgendaItem, AgendaItemKind, Meeting, Objection
 from wingrant.neighbourhoods.models import Neighbourhood
+from wingrant.organisations.models import Organisation
 
 PUBLIC_ENDPOINTS = {"core.index", "core.budgets", "core.healthz", "static", "auth.login", "core.set_language",
                     "accessibility.statement"}

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
-from wingrant.applications.models import Application, Organisation
+from wingrant.applications.models import Application
 from wingrant.maintenance.privacy import ANONYMISED, anonymise_expired, export_person
 from wingrant.meetings.models import (
     AgendaItem,
@@ -19,6 +19,7 @@ from wingrant.meetings.models import (
     Objection,
     Recusal,
 )
+from wingrant.organisations.models import Organisation
 
 TODAY = date(2026, 11, 21)
 

@@ -15,10 +15,11 @@ import sqlalchemy as sa
 from tests.conftest import csrf_token_from
 from wingrant.applications import import_files
 from wingrant.applications.attachments import DEFAULT_MAX_BYTES as ATTACHMENT_MAX_BYTES
-from wingrant.applications.models import Application, ApplicationState, Attachment, Organisation
+from wingrant.applications.models import Application, ApplicationState, Attachment
 from wingrant.audit.models import AuditEvent
 from wingrant.auth.models import Role
 from wingrant.config import DefaultConfig
+from wingrant.organisations.models import Organisation
 
 MIB = 1024 * 1024
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"

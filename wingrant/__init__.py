@@ -55,7 +55,9 @@ def create_app(config: dict | None = None, *, instance_path: str | None = None) 
     app.register_blueprint(ledger_views.bp)
     from .applications import public_views as applicant_views
     from .applications import views as applications_views
+    from .organisations import views as organisation_views
 
+    app.register_blueprint(organisation_views.bp)
     app.register_blueprint(applications_views.bp)
     app.register_blueprint(applicant_views.bp)
     from .minutes import views as minutes_views

@@ -21,7 +21,6 @@ from .applications.models import (
     CostItem,
     FinancingItem,
     FundingSource,
-    Organisation,
 )
 from .auth.models import Role, User
 from .auth.services import create_user
@@ -42,6 +41,7 @@ from .meetings.models import (
     Outcome,
 )
 from .neighbourhoods.models import FieldOfAction, Neighbourhood, Programme
+from .organisations.models import Organisation
 
 #: 100 % of the social index = 150 000 € a year (since 2020).
 STANDARD_WIN_CENTS = 150_000_00

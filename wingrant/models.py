@@ -9,3 +9,4 @@ from .ledger.models import *  # noqa: F401,F403
 from .meetings.models import *  # noqa: F401,F403
 from .minutes.models import *  # noqa: F401,F403
 from .neighbourhoods.models import *  # noqa: F401,F403
+from .organisations.models import *  # noqa: F401,F403

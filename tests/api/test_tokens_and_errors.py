@@ -140,7 +140,7 @@ def test_errors_inside_the_api_are_json(app, client, manager, make_token):
 
 def test_invalid_json_is_a_400_and_wrong_fields_get_messages_per_field(client, db, manager, make_token,
                                                                          make_programme):
-    from wingrant.applications.models import Organisation
+    from wingrant.organisations.models import Organisation
 
     secret = make_token(manager)
     response = client.post("/api/v1/organisations", data="{kaputt", content_type="application/json",

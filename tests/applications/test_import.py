@@ -12,19 +12,14 @@ import sqlalchemy as sa
 
 from tests.conftest import csrf_token_from
 from wingrant.applications import import_files, import_services, imports
-from wingrant.applications.models import (
-    Application,
-    ApplicationTransition,
-    FinancingItem,
-    ImportRecord,
-    Organisation,
-)
+from wingrant.applications.models import Application, ApplicationTransition, FinancingItem, ImportRecord
 from wingrant.applications.models import (
     ApplicationState as S,
 )
 from wingrant.audit.models import AuditEvent
 from wingrant.ledger import queries as ledger_queries
 from wingrant.ledger.models import EntryKind, LedgerEntry
+from wingrant.organisations.models import Organisation
 
 from .conftest import count, login
 

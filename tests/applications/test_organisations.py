@@ -2,8 +2,8 @@
 
 import sqlalchemy as sa
 
-from wingrant.applications.models import Organisation
 from wingrant.audit.models import AuditEvent
+from wingrant.organisations.models import Organisation
 
 from .conftest import count, error_near, login, reload
 

@@ -7,10 +7,11 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import csrf_token_from
-from wingrant.applications.models import Application, ApplicationComment, Organisation
+from wingrant.applications.models import Application, ApplicationComment
 from wingrant.applications.models import ApplicationState as S
 from wingrant.audit.models import AuditEvent
 from wingrant.core.models import ThrottleEvent
+from wingrant.organisations.models import Organisation
 
 from .conftest import application_form_data, count, detail_url, error_near, reload
 

@@ -12,11 +12,10 @@ from wingrant.applications.rules import (
     CostLine,
     FundingLine,
     ProgrammeRule,
-    likely_duplicates,
-    normalise_name,
     structural_problems,
     submission_problems,
 )
+from wingrant.organisations.rules import likely_duplicates, normalise_name
 
 WIN = ProgrammeRule(1, "WIN", "WiN", max_share_percent=50)
 SOZ = ProgrammeRule(2, "SOZ", "Soziale Stadt", max_share_percent=100, investive_only=True)

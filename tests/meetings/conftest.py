@@ -16,7 +16,7 @@ YEAR = 2026
 
 @pytest.fixture
 def make_organisation(db):
-    from wingrant.applications.models import Organisation
+    from wingrant.organisations.models import Organisation
 
     counter = itertools.count(1)
 

@@ -8,13 +8,7 @@ from datetime import date, time, timedelta
 
 import sqlalchemy as sa
 
-from wingrant.applications.models import (
-    Application,
-    ApplicationState,
-    FinancingItem,
-    FundingSource,
-    Organisation,
-)
+from wingrant.applications.models import Application, ApplicationState, FinancingItem, FundingSource
 from wingrant.database import utcnow
 from wingrant.extensions import db
 from wingrant.ledger import services as ledger
@@ -33,6 +27,7 @@ from wingrant.meetings.models import (
     Outcome,
     Recusal,
 )
+from wingrant.organisations.models import Organisation
 
 #: Personal and contact data that must never reach a public page or PDF.
 CONTACT_EMAIL = "kontakt.geheim@example.org"

@@ -1,1 +1,1 @@
-"""Organisations (Träger) and their project applications, from draft to proof of use."""
+"""Project applications: the application, its cost and financing plans, life cycle, files and list."""

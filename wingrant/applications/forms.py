@@ -9,8 +9,6 @@ more row. ``to_input()`` turns a validated form into the plain
 
 from __future__ import annotations
 
-import re
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -27,10 +25,11 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from .. import money
 from ..fields import MoneyField, WholeNumberField, whole_number
+from ..organisations.forms import email_address, german_postcode
 from .models import CostCategory, FundingSource
 from .rules import PLAN_FIELD, ApplicationInput, CostLine, FundingLine, Problem, request_field
 
@@ -50,20 +49,6 @@ FUNDING_SOURCE_LABELS = {
 
 #: Rows a new form shows, and the most a form accepts.
 COST_ROWS, FUNDING_ROWS, MAX_ROWS = 3, 2, 60
-
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
-
-
-def email_address(form, field) -> None:
-    """A plausible e-mail address (no DNS check); empty is fine, use DataRequired to demand one."""
-    if field.data and not _EMAIL.match(field.data.strip()):
-        raise ValidationError(_l("Bitte eine gültige E-Mail-Adresse angeben, z. B. name@example.org."))
-
-
-def german_postcode(form, field) -> None:
-    if field.data and not re.fullmatch(r"\d{5}", field.data):
-        raise ValidationError(_l("Bitte eine fünfstellige Postleitzahl angeben."))
-
 
 def _strip(value):
     return value.strip() if isinstance(value, str) else value
@@ -308,26 +293,6 @@ def application_form(*, programmes, organisations, field_groups, years, formdata
     form.fields_of_action.choices = [(fid, name) for _group, items in field_groups for fid, name in items]
     form.field_groups = field_groups
     return form
-
-
-class OrganisationForm(FlaskForm):
-    name = StringField(_l("Name"), filters=[_strip],
-                       validators=[DataRequired(_l("Bitte den Namen des Trägers angeben.")), Length(max=200)])
-    legal_form = StringField(_l("Rechtsform"), filters=[_strip], validators=[Length(max=80)],
-                             description=_l("z. B. e. V., gGmbH, Schule, Privatperson"))
-    street = StringField(_l("Straße und Hausnummer"), filters=[_strip], validators=[Length(max=200)],
-                         render_kw={"autocomplete": "street-address"})
-    postcode = StringField(_l("PLZ"), filters=[_strip], validators=[Length(max=10), german_postcode],
-                           render_kw={"autocomplete": "postal-code", "inputmode": "numeric"})
-    city = StringField(_l("Ort"), filters=[_strip], default="Bremen", validators=[Length(max=100)])
-    contact_person = StringField(_l("Ansprechperson"), filters=[_strip], validators=[Length(max=200)])
-    email = StringField(_l("E-Mail"), filters=[_strip], validators=[Length(max=254), email_address],
-                        render_kw={"type": "email"})
-    phone = StringField(_l("Telefon"), filters=[_strip], validators=[Length(max=50)],
-                        render_kw={"type": "tel"})
-    non_profit = BooleanField(_l("Gemeinnützig"))
-    #: Shown with the duplicate warning: the user confirms that it is a different organisation.
-    confirm_new = BooleanField(_l("Ich habe geprüft: Es ist ein anderer Träger. Trotzdem anlegen."))
 
 
 class ApplicantForm(ApplicationForm):

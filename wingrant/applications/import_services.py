@@ -31,8 +31,9 @@ from ..ledger import queries as ledger_queries
 from ..ledger import services as ledger
 from ..ledger.models import Budget
 from ..neighbourhoods.models import Neighbourhood, Programme
+from ..organisations.models import Organisation
 from . import import_files, imports
-from .models import Application, ApplicationTransition, FinancingItem, FundingSource, ImportRecord, Organisation
+from .models import Application, ApplicationTransition, FinancingItem, FundingSource, ImportRecord
 from .services import next_reference, require
 
 #: A pending import is forgotten after this long (the user started over or went home).

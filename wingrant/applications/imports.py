@@ -23,10 +23,10 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from .. import money
+from ..organisations.rules import normalise_name
 from .import_files import COLUMN_LABELS, RawRow, header_key, words
 from .lifecycle import STATE_LABELS
 from .models import ApplicationState as S
-from .rules import normalise_name
 
 #: States in which the list's "Bewilligt" is money the forum approved.
 APPROVING_STATES = frozenset({S.APPROVED, S.APPROVED_WITH_CHANGES, S.GRANTED, S.RUNNING, S.REPORT_SUBMITTED,

@@ -1,3 +1,5 @@
+"""Applications as stored: the application, its cost and financing plans, life-cycle steps, files."""
+
 from __future__ import annotations
 
 import enum
@@ -9,25 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..database import Cents, str_enum, utcnow
 from ..extensions import db
 from ..neighbourhoods.models import FieldOfAction, Neighbourhood, Programme
-
-
-class Organisation(db.Model):
-    """A Träger: association, school, Kita, housing company or private person."""
-
-    __tablename__ = "organisation"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(sa.String(200), index=True)
-    legal_form: Mapped[str] = mapped_column(sa.String(80), default="")
-    street: Mapped[str] = mapped_column(sa.String(200), default="")
-    postcode: Mapped[str] = mapped_column(sa.String(10), default="")
-    city: Mapped[str] = mapped_column(sa.String(100), default="Bremen")
-    #: Personal data (retention applies): the contact person and how to reach them.
-    contact_person: Mapped[str] = mapped_column(sa.String(200), default="")
-    email: Mapped[str] = mapped_column(sa.String(254), default="")
-    phone: Mapped[str] = mapped_column(sa.String(50), default="")
-    non_profit: Mapped[bool] = mapped_column(default=False)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+from ..organisations.models import Organisation
 
 
 class ApplicationState(enum.StrEnum):

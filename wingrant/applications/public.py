@@ -24,8 +24,9 @@ from ..database import lock_row, unit_of_work
 from ..errors import DomainError
 from ..extensions import db
 from ..neighbourhoods.models import Neighbourhood
+from ..organisations.models import Organisation
 from . import queries, rules, services
-from .models import Application, ApplicationTransition, Organisation
+from .models import Application, ApplicationTransition
 from .models import ApplicationState as S
 
 THROTTLE_SCOPE = "public_form.ip"

@@ -9,9 +9,9 @@ from datetime import date, datetime
 import sqlalchemy as sa
 
 from ..auth.models import User
-from ..auth.permissions import Action, neighbourhood_ids_for
 from ..extensions import db
 from ..neighbourhoods.models import FieldOfAction, Programme
+from ..organisations.models import Organisation
 from .lifecycle import STATE_LABELS
 from .models import (
     Application,
@@ -24,7 +24,6 @@ from .models import (
     FundingSource,
     Grant,
     ImportRecord,
-    Organisation,
     Payout,
     application_field,
 )
@@ -81,59 +80,6 @@ def form_years(current: int | None = None) -> list[int]:
     if current:
         years.add(current)
     return sorted(years)
-
-
-# --- organisations -----------------------------------------------------------------
-
-
-def organisation_names() -> list[tuple[int, str]]:
-    return [(r.id, r.name) for r in db.session.execute(
-        sa.select(Organisation.id, Organisation.name).order_by(Organisation.name))]
-
-
-def may_manage_organisations(user) -> bool:
-    """Administrators and everyone who manages applications somewhere keep the list of Träger."""
-    if user is None or not getattr(user, "is_authenticated", False):
-        return False
-    ids = neighbourhood_ids_for(user, Action.MANAGE_APPLICATIONS)
-    return ids is None or bool(ids)
-
-
-def may_edit_organisation(user, organisation_id: int) -> bool:
-    """A Träger is shared; a manager may change it only if it applies in one of their neighbourhoods
-    or has not applied anywhere yet (so nobody rewrites another neighbourhood's applicant)."""
-    if not may_manage_organisations(user):
-        return False
-    ids = neighbourhood_ids_for(user, Action.MANAGE_APPLICATIONS)
-    if ids is None:
-        return True
-    where = db.session.execute(
-        sa.select(Application.neighbourhood_id).where(Application.organisation_id == organisation_id).distinct()
-    ).scalars().all()
-    return not where or bool(set(where) & set(ids))
-
-
-@dataclass
-class OrganisationRow:
-    organisation: Organisation
-    applications: int
-
-
-def list_organisations(q: str = "", page: int = 1, per_page: int = PER_PAGE) -> tuple[list[OrganisationRow], int]:
-    """One page of Träger with their number of applications; two queries."""
-    condition = sa.true()
-    if q:
-        condition = Organisation.name.icontains(q, autoescape=True) | \
-            Organisation.contact_person.icontains(q, autoescape=True)
-    total = db.session.execute(sa.select(sa.func.count(Organisation.id)).where(condition)).scalar_one()
-    counts = (sa.select(sa.func.count(Application.id)).where(Application.organisation_id == Organisation.id)
-              .scalar_subquery())
-    rows = db.session.execute(
-        sa.select(Organisation, counts.label("n")).where(condition)
-        .order_by(sa.func.lower(Organisation.name), Organisation.id)
-        .limit(per_page).offset((page - 1) * per_page)
-    ).all()
-    return [OrganisationRow(org, n) for org, n in rows], total
 
 
 # --- the list of applications -------------------------------------------------------

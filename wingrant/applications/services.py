@@ -24,6 +24,7 @@ from ..ledger import queries as ledger_queries
 from ..ledger import services as ledger
 from ..ledger.models import LedgerEntry
 from ..neighbourhoods.models import FieldOfAction, Neighbourhood, Programme
+from ..organisations.models import Organisation
 from . import queries, rules, versions
 from .lifecycle import allowed_targets, transition
 from .models import (
@@ -34,7 +35,6 @@ from .models import (
     CostItem,
     FinancingItem,
     FundingSource,
-    Organisation,
 )
 from .models import (
     ApplicationState as S,
@@ -62,55 +62,9 @@ class EditConflict(DomainError):
         self.current = current
 
 
-class PossibleDuplicate(DomainError):
-    """A new organisation looks like one that exists; the user has to confirm."""
-
-    def __init__(self, candidates: list[tuple[int, str]]):
-        super().__init__(_("Diesen Träger gibt es vielleicht schon."), field="name")
-        self.candidates = candidates
-
-
 def require(user, neighbourhood_id: int, action: Action = Action.MANAGE_APPLICATIONS) -> None:
     if not can(user, neighbourhood_id, action):
         raise NotAllowed(_("Sie dürfen Anträge in diesem Quartier nicht bearbeiten."))
-
-
-# --- organisations -----------------------------------------------------------------
-
-ORGANISATION_FIELDS = ("name", "legal_form", "street", "postcode", "city", "contact_person", "email", "phone",
-                       "non_profit")
-
-
-def create_organisation(values: dict, *, user, confirmed_new: bool = False) -> Organisation:
-    """Create a Träger; refuse with ``PossibleDuplicate`` unless the user confirmed it is a new one."""
-    if not queries.may_manage_organisations(user):
-        raise NotAllowed(_("Sie dürfen keine Träger anlegen."))
-    with unit_of_work():
-        if not confirmed_new:
-            candidates = rules.likely_duplicates(values["name"], queries.organisation_names())
-            if candidates:
-                raise PossibleDuplicate(candidates)
-        org = Organisation(**{k: values[k] for k in ORGANISATION_FIELDS})
-        db.session.add(org)
-        audit.record("organisation.create", user=user, obj=org,
-                     after={"name": org.name, "confirmed_despite_similar": bool(confirmed_new)})
-    return org
-
-
-def update_organisation(org_id: int, values: dict, *, user) -> Organisation:
-    with unit_of_work():
-        org = lock_row(Organisation, org_id)
-        if not queries.may_edit_organisation(user, org.id):
-            raise NotAllowed(_("Sie dürfen diesen Träger nicht bearbeiten."))
-        before = {k: getattr(org, k) for k in ORGANISATION_FIELDS}
-        for key in ORGANISATION_FIELDS:
-            setattr(org, key, values[key])
-        after = {k: getattr(org, k) for k in ORGANISATION_FIELDS}
-        changed = [k for k in ORGANISATION_FIELDS if before[k] != after[k]]
-        if changed:
-            audit.record("organisation.update", user=user, obj=org,
-                         before={k: before[k] for k in changed}, after={k: after[k] for k in changed})
-    return org
 
 
 # --- applications ------------------------------------------------------------------

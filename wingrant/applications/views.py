@@ -10,22 +10,18 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from ..auth.permissions import Action, authorize, can, deny, neighbourhood_ids_for, scoped_or_404
+from ..auth.permissions import Action, authorize, can, neighbourhood_ids_for, scoped_or_404
 from ..core.security import accepts_uploads
 from ..errors import DomainError
 from ..extensions import db
 from ..neighbourhoods.models import Neighbourhood
+from ..organisations.queries import organisation_names
 from . import attachments, forms, public, queries, services, versions
 from . import export as export_files
 from .lifecycle import STATE_LABELS
-from .models import Application, ApplicationState, Attachment, Organisation
+from .models import Application, ApplicationState, Attachment
 
 bp = Blueprint("applications", __name__)
-
-
-@bp.app_context_processor
-def _navigation():
-    return {"may_manage_organisations": lambda: queries.may_manage_organisations(current_user)}
 
 
 @bp.app_template_filter("app_datetime")
@@ -183,7 +179,7 @@ AFTER_GRANT_STATES = frozenset({ApplicationState.GRANTED, ApplicationState.RUNNI
 def _application_form(app: Application | None = None):
     selected = [f.id for f in app.fields_of_action] if app else []
     return forms.application_form(
-        programmes=queries.requestable_programmes(app), organisations=queries.organisation_names(),
+        programmes=queries.requestable_programmes(app), organisations=organisation_names(),
         field_groups=queries.field_groups(selected), years=queries.form_years(app.year if app else None))
 
 
@@ -326,77 +322,6 @@ def download(slug, application_id, attachment_id):
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
     return response
-
-
-# --- organisations -----------------------------------------------------------------
-
-
-def _require_organisations():
-    if not queries.may_manage_organisations(current_user):
-        deny(Action.MANAGE_APPLICATIONS)
-
-
-@bp.get("/traeger")
-@login_required
-def organisations():
-    _require_organisations()
-    q = (request.args.get("q") or "").strip()[:100]
-    page = max(1, forms.parse_int(request.args.get("seite")) or 1)
-    rows, total = queries.list_organisations(q, page)
-    pages = max(1, -(-total // queries.PER_PAGE))
-    return render_template("applications/organisations.html", rows=rows, total=total, q=q, page=page,
-                           pages=pages, page_url=lambda n: _list_url(seite=n))
-
-
-def _safe_next(target: str | None) -> str | None:
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
-
-
-@bp.route("/traeger/neu", methods=["GET", "POST"])
-@login_required
-def create_organisation():
-    _require_organisations()
-    form = forms.OrganisationForm()
-    candidates = []
-    if form.validate_on_submit():
-        try:
-            org = services.create_organisation(form.data, user=current_user, confirmed_new=form.confirm_new.data)
-        except services.PossibleDuplicate as error:
-            candidates = error.candidates
-        else:
-            flash(_("Träger „%(name)s“ angelegt.", name=org.name), "success")
-            target = _safe_next(request.args.get("next"))
-            if target:
-                return redirect(f"{target}{'&' if '?' in target else '?'}traeger={org.id}")
-            return redirect(url_for(".organisations", q=org.name))
-    status = 422 if request.method == "POST" else 200
-    return render_template("applications/organisation_form.html", form=form, org=None, candidates=candidates,
-                           summary=_summary(form)), status
-
-
-@bp.route("/traeger/<int:org_id>/bearbeiten", methods=["GET", "POST"])
-@login_required
-def edit_organisation(org_id):
-    _require_organisations()
-    org = db.session.get(Organisation, org_id)
-    if org is None:
-        abort(404)
-    if not queries.may_edit_organisation(current_user, org.id):
-        deny(Action.MANAGE_APPLICATIONS)
-    form = forms.OrganisationForm(obj=org)
-    if form.validate_on_submit():
-        services.update_organisation(org.id, form.data, user=current_user)
-        flash(_("Träger „%(name)s“ gespeichert.", name=form.name.data), "success")
-        return redirect(url_for(".organisations", q=form.name.data))
-    status = 422 if request.method == "POST" else 200
-    return render_template("applications/organisation_form.html", form=form, org=org, candidates=[],
-                           summary=_summary(form)), status
-
-
-def _summary(form) -> list[tuple[str, str]]:
-    return [(f.id, message) for f in form for message in f.errors]
 
 
 # More routes of this blueprint, kept in their own modules.

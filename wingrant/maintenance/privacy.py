@@ -16,12 +16,13 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 from flask import current_app
 
-from ..applications.models import Application, ApplicationComment, Organisation
+from ..applications.models import Application, ApplicationComment
 from ..audit import services as audit
 from ..auth.models import User
 from ..database import unit_of_work
 from ..extensions import db
 from ..meetings.models import AgendaItem, Attendance, Decision, Meeting, Objection, Recusal
+from ..organisations.models import Organisation
 
 ANONYMISED = "[anonymisiert]"
 

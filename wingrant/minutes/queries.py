@@ -19,7 +19,7 @@ from datetime import date, datetime, time
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
-from ..applications.models import Application, FinancingItem, FundingSource, Organisation
+from ..applications.models import Application, FinancingItem, FundingSource
 from ..extensions import db
 from ..ledger.models import Budget, EntryKind, LedgerEntry
 from ..meetings import consensus
@@ -39,6 +39,7 @@ from ..meetings.models import (
 )
 from ..meetings.queries import top_numbers
 from ..neighbourhoods.models import Neighbourhood, Programme
+from ..organisations.models import Organisation
 from .models import Minutes, MinutesState, MinutesVersion
 
 APPROVALS = frozenset({Outcome.APPROVED, Outcome.APPROVED_WITH_CHANGES})

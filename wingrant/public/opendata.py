@@ -31,12 +31,13 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from ..applications.models import Application, FinancingItem, FundingSource, Organisation, application_field
+from ..applications.models import Application, FinancingItem, FundingSource, application_field
 from ..extensions import db
 from ..meetings.models import AgendaItem, Decision, DecisionAmount, Meeting, Outcome
 from ..minutes.labels import OUTCOMES
 from ..money import format_plain
 from ..neighbourhoods.models import FieldOfAction, Neighbourhood, Programme
+from ..organisations.models import Organisation
 from . import queries
 from .queries import APPROVALS, published_decision_ids
 

@@ -15,12 +15,13 @@ from datetime import date, datetime, time
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
-from ..applications.models import Application, FinancingItem, FundingSource, Organisation, application_field
+from ..applications.models import Application, FinancingItem, FundingSource, application_field
 from ..extensions import db
 from ..ledger.models import Budget
 from ..meetings.models import AgendaItem, Decision, DecisionAmount, Meeting, MeetingState, Outcome
 from ..minutes.models import Minutes, MinutesState, MinutesVersion
 from ..neighbourhoods.models import FieldOfAction, Neighbourhood, Programme
+from ..organisations.models import Organisation
 
 APPROVALS = (Outcome.APPROVED, Outcome.APPROVED_WITH_CHANGES)
 

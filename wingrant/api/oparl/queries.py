@@ -24,7 +24,7 @@ from datetime import date, datetime, time
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
-from ...applications.models import Application, FinancingItem, FundingSource, Organisation, application_field
+from ...applications.models import Application, FinancingItem, FundingSource, application_field
 from ...extensions import db
 from ...meetings.models import (
     AgendaItem,
@@ -39,6 +39,7 @@ from ...meetings.models import (
 from ...meetings.queries import top_numbers  # the TOP numbers exactly as the minutes print them
 from ...minutes.models import Minutes, MinutesState
 from ...neighbourhoods.models import FieldOfAction, Neighbourhood, Programme
+from ...organisations.models import Organisation
 from ...public.queries import APPROVALS, public_meeting, published_decision_ids
 from .files import FileRecord, protocol_files
 from .index import Entry, entries, latest_version

@@ -14,11 +14,15 @@ from flask_login import current_user
 
 from ...applications import forms, queries, services
 from ...applications.lifecycle import STATE_LABELS
-from ...applications.models import Application, ApplicationState, CostCategory, FundingSource, Organisation
+from ...applications.models import Application, ApplicationState, CostCategory, FundingSource
 from ...auth.permissions import Action, authorize, deny, scoped_or_404
 from ...errors import DomainError, NotAllowed
 from ...extensions import db
 from ...money import format_plain
+from ...organisations import forms as org_forms
+from ...organisations import queries as org_queries
+from ...organisations import services as org_services
+from ...organisations.models import Organisation
 from . import schema as s
 from .core import ApiError, Param, iso, ok, paginated, route, run_form
 
@@ -100,7 +104,7 @@ def organisation_json(org: Organisation, applications: int | None = None) -> dic
 
 
 def _require_organisations() -> None:
-    if not queries.may_manage_organisations(current_user):
+    if not org_queries.may_manage_organisations(current_user):
         deny(Action.MANAGE_APPLICATIONS)
 
 
@@ -109,7 +113,7 @@ def _require_organisations() -> None:
 def list_organisations(args):
     _require_organisations()
     page, per_page = args["page"] or 1, args["per_page"] or 50
-    rows, total = queries.list_organisations((args["q"] or "").strip(), page, per_page)
+    rows, total = org_queries.list_organisations((args["q"] or "").strip(), page, per_page)
     return paginated([organisation_json(r.organisation, r.applications) for r in rows], total, args)
 
 
@@ -131,7 +135,7 @@ def _organisation_form(data: dict):
               for k in (*ORG_FIELDS, "confirm_new")}
     if "city" not in data:
         values["city"] = "Bremen"  # the form's default, as the UI pre-fills it
-    return run_form(lambda fd: forms.OrganisationForm(formdata=fd), values)
+    return run_form(lambda fd: org_forms.OrganisationForm(formdata=fd), values)
 
 
 @route("POST", "/organisations", summary="Träger anlegen", tag="Träger", response=ORGANISATION, status=201,
@@ -142,8 +146,8 @@ def create_organisation(data):
     _require_organisations()
     form = _organisation_form(data)
     try:
-        org = services.create_organisation(form.data, user=current_user, confirmed_new=bool(form.confirm_new.data))
-    except services.PossibleDuplicate as error:
+        org = org_services.create_organisation(form.data, user=current_user, confirmed_new=bool(form.confirm_new.data))
+    except org_services.PossibleDuplicate as error:
         names = ", ".join(f"{name} (id {oid})" for oid, name in error.candidates)
         raise ApiError(409, str(error.message), {"name": [f"{error.message} {names}"]}) from None
     return ok(organisation_json(org, 0), 201)
@@ -154,10 +158,10 @@ def create_organisation(data):
 def update_organisation(org_id, data):
     _require_organisations()
     org = _organisation(org_id)
-    if not queries.may_edit_organisation(current_user, org.id):
+    if not org_queries.may_edit_organisation(current_user, org.id):
         deny(Action.MANAGE_APPLICATIONS)
     form = _organisation_form(data)
-    return ok(organisation_json(services.update_organisation(org.id, form.data, user=current_user)))
+    return ok(organisation_json(org_services.update_organisation(org.id, form.data, user=current_user)))
 
 
 # --- applications ----------------------------------------------------------------------------
@@ -213,7 +217,7 @@ def _application_form(app: Application | None, data: dict):
 
     def build(formdata):
         return forms.application_form(
-            programmes=programmes, organisations=queries.organisation_names(),
+            programmes=programmes, organisations=org_queries.organisation_names(),
             field_groups=queries.field_groups(selected), years=queries.form_years(app.year if app else None),
             formdata=formdata)
 
