@@ -44,9 +44,6 @@ from wingrant.applications.models import (
     CostItem,
     FinancingItem,
     FundingSource,
-    Grant,
-    UseOfFundsLine,
-    UseOfFundsReport,
     application_field,
 )
 from wingrant.applications.models import (
@@ -57,6 +54,7 @@ from wingrant.auth.models import Membership, Role, User
 from wingrant.auth.passwords import hash_password
 from wingrant.demo import NEIGHBOURHOODS, PROGRAMMES
 from wingrant.extensions import db
+from wingrant.funding.models import Grant, UseOfFundsLine, UseOfFundsReport
 from wingrant.ledger.models import Budget, EntryKind, LedgerEntry
 from wingrant.meetings.models import (
     AgendaItem,

@@ -60,6 +60,9 @@ def create_app(config: dict | None = None, *, instance_path: str | None = None) 
     app.register_blueprint(organisation_views.bp)
     app.register_blueprint(applications_views.bp)
     app.register_blueprint(applicant_views.bp)
+    from .funding import views as funding_views
+
+    app.register_blueprint(funding_views.bp)
     from .minutes import views as minutes_views
 
     app.register_blueprint(minutes_views.bp)

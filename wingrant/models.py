@@ -5,6 +5,7 @@ from .applications.models import *  # noqa: F401,F403
 from .audit.models import *  # noqa: F401,F403
 from .auth.models import *  # noqa: F401,F403
 from .core.models import *  # noqa: F401,F403
+from .funding.models import *  # noqa: F401,F403
 from .ledger.models import *  # noqa: F401,F403
 from .meetings.models import *  # noqa: F401,F403
 from .minutes.models import *  # noqa: F401,F403

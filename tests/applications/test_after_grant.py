@@ -12,19 +12,16 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import csrf_token_from
-from wingrant.applications import after_grant
 from wingrant.applications.models import (
     ApplicationState as S,
 )
-from wingrant.applications.models import (
-    ApplicationTransition,
-    Grant,
-    Payout,
-    UseOfFundsLine,
-    UseOfFundsReport,
-)
+from wingrant.applications.models import ApplicationTransition
 from wingrant.errors import DomainError
 from wingrant.extensions import db as _db
+from wingrant.funding import queries as funding_queries
+from wingrant.funding import rules as funding_rules
+from wingrant.funding import services as funding
+from wingrant.funding.models import Grant, Payout, UseOfFundsLine, UseOfFundsReport
 from wingrant.ledger import queries as ledger_queries
 from wingrant.ledger.models import EntryKind, LedgerEntry
 
@@ -73,14 +70,14 @@ def budget_of(db, programme, huchting):
 
 
 def pay(db, app, cents, user, programme=None):
-    return after_grant.record_payout(app, grant_of(db, app, programme).id, cents, ON, user=user)
+    return funding.record_payout(app, grant_of(db, app, programme).id, cents, ON, user=user)
 
 
 def report(db, app, user, *, spent, actual=2_000_00):
     db.session.rollback()
     grants = db.session.execute(sa.select(Grant).filter_by(application_id=app.id).order_by(Grant.id)).scalars().all()
     spent = spent if isinstance(spent, dict) else {grants[0].programme_id: spent}
-    return after_grant.submit_report(app, submitted_on=date(YEAR, 12, 1), actual_cost_cents=actual,
+    return funding.submit_report(app, submitted_on=date(YEAR, 12, 1), actual_cost_cents=actual,
                                      spent={g.id: spent[g.programme_id] for g in grants}, user=user)
 
 
@@ -96,7 +93,7 @@ def states(db, app) -> list[S]:
 def test_payouts_never_exceed_the_grant_in_total(db, make_granted, manager):
     app = make_granted()
     pay(db, app, 600_00, manager)
-    with pytest.raises(after_grant.InvalidAfterGrant) as refused:
+    with pytest.raises(funding.InvalidAfterGrant) as refused:
         pay(db, app, 500_00, manager)
     assert refused.value.problems[0].message == (
         "Es können höchstens noch 400,00\u00a0€ ausgezahlt werden: Bewilligt sind 1.000,00\u00a0€, ausgezahlt sind "
@@ -104,7 +101,7 @@ def test_payouts_never_exceed_the_grant_in_total(db, make_granted, manager):
     pay(db, app, 400_00, manager)
     db.session.rollback()
     assert db.session.execute(sa.select(sa.func.sum(Payout.amount_cents))).scalar_one() == 1_000_00
-    with pytest.raises(after_grant.InvalidAfterGrant):
+    with pytest.raises(funding.InvalidAfterGrant):
         pay(db, app, 1, manager)
 
 
@@ -121,10 +118,10 @@ def test_nothing_is_paid_out_before_the_grant_without_a_grant_or_after_closing(d
                                                                                manager):
     approved = make_application(state=S.APPROVED)
     with pytest.raises(DomainError, match="Ausgezahlt werden kann nur"):
-        after_grant.record_payout(approved, 1, 100_00, ON, user=manager)
+        funding.record_payout(approved, 1, 100_00, ON, user=manager)
     imported = make_application(state=S.GRANTED)  # e.g. imported history: the state, but no Zuwendungsbescheid
     with pytest.raises(DomainError, match="keine Bewilligung"):
-        after_grant.record_payout(imported, 1, 100_00, ON, user=manager)
+        funding.record_payout(imported, 1, 100_00, ON, user=manager)
     closed = make_granted(state=S.CLOSED)
     with pytest.raises(DomainError, match="Ausgezahlt werden kann nur"):
         pay(db, closed, 100_00, manager)
@@ -133,8 +130,8 @@ def test_nothing_is_paid_out_before_the_grant_without_a_grant_or_after_closing(d
 
 def test_a_grant_of_another_application_cannot_be_paid_out_through_this_one(db, make_granted, manager):
     mine, other = make_granted(), make_granted()
-    with pytest.raises(after_grant.InvalidAfterGrant) as refused:
-        after_grant.record_payout(mine, grant_of(db, other).id, 100_00, ON, user=manager)
+    with pytest.raises(funding.InvalidAfterGrant) as refused:
+        funding.record_payout(mine, grant_of(db, other).id, 100_00, ON, user=manager)
     assert [p.field for p in refused.value.problems] == ["grant_id"]
     assert count(db, Payout) == 0
 
@@ -145,14 +142,14 @@ def slow_sums(monkeypatch):
     without the lock on the application, parallel requests would all see the same sum and overpay."""
     import time
 
-    real = after_grant.grant_rows
+    real = funding_queries.grant_rows
 
     def slow(application):
         rows = real(application)
         time.sleep(0.02)
         return rows
 
-    monkeypatch.setattr(after_grant, "grant_rows", slow)
+    monkeypatch.setattr(funding, "grant_rows", slow)
 
 
 def test_parallel_payouts_never_exceed_the_grant(app, db, make_granted, make_user, slow_sums):
@@ -166,9 +163,9 @@ def test_parallel_payouts_never_exceed_the_grant(app, db, make_granted, make_use
         with app.app_context():
             barrier.wait()
             try:
-                after_grant.record_payout(application, grant_id, 300_00, ON, user=actor)
+                funding.record_payout(application, grant_id, 300_00, ON, user=actor)
                 result = "ok"
-            except after_grant.InvalidAfterGrant:
+            except funding.InvalidAfterGrant:
                 result = "refused"
             except Exception as error:  # pragma: no cover - reported by the assertion
                 result = f"error: {error!r}"
@@ -206,7 +203,7 @@ def test_a_proof_of_use_without_any_payout_runs_the_project_first(db, make_grant
 
 def test_spent_programme_money_may_not_exceed_the_grant(db, make_granted, manager):
     app = make_granted()
-    with pytest.raises(after_grant.InvalidAfterGrant) as refused:
+    with pytest.raises(funding.InvalidAfterGrant) as refused:
         report(db, app, manager, spent=1_000_01)
     problem, = refused.value.problems
     assert problem.message == "Ausgegeben werden können höchstens die bewilligten 1.000,00\u00a0€."
@@ -216,7 +213,7 @@ def test_spent_programme_money_may_not_exceed_the_grant(db, make_granted, manage
 
 def test_spent_programme_money_may_not_exceed_the_actual_costs(db, make_granted, manager):
     app = make_granted()
-    with pytest.raises(after_grant.InvalidAfterGrant) as refused:
+    with pytest.raises(funding.InvalidAfterGrant) as refused:
         report(db, app, manager, spent=900_00, actual=800_00)
     assert [p.field for p in refused.value.problems] == ["actual_cost"]
     assert "nicht höher sein als die tatsächlichen Gesamtkosten (800,00\u00a0€)" in refused.value.problems[0].message
@@ -226,9 +223,9 @@ def test_a_proof_of_use_sent_back_for_correction_can_be_corrected(db, make_grant
     app = make_granted()
     report(db, app, manager, spent=700_00)
     with pytest.raises(DomainError) as no_reason:
-        after_grant.return_report(app, user=manager, reason="  ")
+        funding.return_report(app, user=manager, reason="  ")
     assert no_reason.value.field == "reason"
-    after_grant.return_report(app, user=manager, reason="Belege für die Honorare fehlen")
+    funding.return_report(app, user=manager, reason="Belege für die Honorare fehlen")
     assert reload(db, app).state == S.RUNNING
     report(db, app, manager, spent=750_00)
     assert reload(db, app).state == S.REPORT_SUBMITTED
@@ -240,7 +237,7 @@ def test_after_the_proof_of_use_at_most_the_spent_money_is_paid_out(db, make_gra
     app = make_granted()
     pay(db, app, 500_00, manager)
     report(db, app, manager, spent=600_00)
-    with pytest.raises(after_grant.InvalidAfterGrant) as refused:
+    with pytest.raises(funding.InvalidAfterGrant) as refused:
         pay(db, app, 200_00, manager)
     assert "Laut Verwendungsnachweis wurden 600,00\u00a0€ ausgegeben" in refused.value.problems[0].message
     pay(db, app, 100_00, manager)  # the final payment (Schlusszahlung)
@@ -262,7 +259,7 @@ def test_accepting_the_proof_of_use_closes_and_gives_unspent_money_back_to_the_b
     available = ledger_queries.balance(budget.id).available
     pay(db, app, 700_00, manager)
     report(db, app, manager, spent=700_00)
-    closed = after_grant.accept_report(app, user=manager)
+    closed = funding.accept_report(app, user=manager)
     assert reload(db, app).state == S.CLOSED
     assert _released(db, app) == 300_00
     assert ledger_queries.balance(budget.id).available == available + 300_00
@@ -275,7 +272,7 @@ def test_money_paid_out_but_not_spent_is_claimed_back_from_the_traeger(db, make_
     app = make_granted()
     pay(db, app, 1_000_00, manager)
     report(db, app, manager, spent=700_00)
-    closed = after_grant.accept_report(app, user=manager)
+    closed = funding.accept_report(app, user=manager)
     assert _released(db, app) == 300_00  # the budget of the open year can plan with it again …
     assert closed.repayment_claim_cents == 300_00  # … and the Träger has to pay it back
 
@@ -285,7 +282,7 @@ def test_in_a_closed_year_unspent_money_is_not_released_but_claimed_back(db, mak
     entries = count(db, LedgerEntry)
     pay(db, app, 1_000_00, manager)
     report(db, app, manager, spent=700_00)
-    closed = after_grant.accept_report(app, user=manager)
+    closed = funding.accept_report(app, user=manager)
     assert reload(db, app).state == S.CLOSED
     assert count(db, LedgerEntry) == entries
     assert closed.repayment_claim_cents == 300_00
@@ -295,10 +292,10 @@ def test_in_a_closed_year_money_that_was_never_paid_out_is_not_claimed(db, make_
     app = make_granted(closed=True)
     pay(db, app, 700_00, manager)
     report(db, app, manager, spent=700_00)
-    closed = after_grant.accept_report(app, user=manager)
+    closed = funding.accept_report(app, user=manager)
     assert _released(db, app) == 0
     assert closed.repayment_claim_cents == 0
-    assert after_grant.settle(granted_cents=1_000_00, spent_cents=700_00, paid_cents=700_00,
+    assert funding_rules.settle(granted_cents=1_000_00, spent_cents=700_00, paid_cents=700_00,
                               budget_open=False).lapsed_cents == 300_00
 
 
@@ -307,7 +304,7 @@ def test_each_programme_gives_its_rest_back_to_its_own_budget(db, make_granted, 
     pay(db, app, 1_000_00, manager, win)
     pay(db, app, 1_500_00, manager, soz)
     report(db, app, manager, spent={win.id: 1_000_00, soz.id: 1_500_00}, actual=5_000_00)
-    after_grant.accept_report(app, user=manager)
+    funding.accept_report(app, user=manager)
     released = dict(db.session.execute(sa.select(LedgerEntry.budget_id, LedgerEntry.amount_cents).filter_by(
         application_id=app.id, kind=EntryKind.RELEASE)).all())
     assert released == {budget_of(db, soz, huchting).id: 500_00}
@@ -317,7 +314,7 @@ def test_only_a_submitted_proof_of_use_can_be_accepted(db, make_granted, manager
     app = make_granted()
     pay(db, app, 100_00, manager)
     with pytest.raises(DomainError, match="kein eingereichter Verwendungsnachweis"):
-        after_grant.accept_report(app, user=manager)
+        funding.accept_report(app, user=manager)
     assert reload(db, app).state == S.RUNNING
 
 
@@ -419,7 +416,7 @@ def test_the_closed_page_says_where_the_unspent_money_went(as_manager, db, make_
     for app in (open_year, closed_year):
         pay(db, app, 1_000_00, manager)
         report(db, app, manager, spent=600_00)
-        after_grant.accept_report(app, user=manager)
+        funding.accept_report(app, user=manager)
     shown = as_manager.get(page_url(open_year)).get_data(as_text=True)
     assert "zurück ins Budget 2026 gebucht (Rückfluss)" in shown
     closed = as_manager.get(page_url(closed_year)).get_data(as_text=True)
@@ -436,7 +433,7 @@ def _timeline(html: str) -> list[str]:
 def test_grants_and_payouts_appear_in_the_timeline_in_order(as_manager, db, make_granted, manager, win, soz):
     app = make_granted({win: 1_000_00, soz: 2_000_00})
     pay(db, app, 400_00, manager, win)
-    after_grant.record_payout(app, grant_of(db, app, soz).id, 2_000_00, date(YEAR, 7, 15), user=manager,
+    funding.record_payout(app, grant_of(db, app, soz).id, 2_000_00, date(YEAR, 7, 15), user=manager,
                               memo="Zweite Rate für die Bühne")
     events = _timeline(as_manager.get(detail_url(app)).get_data(as_text=True))
     grants = [e for e in events if "Zuwendungsbescheid" in e]

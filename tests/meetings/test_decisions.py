@@ -4,10 +4,11 @@ import pytest
 import sqlalchemy as sa
 
 from tests.meetings.conftest import approve_minutes, item_for
-from wingrant.applications.models import Application, ApplicationTransition, Grant
+from wingrant.applications.models import Application, ApplicationTransition
 from wingrant.applications.models import ApplicationState as S
 from wingrant.audit.models import AuditEvent
 from wingrant.errors import DomainError
+from wingrant.funding.models import Grant
 from wingrant.ledger import queries as ledger_queries
 from wingrant.ledger.models import EntryKind, LedgerEntry
 from wingrant.ledger.services import InsufficientFunds

@@ -40,6 +40,9 @@ FORUM_OUTCOMES = frozenset({S.APPROVED, S.APPROVED_WITH_CHANGES, S.DEFERRED, S.R
 #: States from which the applicant may still withdraw: everything before the grant.
 WITHDRAWABLE = frozenset({S.DRAFT, S.SUBMITTED, S.IN_REVIEW, S.QUERY, S.READY, S.DEFERRED, S.REFERRED,
                           S.APPROVED, S.APPROVED_WITH_CHANGES})
+#: From the grant on, the application is in the hands of the funding feature (payouts, the proof of
+#: use): its page links there.
+AFTER_GRANT_STATES = frozenset({S.GRANTED, S.RUNNING, S.REPORT_SUBMITTED, S.CLOSED})
 
 TRANSITIONS: dict[S, frozenset[S]] = {
     S.DRAFT: frozenset({S.SUBMITTED}),

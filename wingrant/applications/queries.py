@@ -8,23 +8,18 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 
-from ..auth.models import User
 from ..extensions import db
 from ..neighbourhoods.models import FieldOfAction, Programme
 from ..organisations.models import Organisation
 from .lifecycle import STATE_LABELS
 from .models import (
     Application,
-    ApplicationComment,
-    ApplicationTransition,
     ApplicationVersion,
     Attachment,
     CostItem,
     FinancingItem,
     FundingSource,
-    Grant,
     ImportRecord,
-    Payout,
     application_field,
 )
 from .models import (
@@ -245,70 +240,6 @@ def filter_choices(neighbourhood_id: int) -> dict:
 
 
 # --- one application ---------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class TimelineEvent:
-    at: datetime
-    kind: str  # "transition", "comment", "version", "attachment", "grant", "payout"
-    actor: str
-    #: The transition's states, the comment's or reason's text, the version number, the file name,
-    #: the payout's memo.
-    from_state: S | None = None
-    to_state: S | None = None
-    text: str = ""
-    version: int | None = None
-    #: Grant and payout: the amount, the programme's name, the Zuwendungsbescheid's number and the
-    #: date on the notice or of the payment.
-    amount_cents: int | None = None
-    programme: str = ""
-    grant_number: str = ""
-    on: date | None = None
-
-
-def timeline(app: Application) -> list[TimelineEvent]:
-    """The application's whole story, oldest first, grants and payouts included: six queries."""
-    events = [
-        TimelineEvent(t.created_at, "transition", name or "", from_state=t.from_state, to_state=t.to_state,
-                      text=t.reason)
-        for t, name in db.session.execute(
-            sa.select(ApplicationTransition, User.name).outerjoin(User, ApplicationTransition.user_id == User.id)
-            .where(ApplicationTransition.application_id == app.id))
-    ]
-    events += [
-        TimelineEvent(c.created_at, "comment", c.author_name or (name or ""), text=c.body)
-        for c, name in db.session.execute(
-            sa.select(ApplicationComment, User.name).outerjoin(User, ApplicationComment.user_id == User.id)
-            .where(ApplicationComment.application_id == app.id))
-    ]
-    events += [
-        TimelineEvent(v.created_at, "version", "", version=v.version)
-        for v in db.session.execute(
-            sa.select(ApplicationVersion).where(ApplicationVersion.application_id == app.id)).scalars()
-    ]
-    events += [
-        TimelineEvent(a.created_at, "attachment", name or "", text=a.original_name)
-        for a, name in db.session.execute(
-            sa.select(Attachment, User.name).outerjoin(User, Attachment.uploaded_by_id == User.id)
-            .where(Attachment.application_id == app.id))
-    ]
-    events += [
-        TimelineEvent(g.created_at, "grant", name or "", amount_cents=g.amount_cents, programme=programme,
-                      grant_number=g.number, on=g.granted_on)
-        for g, programme, name in db.session.execute(
-            sa.select(Grant, Programme.name, User.name).join(Programme, Grant.programme_id == Programme.id)
-            .outerjoin(User, Grant.granted_by_id == User.id).where(Grant.application_id == app.id))
-    ]
-    events += [
-        TimelineEvent(p.created_at, "payout", name or "", text=p.memo, amount_cents=p.amount_cents,
-                      programme=programme, grant_number=number, on=p.paid_on)
-        for p, number, programme, name in db.session.execute(
-            sa.select(Payout, Grant.number, Programme.name, User.name).join(Grant, Payout.grant_id == Grant.id)
-            .join(Programme, Grant.programme_id == Programme.id)
-            .outerjoin(User, Payout.created_by_id == User.id).where(Grant.application_id == app.id))
-    ]
-    order = {"transition": 0, "comment": 1, "version": 2, "attachment": 3, "grant": 4, "payout": 5}
-    return sorted(events, key=lambda e: (e.at, order[e.kind]))
 
 
 def latest_version(app: Application) -> ApplicationVersion | None:

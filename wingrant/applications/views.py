@@ -16,9 +16,9 @@ from ..errors import DomainError
 from ..extensions import db
 from ..neighbourhoods.models import Neighbourhood
 from ..organisations.queries import organisation_names
-from . import attachments, forms, public, queries, services, versions
+from . import attachments, forms, public, queries, services, timeline, versions
 from . import export as export_files
-from .lifecycle import STATE_LABELS
+from .lifecycle import AFTER_GRANT_STATES, STATE_LABELS
 from .models import Application, ApplicationState, Attachment
 
 bp = Blueprint("applications", __name__)
@@ -158,7 +158,7 @@ def _render_detail(neighbourhood, app, *, step_forms=None, upload_form=None, sta
     return render_template(
         "applications/detail.html", neighbourhood=neighbourhood, app=app, steps=steps, step_forms=step_forms,
         may_manage=may_manage, editable=app.state in services.EDITABLE_STATES, problems=problems,
-        changes=changes, timeline=queries.timeline(app), attachments=queries.attachments(app),
+        changes=changes, timeline=timeline.timeline(app), attachments=queries.attachments(app),
         upload_form=upload_form or (forms.AttachmentForm(formdata=None) if may_manage else None),
         state_labels=STATE_LABELS, data=services.input_from_application(app),
         cost_labels=forms.COST_CATEGORY_LABELS, funding_labels=forms.FUNDING_SOURCE_LABELS,
@@ -166,11 +166,6 @@ def _render_detail(neighbourhood, app, *, step_forms=None, upload_form=None, sta
         link_form=forms.ReasonForm(prefix="link", formdata=None) if may_manage else None,
         imported=queries.import_record(app), after_grant=app.state in AFTER_GRANT_STATES,
     ), status
-
-
-#: From the grant on, the application has a page for payouts and the proof of use.
-AFTER_GRANT_STATES = frozenset({ApplicationState.GRANTED, ApplicationState.RUNNING,
-                                ApplicationState.REPORT_SUBMITTED, ApplicationState.CLOSED})
 
 
 # --- create and edit ---------------------------------------------------------------
@@ -325,4 +320,4 @@ def download(slug, application_id, attachment_id):
 
 
 # More routes of this blueprint, kept in their own modules.
-from . import after_grant_views, import_views  # noqa: E402,F401
+from . import import_views  # noqa: E402,F401

@@ -185,7 +185,7 @@ def close_year(year: int, *, user, today: date | None = None) -> int:
 
     Only a year that is over can be closed. What is still available lapses; money a
     project got but did not spend becomes a repayment claim instead of flowing back
-    (``applications.after_grant``). Returns how many budgets were closed.
+    (``funding.services``). Returns how many budgets were closed.
     """
     if not year_is_over(year, today):
         raise LedgerError(_("Ein Haushaltsjahr kann erst nach seinem Ende abgeschlossen werden "

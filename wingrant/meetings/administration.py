@@ -16,12 +16,13 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from ..applications import lifecycle
-from ..applications.models import Application, Grant
+from ..applications.models import Application
 from ..applications.models import ApplicationState as S
 from ..audit import services as audit
 from ..database import lock_row, unit_of_work, utcnow
 from ..errors import DomainError, NotAllowed
 from ..extensions import db
+from ..funding.models import Grant
 from ..ledger import services as ledger
 from ..ledger.models import Budget
 from ..money import format_eur

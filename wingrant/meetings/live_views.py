@@ -12,10 +12,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
-from ..applications.models import Grant
 from ..auth.permissions import Action, can
 from ..errors import DomainError
 from ..extensions import db
+from ..funding.models import Grant
 from . import administration as admin_acts
 from . import consensus, decisions, outcome_input, pdf, queries, services
 from .forms import (

@@ -1,6 +1,6 @@
 """After the grant: payouts (Auszahlung / Mittelabruf), the proof of use (Verwendungsnachweis), closing.
 
-The rules are pure functions over plain numbers (``payout_problems``,
+The rules are pure functions over plain numbers (``rules``: ``payout_problems``,
 ``report_problems``, ``settle``); the services below lock the application,
 check them, write, move the life cycle and audit — in one unit of work.
 
@@ -20,29 +20,25 @@ Money per grant (one grant per programme):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from ..applications.lifecycle import transition
+from ..applications.models import Application
+from ..applications.models import ApplicationState as S
+from ..applications.rules import Problem
+from ..applications.services import require
 from ..audit import services as audit
 from ..database import lock_row, unit_of_work
 from ..errors import DomainError
 from ..extensions import db
 from ..ledger import services as ledger
 from ..ledger.models import Budget
-from ..money import format_eur
-from .lifecycle import transition
-from .models import Application, Grant, Payout, UseOfFundsLine, UseOfFundsReport
-from .models import ApplicationState as S
-from .rules import Problem
-from .services import require
-
-#: States in which money may be paid out against a grant.
-PAYABLE_STATES = frozenset({S.GRANTED, S.RUNNING, S.REPORT_SUBMITTED})
-#: States in which the proof of use may be entered (or corrected).
-REPORTABLE_STATES = frozenset({S.GRANTED, S.RUNNING})
+from .models import Payout, UseOfFundsLine, UseOfFundsReport
+from .queries import GrantRow, grant_rows, report_of
+from .rules import PAYABLE_STATES, REPORTABLE_STATES, payout_problems, report_problems, settle
 
 
 class InvalidAfterGrant(DomainError):
@@ -51,121 +47,6 @@ class InvalidAfterGrant(DomainError):
     def __init__(self, problems: list[Problem]):
         super().__init__(" ".join(p.message for p in problems))
         self.problems = problems
-
-
-# --- the rules ----------------------------------------------------------------------------------
-
-
-def payout_problems(amount_cents: int | None, *, limit_cents: int, paid_cents: int,
-                    after_report: bool = False) -> list[Problem]:
-    """A payout of ``amount_cents`` when ``paid_cents`` are already paid out and ``limit_cents`` may be in all."""
-    if amount_cents is None or amount_cents <= 0:
-        return [Problem(_("Der Betrag muss größer als 0 sein."), "amount")]
-    rest = max(0, limit_cents - paid_cents)
-    if amount_cents > rest:
-        if after_report:
-            message = _("Es können höchstens noch %(rest)s ausgezahlt werden: Laut Verwendungsnachweis wurden "
-                        "%(limit)s ausgegeben, ausgezahlt sind %(paid)s.", rest=format_eur(rest),
-                        limit=format_eur(limit_cents), paid=format_eur(paid_cents))
-        else:
-            message = _("Es können höchstens noch %(rest)s ausgezahlt werden: Bewilligt sind %(limit)s, ausgezahlt "
-                        "sind %(paid)s.", rest=format_eur(rest), limit=format_eur(limit_cents),
-                        paid=format_eur(paid_cents))
-        return [Problem(message, "amount")]
-    return []
-
-
-def spent_field(grant_id: int) -> str:
-    return f"spent_{grant_id}"
-
-
-def report_problems(actual_cost_cents: int | None, spent: dict[int, int | None],
-                    granted: dict[int, int]) -> list[Problem]:
-    """The proof of use: per grant at most the granted amount, in all at most the actual costs."""
-    problems = []
-    if actual_cost_cents is None or actual_cost_cents < 0:
-        problems.append(Problem(_("Bitte die tatsächlichen Gesamtkosten angeben."), "actual_cost"))
-    for grant_id, amount in granted.items():
-        cents = spent.get(grant_id)
-        if cents is None or cents < 0:
-            problems.append(Problem(_("Bitte angeben, wie viel davon ausgegeben wurde (0 ist möglich)."),
-                                    spent_field(grant_id)))
-        elif cents > amount:
-            problems.append(Problem(_("Ausgegeben werden können höchstens die bewilligten %(granted)s.",
-                                      granted=format_eur(amount)), spent_field(grant_id)))
-    total = sum(c for c in spent.values() if c)
-    if actual_cost_cents is not None and actual_cost_cents >= 0 and total > actual_cost_cents:
-        problems.append(Problem(_("Die ausgegebenen Fördermittel (%(spent)s) können nicht höher sein als die "
-                                  "tatsächlichen Gesamtkosten (%(cost)s).", spent=format_eur(total),
-                                  cost=format_eur(actual_cost_cents)), "actual_cost"))
-    return problems
-
-
-@dataclass(frozen=True)
-class Settlement:
-    """What happens to one grant's money when the proof of use is accepted."""
-
-    unspent_cents: int
-    #: Back into the budget (Rückfluss).
-    release_cents: int
-    #: To be paid back by the Träger (Rückforderung).
-    repayment_claim_cents: int
-
-    budget_open: bool
-
-    @property
-    def lapsed_cents(self) -> int:
-        """Unspent money of a closed year that was never paid out: it simply stays unspent."""
-        return 0 if self.budget_open else self.unspent_cents - self.repayment_claim_cents
-
-
-def settle(*, granted_cents: int, spent_cents: int, paid_cents: int, budget_open: bool) -> Settlement:
-    """Per grant. ``paid_cents`` never exceeds ``granted_cents`` (the payout rule sees to it)."""
-    unspent = granted_cents - spent_cents
-    overpaid = max(0, paid_cents - spent_cents)
-    return Settlement(unspent, unspent if budget_open else 0, overpaid, budget_open)
-
-
-# --- reads --------------------------------------------------------------------------------------
-
-
-@dataclass
-class GrantRow:
-    grant: Grant
-    programme_name: str
-    paid_cents: int
-    line: UseOfFundsLine | None
-
-    @property
-    def spent_cents(self) -> int | None:
-        return self.line.spent_cents if self.line else None
-
-
-def grant_rows(app: Application) -> list[GrantRow]:
-    """The application's grants with what was paid out and spent: three queries."""
-    from ..neighbourhoods.models import Programme
-
-    grants = db.session.execute(
-        sa.select(Grant, Programme.name).join(Programme, Grant.programme_id == Programme.id)
-        .where(Grant.application_id == app.id).order_by(Programme.position, Programme.code, Grant.id)).all()
-    ids = [g.id for g, _name in grants]
-    paid = dict(db.session.execute(
-        sa.select(Payout.grant_id, sa.cast(sa.func.sum(Payout.amount_cents), sa.BigInteger))
-        .where(Payout.grant_id.in_(ids)).group_by(Payout.grant_id)).all()) if ids else {}
-    lines = {line.grant_id: line for line in db.session.execute(
-        sa.select(UseOfFundsLine).where(UseOfFundsLine.grant_id.in_(ids))).scalars()} if ids else {}
-    return [GrantRow(g, name, int(paid.get(g.id) or 0), lines.get(g.id)) for g, name in grants]
-
-
-def payouts(app: Application) -> list[Payout]:
-    return list(db.session.execute(
-        sa.select(Payout).join(Grant, Payout.grant_id == Grant.id).where(Grant.application_id == app.id)
-        .order_by(Payout.paid_on, Payout.id)).scalars())
-
-
-def report_of(app: Application) -> UseOfFundsReport | None:
-    return db.session.execute(
-        sa.select(UseOfFundsReport).filter_by(application_id=app.id)).scalar_one_or_none()
 
 
 # --- writes -------------------------------------------------------------------------------------

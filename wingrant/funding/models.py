@@ -1,0 +1,95 @@
+"""After the grant, as stored: the grant (Bewilligung), payouts and the proof of use (Verwendungsnachweis).
+
+The tables point at ``application`` by foreign key only: the funding feature
+reads applications, applications never read these models.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..database import Cents, utcnow
+from ..extensions import db
+
+
+class Grant(db.Model):
+    """The administration's formal grant (Bewilligung / Zuwendungsbescheid)."""
+
+    __tablename__ = "funding_grant"
+    __table_args__ = (sa.CheckConstraint("amount_cents > 0", name="amount_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(sa.ForeignKey("application.id"), index=True)
+    programme_id: Mapped[int] = mapped_column(sa.ForeignKey("programme.id"))
+    #: Number of the Zuwendungsbescheid.
+    number: Mapped[str] = mapped_column(sa.String(60), unique=True)
+    granted_on: Mapped[date]
+    amount_cents: Mapped[int] = mapped_column(Cents)
+    granted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Payout(db.Model):
+    """Auszahlung / Mittelabruf against a grant."""
+
+    __tablename__ = "payout"
+    __table_args__ = (sa.CheckConstraint("amount_cents > 0", name="amount_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    grant_id: Mapped[int] = mapped_column(sa.ForeignKey("funding_grant.id"), index=True)
+    paid_on: Mapped[date]
+    amount_cents: Mapped[int] = mapped_column(Cents)
+    memo: Mapped[str] = mapped_column(sa.Text, default="")
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class UseOfFundsReport(db.Model):
+    """Verwendungsnachweis: what the project really cost."""
+
+    __tablename__ = "use_of_funds_report"
+    __table_args__ = (
+        sa.CheckConstraint("actual_cost_cents >= 0", name="actual_cost_not_negative"),
+        sa.CheckConstraint("spent_cents >= 0", name="spent_not_negative"),
+        sa.CheckConstraint("repayment_claim_cents >= 0", name="repayment_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(sa.ForeignKey("application.id"), unique=True)
+    submitted_on: Mapped[date]
+    #: Total cost of the project as it turned out.
+    actual_cost_cents: Mapped[int] = mapped_column(Cents)
+    #: Programme money actually spent.
+    spent_cents: Mapped[int] = mapped_column(Cents)
+    #: Unspent money of a closed year, to be paid back (Rückforderung).
+    repayment_claim_cents: Mapped[int] = mapped_column(Cents, default=0)
+    notes: Mapped[str] = mapped_column(sa.Text, default="")
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class UseOfFundsLine(db.Model):
+    """The Verwendungsnachweis per grant: programme money spent, and where the unspent rest went.
+
+    One line per grant, because each grant's rest goes back to its own budget
+    (programme × year) — or, when that year is closed, is claimed back.
+    """
+
+    __tablename__ = "use_of_funds_line"
+    __table_args__ = (
+        sa.CheckConstraint("spent_cents >= 0", name="spent_not_negative"),
+        sa.CheckConstraint("released_cents >= 0", name="released_not_negative"),
+        sa.CheckConstraint("repayment_claim_cents >= 0", name="repayment_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(sa.ForeignKey("use_of_funds_report.id", ondelete="CASCADE"), index=True)
+    grant_id: Mapped[int] = mapped_column(sa.ForeignKey("funding_grant.id"), unique=True)
+    spent_cents: Mapped[int] = mapped_column(Cents)
+    #: Set when the report is accepted: unspent money booked back into the budget (Rückfluss) …
+    released_cents: Mapped[int] = mapped_column(Cents, default=0)
+    #: … and money paid out but not spent, to be paid back by the Träger (Rückforderung).
+    repayment_claim_cents: Mapped[int] = mapped_column(Cents, default=0)
