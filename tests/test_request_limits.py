@@ -13,12 +13,12 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import csrf_token_from
-from wingrant.applications import import_files
 from wingrant.applications.attachments import DEFAULT_MAX_BYTES as ATTACHMENT_MAX_BYTES
 from wingrant.applications.models import Application, ApplicationState, Attachment
 from wingrant.audit.models import AuditEvent
 from wingrant.auth.models import Role
 from wingrant.config import DefaultConfig
+from wingrant.imports import files as import_files
 from wingrant.organisations.models import Organisation
 
 MIB = 1024 * 1024

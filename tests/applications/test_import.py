@@ -11,12 +11,14 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import csrf_token_from
-from wingrant.applications import import_files, import_services, imports
 from wingrant.applications.models import Application, ApplicationTransition, FinancingItem, ImportRecord
 from wingrant.applications.models import (
     ApplicationState as S,
 )
 from wingrant.audit.models import AuditEvent
+from wingrant.imports import files as import_files
+from wingrant.imports import parsing as imports
+from wingrant.imports import services as import_services
 from wingrant.ledger import queries as ledger_queries
 from wingrant.ledger.models import EntryKind, LedgerEntry
 from wingrant.organisations.models import Organisation

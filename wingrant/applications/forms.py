@@ -368,14 +368,3 @@ def parse_int(value) -> int | None:
         return whole_number(value)
     except (TypeError, ValueError):
         return None
-
-
-class ImportUploadForm(FlaskForm):
-    file = FileField(_l("Projektliste (XLSX oder CSV)"),
-                     validators=[FileRequired(_l("Bitte eine Datei auswählen."))],
-                     render_kw={"accept": ".xlsx,.csv,text/csv,"
-                                          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"})
-
-
-class ImportConfirmForm(FlaskForm):
-    book_commitments = BooleanField(_l("Mittelbindung buchen"))

@@ -318,6 +318,3 @@ def download(slug, application_id, attachment_id):
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
-
-# More routes of this blueprint, kept in their own modules.
-from . import import_views  # noqa: E402,F401

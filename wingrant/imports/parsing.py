@@ -1,7 +1,7 @@
 """Checking an imported project list row by row.
 
 Pure: no database, no request. ``check_rows`` applies the rules to the raw
-rows ``import_files.read_table`` read, against an ``ImportContext`` (what the
+rows ``files.read_table`` read, against an ``ImportContext`` (what the
 database knows: programmes, organisations, projects already there, budgets),
 and returns one ``ImportRow`` per line with its German problems. The preview
 and the confirmation run the very same check, so what is imported is exactly
@@ -23,10 +23,10 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from .. import money
+from ..applications.lifecycle import STATE_LABELS
+from ..applications.models import ApplicationState as S
 from ..organisations.rules import normalise_name
-from .import_files import COLUMN_LABELS, RawRow, header_key, words
-from .lifecycle import STATE_LABELS
-from .models import ApplicationState as S
+from .files import COLUMN_LABELS, RawRow, header_key, words
 
 #: States in which the list's "Bewilligt" is money the forum approved.
 APPROVING_STATES = frozenset({S.APPROVED, S.APPROVED_WITH_CHANGES, S.GRANTED, S.RUNNING, S.REPORT_SUBMITTED,

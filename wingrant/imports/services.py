@@ -23,6 +23,8 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 
+from ..applications.models import Application, ApplicationTransition, FinancingItem, FundingSource, ImportRecord
+from ..applications.services import next_reference, require
 from ..audit import services as audit
 from ..database import unit_of_work
 from ..errors import DomainError
@@ -32,9 +34,7 @@ from ..ledger import services as ledger
 from ..ledger.models import Budget
 from ..neighbourhoods.models import Neighbourhood, Programme
 from ..organisations.models import Organisation
-from . import import_files, imports
-from .models import Application, ApplicationTransition, FinancingItem, FundingSource, ImportRecord
-from .services import next_reference, require
+from . import files, parsing
 
 #: A pending import is forgotten after this long (the user started over or went home).
 PENDING_MAX_AGE_SECONDS = 24 * 60 * 60
@@ -48,24 +48,24 @@ class Pending:
     user_id: int
     file_name: str
     sha256: str
-    table: import_files.Table
+    table: files.Table
 
 
 # --- what the database knows -------------------------------------------------------------
 
 
-def context(neighbourhood_id: int) -> imports.ImportContext:
+def context(neighbourhood_id: int) -> parsing.ImportContext:
     """Programmes, organisations, the neighbourhood's projects and budgets: five queries."""
     programmes = {}
     for pid, code, name in db.session.execute(sa.select(Programme.id, Programme.code, Programme.name)):
-        programmes[import_files.header_key(name)] = (pid, code)
+        programmes[files.header_key(name)] = (pid, code)
     for pid, code, _name in db.session.execute(sa.select(Programme.id, Programme.code, Programme.name)):
-        programmes[import_files.header_key(code)] = (pid, code)  # a code wins over a name that reads the same
+        programmes[files.header_key(code)] = (pid, code)  # a code wins over a name that reads the same
     organisations = {}
     for oid, name in db.session.execute(sa.select(Organisation.id, Organisation.name).order_by(Organisation.id)):
-        organisations.setdefault(imports.organisation_key(name), (oid, name))
+        organisations.setdefault(parsing.organisation_key(name), (oid, name))
     existing = {
-        (year, imports.title_key(title), imports.organisation_key(org)): reference
+        (year, parsing.title_key(title), parsing.organisation_key(org)): reference
         for year, title, org, reference in db.session.execute(
             sa.select(Application.year, Application.title, Organisation.name, Application.reference)
             .join(Organisation, Application.organisation_id == Organisation.id)
@@ -73,9 +73,9 @@ def context(neighbourhood_id: int) -> imports.ImportContext:
     }
     budgets = db.session.execute(sa.select(Budget).where(Budget.neighbourhood_id == neighbourhood_id)).scalars().all()
     balances = ledger_queries.balances([b.id for b in budgets]) if budgets else {}
-    return imports.ImportContext(
+    return parsing.ImportContext(
         programmes=programmes, organisations=organisations, existing=existing,
-        budgets={(b.programme_id, b.year): imports.BudgetInfo(
+        budgets={(b.programme_id, b.year): parsing.BudgetInfo(
             b.id, b.closed, balances.get(b.id, ledger_queries.Balance(b.id)).available) for b in budgets},
     )
 
@@ -111,7 +111,7 @@ def _forget_old() -> None:
 def upload(neighbourhood: Neighbourhood, data: bytes, file_name: str, *, user) -> Pending:
     """Parse an uploaded list and keep it for the preview; nothing is written to the database."""
     require(user, neighbourhood.id)
-    table = import_files.read_table(data)
+    table = files.read_table(data)
     _forget_old()
     token = secrets.token_urlsafe(24)
     pending = Pending(token, neighbourhood.id, user.id, _clean_name(file_name), hashlib.sha256(data).hexdigest(),
@@ -138,10 +138,10 @@ def load(token: str, neighbourhood: Neighbourhood, *, user) -> Pending | None:
         return None
     if body.get("neighbourhood_id") != neighbourhood.id or body.get("user_id") != getattr(user, "id", None):
         return None
-    rows = [import_files.RawRow(int(r["line"]), {k: str(v) for k, v in r["cells"].items() if k in import_files.COLUMNS})
+    rows = [files.RawRow(int(r["line"]), {k: str(v) for k, v in r["cells"].items() if k in files.COLUMNS})
             for r in body["rows"]]
     return Pending(token, body["neighbourhood_id"], body["user_id"], body["file_name"], body["sha256"],
-                   import_files.Table(rows, [str(h) for h in body.get("ignored", [])]))
+                   files.Table(rows, [str(h) for h in body.get("ignored", [])]))
 
 
 def discard(token: str) -> None:
@@ -155,19 +155,19 @@ def discard(token: str) -> None:
 
 @dataclass
 class Preview:
-    rows: list[imports.ImportRow]
-    shortfalls: list[imports.Shortfall]
+    rows: list[parsing.ImportRow]
+    shortfalls: list[parsing.Shortfall]
 
     @property
-    def valid(self) -> list[imports.ImportRow]:
+    def valid(self) -> list[parsing.ImportRow]:
         return [r for r in self.rows if r.ok]
 
     @property
-    def invalid(self) -> list[imports.ImportRow]:
+    def invalid(self) -> list[parsing.ImportRow]:
         return [r for r in self.rows if not r.ok]
 
     @property
-    def bookable(self) -> list[imports.ImportRow]:
+    def bookable(self) -> list[parsing.ImportRow]:
         return [r for r in self.rows if r.bookable]
 
     @property
@@ -175,14 +175,14 @@ class Preview:
         names: dict[str, str] = {}
         for row in self.valid:
             if row.organisation_id is None:
-                names.setdefault(imports.organisation_key(row.organisation_name), row.organisation_name)
+                names.setdefault(parsing.organisation_key(row.organisation_name), row.organisation_name)
         return sorted(names.values(), key=str.casefold)
 
 
 def preview(pending: Pending) -> Preview:
     ctx = context(pending.neighbourhood_id)
-    rows = imports.check_rows(pending.table.rows, ctx)
-    return Preview(rows, imports.shortfalls(rows, ctx))
+    rows = parsing.check_rows(pending.table.rows, ctx)
+    return Preview(rows, parsing.shortfalls(rows, ctx))
 
 
 @dataclass(frozen=True)
@@ -198,7 +198,7 @@ def confirm(neighbourhood: Neighbourhood, pending: Pending, *, user, book_commit
     require(user, neighbourhood.id)
     with unit_of_work():
         ctx = context(neighbourhood.id)
-        rows = imports.check_rows(pending.table.rows, ctx)
+        rows = parsing.check_rows(pending.table.rows, ctx)
         valid = [r for r in rows if r.ok]
         if not valid:
             raise DomainError(_("Keine Zeile kann importiert werden; es wurde nichts gespeichert."))
@@ -226,8 +226,8 @@ def confirm(neighbourhood: Neighbourhood, pending: Pending, *, user, book_commit
     return ImportResult(references, len(rows) - len(valid), len(organisations), commitments)
 
 
-def _organisation(row: imports.ImportRow, created: dict[str, int], *, user) -> int:
-    key = imports.organisation_key(row.organisation_name)
+def _organisation(row: parsing.ImportRow, created: dict[str, int], *, user) -> int:
+    key = parsing.organisation_key(row.organisation_name)
     if key not in created:
         org = Organisation(name=row.organisation_name)
         db.session.add(org)
@@ -237,7 +237,7 @@ def _organisation(row: imports.ImportRow, created: dict[str, int], *, user) -> i
     return created[key]
 
 
-def _application(neighbourhood: Neighbourhood, row: imports.ImportRow, org_id: int, pending: Pending, *,
+def _application(neighbourhood: Neighbourhood, row: parsing.ImportRow, org_id: int, pending: Pending, *,
                  user) -> Application:
     app = Application(neighbourhood_id=neighbourhood.id, reference=next_reference(neighbourhood, row.year),
                       organisation_id=org_id, year=row.year, title=row.title, state=row.state, version=1,

@@ -1,0 +1,1 @@
+"""Importing a Quartiersmanagement's own project list (XLSX/CSV): upload, preview, confirm."""
