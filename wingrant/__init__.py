@@ -53,7 +53,7 @@ def create_app(config: dict | None = None, *, instance_path: str | None = None) 
     from .ledger import views as ledger_views
 
     app.register_blueprint(ledger_views.bp)
-    from .applications import public_views as applicant_views
+    from .applicant import views as applicant_views
     from .applications import views as applications_views
     from .organisations import views as organisation_views
 

@@ -14,7 +14,6 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from flask_wtf.i18n import translations as wtf_translations
 from wtforms import (
-    BooleanField,
     DateField,
     FieldList,
     Form,
@@ -29,7 +28,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from .. import money
 from ..fields import MoneyField, WholeNumberField, whole_number
-from ..organisations.forms import email_address, german_postcode
+from ..organisations.forms import email_address
 from .models import CostCategory, FundingSource
 from .rules import PLAN_FIELD, ApplicationInput, CostLine, FundingLine, Problem, request_field
 
@@ -293,44 +292,6 @@ def application_form(*, programmes, organisations, field_groups, years, formdata
     form.fields_of_action.choices = [(fid, name) for _group, items in field_groups for fid, name in items]
     form.field_groups = field_groups
     return form
-
-
-class ApplicantForm(ApplicationForm):
-    """What an applicant edits through the private link: the project, not the Träger."""
-
-    organisation_id = None
-    contact_email = None
-
-
-class PublicApplicationForm(ApplicantForm):
-    """The first form of an applicant without an account: the Träger and the project together."""
-
-    org_name = StringField(_l("Name des Trägers"), filters=[_strip],
-                           validators=[DataRequired(_l("Bitte den Namen des Trägers angeben.")), Length(max=200)],
-                           render_kw={"autocomplete": "organization"})
-    legal_form = StringField(_l("Rechtsform"), filters=[_strip], validators=[Length(max=80)])
-    street = StringField(_l("Straße und Hausnummer"), filters=[_strip], validators=[Length(max=200)],
-                         render_kw={"autocomplete": "street-address"})
-    postcode = StringField(_l("PLZ"), filters=[_strip], validators=[Length(max=10), german_postcode],
-                           render_kw={"autocomplete": "postal-code", "inputmode": "numeric"})
-    city = StringField(_l("Ort"), filters=[_strip], default="Bremen", validators=[Length(max=100)])
-    contact_person = StringField(_l("Ansprechperson"), filters=[_strip],
-                                 validators=[DataRequired(_l("Bitte eine Ansprechperson angeben.")),
-                                             Length(max=200)], render_kw={"autocomplete": "name"})
-    email = StringField(_l("E-Mail"), filters=[_strip],
-                        validators=[DataRequired(_l("Bitte eine E-Mail-Adresse angeben.")), Length(max=254),
-                                    email_address], render_kw={"type": "email", "autocomplete": "email"})
-    phone = StringField(_l("Telefon"), filters=[_strip], validators=[Length(max=50)],
-                        render_kw={"type": "tel", "autocomplete": "tel"})
-    non_profit = BooleanField(_l("Gemeinnützig"))
-    #: A trap for robots: people do not see it (and are asked to leave it empty if they do).
-    website = StringField(_l("Bitte dieses Feld leer lassen"), render_kw={"autocomplete": "off", "tabindex": "-1"})
-
-    def organisation_values(self) -> dict:
-        return {"name": self.org_name.data, "legal_form": self.legal_form.data or "", "street": self.street.data or "",
-                "postcode": self.postcode.data or "", "city": self.city.data or "",
-                "contact_person": self.contact_person.data, "email": self.email.data, "phone": self.phone.data or "",
-                "non_profit": bool(self.non_profit.data)}
 
 
 class ReasonForm(FlaskForm):

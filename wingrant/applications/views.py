@@ -16,7 +16,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..neighbourhoods.models import Neighbourhood
 from ..organisations.queries import organisation_names
-from . import attachments, forms, public, queries, services, timeline, versions
+from . import attachments, forms, private_link, queries, services, timeline, versions
 from . import export as export_files
 from .lifecycle import AFTER_GRANT_STATES, STATE_LABELS
 from .models import Application, ApplicationState, Attachment
@@ -274,7 +274,7 @@ def issue_link(slug, application_id):
     neighbourhood, app = _load(slug, application_id, Action.MANAGE_APPLICATIONS)
     if not forms.ReasonForm(prefix="link").validate():
         abort(400)
-    token = public.issue_link(app, user=current_user)
+    token = private_link.issue_link(app, user=current_user)
     link = url_for("applicant.private", token=token, _external=True)
     response, status = _render_detail(neighbourhood, app, private_link=link)
     return response, status, {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}

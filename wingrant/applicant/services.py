@@ -10,14 +10,17 @@ server processes).
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 
+from ..applications import queries, rules
+from ..applications import services as application_services
+from ..applications.models import Application, ApplicationTransition
+from ..applications.models import ApplicationState as S
+from ..applications.private_link import hash_token, new_token
 from ..audit import services as audit
 from ..core import throttle
 from ..database import lock_row, unit_of_work
@@ -25,9 +28,6 @@ from ..errors import DomainError
 from ..extensions import db
 from ..neighbourhoods.models import Neighbourhood
 from ..organisations.models import Organisation
-from . import queries, rules, services
-from .models import Application, ApplicationTransition
-from .models import ApplicationState as S
 
 THROTTLE_SCOPE = "public_form.ip"
 #: New applications per client address and hour (``PUBLIC_FORM_MAX_PER_HOUR`` overrides it).
@@ -38,14 +38,6 @@ MAX_TOKEN_LENGTH = 100
 
 class Throttled(DomainError):
     pass
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def new_token() -> str:
-    return secrets.token_urlsafe(32)
 
 
 def find_by_token(token: str) -> Application | None:
@@ -85,11 +77,11 @@ def start_application(neighbourhood: Neighbourhood, organisation: dict, data: ru
         db.session.flush()
         data.organisation_id = org.id
         data.contact_email = org.email
-        services.check_input(data, programmes, complete=False)
+        application_services.check_input(data, programmes, complete=False)
         app = Application(neighbourhood_id=neighbourhood.id,
-                          reference=services.next_reference(neighbourhood, data.year),
+                          reference=application_services.next_reference(neighbourhood, data.year),
                           state=S.DRAFT, version=1, access_token_hash=hash_token(token))
-        services.apply_input(app, data, programmes)
+        application_services.apply_input(app, data, programmes)
         db.session.add(app)
         db.session.flush()
         db.session.add(ApplicationTransition(application_id=app.id, from_state=None, to_state=S.DRAFT,
@@ -108,25 +100,25 @@ def update_draft(app: Application, data: rules.ApplicationInput, *, loaded_at: s
             raise DomainError(_("Der Antrag ist eingereicht und kann über diesen Link nicht mehr geändert "
                                 "werden. Bitte wenden Sie sich an das Quartiersmanagement."))
         if loaded_at and loaded_at != app.updated_at.isoformat():
-            raise services.EditConflict(app.updated_at)
+            raise application_services.EditConflict(app.updated_at)
         data.organisation_id = app.organisation_id
         data.contact_email = app.contact_email
         programmes = queries.requestable_programmes(app)
-        services.check_input(data, programmes, complete=False)
-        services.apply_input(app, data, programmes)
+        application_services.check_input(data, programmes, complete=False)
+        application_services.apply_input(app, data, programmes)
         audit.record("application.update_public", obj=app, neighbourhood_id=app.neighbourhood_id,
                      after={"title": app.title})
     return app
 
 
 def submit(app: Application) -> Application:
-    return services.take_step(app, services.STEPS["einreichen"], user=None, text="",
+    return application_services.take_step(app, application_services.STEPS["einreichen"], user=None, text="",
                               author_name=_applicant_name(app))
 
 
 def answer(app: Application, text: str) -> Application:
     """The applicant answers the QM's Rückfrage; the application goes back into review."""
-    return services.take_step(app, services.STEPS["antwort"], user=None, text=text,
+    return application_services.take_step(app, application_services.STEPS["antwort"], user=None, text=text,
                               author_name=_applicant_name(app))
 
 
@@ -134,14 +126,3 @@ def _applicant_name(app: Application) -> str:
     org = db.session.get(Organisation, app.organisation_id)
     person = org.contact_person if org else ""
     return f"{person} ({org.name})" if person and org else (org.name if org else _("Antragsteller:in"))
-
-
-def issue_link(app: Application, *, user) -> str:
-    """A new private link for the applicant (the QM sends it); an older link stops working."""
-    services.require(user, app.neighbourhood_id)
-    token = new_token()
-    with unit_of_work():
-        app = lock_row(Application, app.id)
-        app.access_token_hash = hash_token(token)
-        audit.record("application.link_issued", user=user, obj=app, neighbourhood_id=app.neighbourhood_id)
-    return token

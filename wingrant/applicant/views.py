@@ -13,13 +13,18 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from ..applications import forms as application_forms
+from ..applications import queries
+from ..applications import services as application_services
+from ..applications.forms import ReasonForm
+from ..applications.lifecycle import STATE_LABELS
+from ..applications.models import ApplicationComment
+from ..applications.models import ApplicationState as S
 from ..errors import DomainError
 from ..extensions import db
 from ..neighbourhoods.models import Neighbourhood
-from . import forms, public, queries, services
-from .lifecycle import STATE_LABELS
-from .models import ApplicationComment
-from .models import ApplicationState as S
+from . import forms
+from . import services as applicant
 
 bp = Blueprint("applicant", __name__)
 
@@ -33,7 +38,7 @@ def _private(response):
 
 
 def _form(base, app=None):
-    return forms.application_form(
+    return application_forms.application_form(
         base=base, programmes=queries.requestable_programmes(app), organisations=[],
         field_groups=queries.field_groups([f.id for f in app.fields_of_action] if app else []),
         years=queries.form_years(app.year if app else None))
@@ -52,17 +57,17 @@ def start(slug):
     elif rows := form.wants_row(request.form):
         form.add_row(rows)
     elif form.website.data:
-        public.record_trap(request.remote_addr or "")
+        applicant.record_trap(request.remote_addr or "")
         form.section_errors["form"] = [_("Ihr Antrag konnte nicht gespeichert werden. Bitte lassen Sie das Feld "
                                          "„Bitte dieses Feld leer lassen“ leer.")]
         status = 422
     elif form.validate():
         try:
-            app, token = public.start_application(neighbourhood, form.organisation_values(), form.to_input(),
+            app, token = applicant.start_application(neighbourhood, form.organisation_values(), form.to_input(),
                                                   ip=request.remote_addr or "")
-        except services.InvalidApplication as error:
+        except application_services.InvalidApplication as error:
             form.attach(error.problems)
-        except public.Throttled as error:
+        except applicant.Throttled as error:
             form.section_errors["form"] = [error.message]
             return _render_start(neighbourhood, form, 429)
         else:
@@ -75,12 +80,12 @@ def start(slug):
 
 
 def _render_start(neighbourhood, form, status):
-    return render_template("applications/public_form.html", neighbourhood=neighbourhood, form=form,
-                           data=form.plan_preview(), max_rows=forms.MAX_ROWS), status
+    return render_template("applicant/start.html", neighbourhood=neighbourhood, form=form,
+                           data=form.plan_preview(), max_rows=application_forms.MAX_ROWS), status
 
 
 def _load(token: str):
-    app = public.find_by_token(token)
+    app = applicant.find_by_token(token)
     if app is None:
         abort(404)
     return app
@@ -92,7 +97,7 @@ def private(token):
     form = _form(forms.ApplicantForm, app) if app.state == S.DRAFT else None
     status = 200
     if form is not None and request.method == "GET":
-        form.fill_from(services.input_from_application(app))
+        form.fill_from(application_services.input_from_application(app))
         form.loaded_at.data = app.updated_at.isoformat()
     elif form is not None and (rows := form.wants_row(request.form)):
         form.add_row(rows)
@@ -100,10 +105,10 @@ def private(token):
         status = 422
         if form.validate():
             try:
-                public.update_draft(app, form.to_input(), loaded_at=form.loaded_at.data)
-            except services.InvalidApplication as error:
+                applicant.update_draft(app, form.to_input(), loaded_at=form.loaded_at.data)
+            except application_services.InvalidApplication as error:
                 form.attach(error.problems)
-            except services.EditConflict as error:
+            except application_services.EditConflict as error:
                 form.loaded_at.data = error.current.isoformat()
                 form.section_errors["form"] = [error.message]
             except DomainError as error:
@@ -118,17 +123,17 @@ def private(token):
 
 
 def _render_private(token, app, form, *, answer_form=None, status=200):
-    answer_form = answer_form or forms.ReasonForm(prefix="antwort", formdata=None)
+    answer_form = answer_form or ReasonForm(prefix="antwort", formdata=None)
     answer_form.reason.label.text = _("Ihre Antwort")
     comments = db.session.execute(
         sa.select(ApplicationComment).where(ApplicationComment.application_id == app.id)
         .order_by(ApplicationComment.created_at, ApplicationComment.id)).scalars().all()
     return render_template(
-        "applications/private.html", app=app, token=token, form=form, state_labels=STATE_LABELS,
-        data=form.plan_preview() if form is not None else services.input_from_application(app),
-        max_rows=forms.MAX_ROWS, comments=comments, is_new=request.args.get("neu") == "1",
-        problems=services.problems_before_forum(app) if app.state == S.DRAFT else [],
-        submit_form=forms.ReasonForm(prefix="einreichen", formdata=None),
+        "applicant/private.html", app=app, token=token, form=form, state_labels=STATE_LABELS,
+        data=form.plan_preview() if form is not None else application_services.input_from_application(app),
+        max_rows=application_forms.MAX_ROWS, comments=comments, is_new=request.args.get("neu") == "1",
+        problems=application_services.problems_before_forum(app) if app.state == S.DRAFT else [],
+        submit_form=ReasonForm(prefix="einreichen", formdata=None),
         answer_form=answer_form,
     ), status
 
@@ -136,11 +141,11 @@ def _render_private(token, app, form, *, answer_form=None, status=200):
 @bp.post("/antrag/<token>/einreichen")
 def submit(token):
     app = _load(token)
-    if not forms.ReasonForm(prefix="einreichen").validate():
+    if not ReasonForm(prefix="einreichen").validate():
         abort(400)
     try:
-        public.submit(app)
-    except services.InvalidApplication as error:
+        applicant.submit(app)
+    except application_services.InvalidApplication as error:
         flash(_("Der Antrag kann noch nicht eingereicht werden: %(problems)s",
                 problems=" ".join(p.message for p in error.problems)), "error")
     except DomainError as error:
@@ -154,10 +159,10 @@ def submit(token):
 @bp.post("/antrag/<token>/antwort")
 def answer(token):
     app = _load(token)
-    form = forms.ReasonForm(prefix="antwort")
+    form = ReasonForm(prefix="antwort")
     if form.validate():
         try:
-            public.answer(app, form.reason.data)
+            applicant.answer(app, form.reason.data)
         except DomainError as error:
             if error.field != "reason":
                 flash(error.message, "error")

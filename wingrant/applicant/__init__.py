@@ -1,0 +1,1 @@
+"""Applicants without an account: the public application form and the private link to their draft."""

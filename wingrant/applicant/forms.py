@@ -1,0 +1,52 @@
+"""The applicant's forms: the project through the private link, and the first form with the Träger."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, StringField
+from wtforms.validators import DataRequired, Length
+
+from ..applications.forms import ApplicationForm
+from ..organisations.forms import email_address, german_postcode
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class ApplicantForm(ApplicationForm):
+    """What an applicant edits through the private link: the project, not the Träger."""
+
+    organisation_id = None
+    contact_email = None
+
+
+class PublicApplicationForm(ApplicantForm):
+    """The first form of an applicant without an account: the Träger and the project together."""
+
+    org_name = StringField(_l("Name des Trägers"), filters=[_strip],
+                           validators=[DataRequired(_l("Bitte den Namen des Trägers angeben.")), Length(max=200)],
+                           render_kw={"autocomplete": "organization"})
+    legal_form = StringField(_l("Rechtsform"), filters=[_strip], validators=[Length(max=80)])
+    street = StringField(_l("Straße und Hausnummer"), filters=[_strip], validators=[Length(max=200)],
+                         render_kw={"autocomplete": "street-address"})
+    postcode = StringField(_l("PLZ"), filters=[_strip], validators=[Length(max=10), german_postcode],
+                           render_kw={"autocomplete": "postal-code", "inputmode": "numeric"})
+    city = StringField(_l("Ort"), filters=[_strip], default="Bremen", validators=[Length(max=100)])
+    contact_person = StringField(_l("Ansprechperson"), filters=[_strip],
+                                 validators=[DataRequired(_l("Bitte eine Ansprechperson angeben.")),
+                                             Length(max=200)], render_kw={"autocomplete": "name"})
+    email = StringField(_l("E-Mail"), filters=[_strip],
+                        validators=[DataRequired(_l("Bitte eine E-Mail-Adresse angeben.")), Length(max=254),
+                                    email_address], render_kw={"type": "email", "autocomplete": "email"})
+    phone = StringField(_l("Telefon"), filters=[_strip], validators=[Length(max=50)],
+                        render_kw={"type": "tel", "autocomplete": "tel"})
+    non_profit = BooleanField(_l("Gemeinnützig"))
+    #: A trap for robots: people do not see it (and are asked to leave it empty if they do).
+    website = StringField(_l("Bitte dieses Feld leer lassen"), render_kw={"autocomplete": "off", "tabindex": "-1"})
+
+    def organisation_values(self) -> dict:
+        return {"name": self.org_name.data, "legal_form": self.legal_form.data or "", "street": self.street.data or "",
+                "postcode": self.postcode.data or "", "city": self.city.data or "",
+                "contact_person": self.contact_person.data, "email": self.email.data, "phone": self.phone.data or "",
+                "non_profit": bool(self.non_profit.data)}
