@@ -195,3 +195,9 @@ def test_save_over_someone_elses_change_is_refused_once(as_manager, forms, make_
                               response.get_data(as_text=True)).group(1)
     assert forms.post(_edit_url(app), {**data, "loaded_at": new_loaded_at}).status_code == 302
     assert reload(db, app).title == "Meine Änderung"
+
+
+def test_request_field_hint_shows_the_cap_of_the_plan_rounded_down(as_manager, make_application):
+    app = make_application(costs=[(CostCategory.MATERIAL, "Holz", 1_234_57)], own=617_28, requests=None)
+    page = as_manager.get(_edit_url(app)).get_data(as_text=True)
+    assert "Höchstens 50 % der Gesamtkosten (617,28" in page  # 50 % of 1.234,57 €, down to the cent

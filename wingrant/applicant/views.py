@@ -80,8 +80,9 @@ def start(slug):
 
 
 def _render_start(neighbourhood, form, status):
-    return render_template("applicant/start.html", neighbourhood=neighbourhood, form=form,
-                           data=form.plan_preview(), max_rows=application_forms.MAX_ROWS), status
+    data = form.plan_preview()
+    return render_template("applicant/start.html", neighbourhood=neighbourhood, form=form, data=data,
+                           request_rows=form.request_rows(data), max_rows=application_forms.MAX_ROWS), status
 
 
 def _load(token: str):
@@ -125,12 +126,13 @@ def private(token):
 def _render_private(token, app, form, *, answer_form=None, status=200):
     answer_form = answer_form or ReasonForm(prefix="antwort", formdata=None)
     answer_form.reason.label.text = _("Ihre Antwort")
+    data = form.plan_preview() if form is not None else application_services.input_from_application(app)
     comments = db.session.execute(
         sa.select(ApplicationComment).where(ApplicationComment.application_id == app.id)
         .order_by(ApplicationComment.created_at, ApplicationComment.id)).scalars().all()
     return render_template(
         "applicant/private.html", app=app, token=token, form=form, state_labels=STATE_LABELS,
-        data=form.plan_preview() if form is not None else application_services.input_from_application(app),
+        data=data, request_rows=form.request_rows(data) if form is not None else [],
         max_rows=application_forms.MAX_ROWS, comments=comments, is_new=request.args.get("neu") == "1",
         problems=application_services.problems_before_forum(app) if app.state == S.DRAFT else [],
         submit_form=ReasonForm(prefix="einreichen", formdata=None),

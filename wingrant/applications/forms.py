@@ -9,6 +9,8 @@ more row. ``to_input()`` turns a validated form into the plain
 
 from __future__ import annotations
 
+from typing import Any, NamedTuple
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -30,7 +32,15 @@ from .. import money
 from ..fields import MoneyField, WholeNumberField, whole_number
 from ..organisations.forms import email_address
 from .models import CostCategory, FundingSource
-from .rules import PLAN_FIELD, ApplicationInput, CostLine, FundingLine, Problem, request_field
+from .rules import (
+    PLAN_FIELD,
+    ApplicationInput,
+    CostLine,
+    FundingLine,
+    Problem,
+    max_share_cents,
+    request_field,
+)
 
 COST_CATEGORY_LABELS = {
     CostCategory.PERSONNEL: _l("Personal"),
@@ -116,6 +126,14 @@ def _optional_int(value):
     return int(value)
 
 
+class RequestRow(NamedTuple):
+    """A programme's request field on the form, with the cap the programme's share allows."""
+
+    programme: Any
+    field: Any
+    cap_cents: int
+
+
 class ApplicationForm(FlaskForm):
     """Build it with ``application_form(...)``: the programme request fields are added per programme."""
 
@@ -156,6 +174,11 @@ class ApplicationForm(FlaskForm):
     @property
     def request_fields(self):
         return [(p, self[request_field(p.id)]) for p in self._programmes]
+
+    def request_rows(self, data: ApplicationInput) -> list[RequestRow]:
+        """The request fields with the most each programme may pay for the plan ``data`` as it stands."""
+        return [RequestRow(p, f, max_share_cents(data.total_cost_cents, p.max_share_percent))
+                for p, f in self.request_fields]
 
     # --- rows -----------------------------------------------------------------------
 

@@ -181,7 +181,7 @@ def _application_form(app: Application | None = None):
 def _render_form(neighbourhood, form, app=None, status=200):
     data = form.plan_preview()
     return render_template("applications/form.html", neighbourhood=neighbourhood, form=form, app=app,
-                           data=data, max_rows=forms.MAX_ROWS), status
+                           data=data, request_rows=form.request_rows(data), max_rows=forms.MAX_ROWS), status
 
 
 @bp.route("/quartiere/<slug>/antraege/neu", methods=["GET", "POST"])
