@@ -1,4 +1,4 @@
-"""Writes of the applications feature: organisations, applications, life-cycle steps.
+"""Writes of the applications feature: applications and their life-cycle steps.
 
 Every function takes the acting user, checks that the user may act, validates
 with ``rules`` *before* writing, and does all its writes in one
