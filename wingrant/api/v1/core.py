@@ -265,7 +265,7 @@ def parse_query(params: tuple[Param, ...]) -> dict:
                 errors[param.name] = [_("Erlaubt sind: %(values)s.", values="true, false")]
                 continue
             value = raw == "true"
-        problems = s.validate(value, param.schema, param.name)
+        problems = s.problems(value, param.schema, param.name)
         if problems:
             errors.update(problems)
         else:
@@ -283,7 +283,7 @@ def parse_body(body_schema: dict) -> dict:
         raise ApiError(400, _("Der Inhalt ist kein gültiges JSON.")) from None
     if data is None:
         data = {}
-    problems = s.validate(data, body_schema)
+    problems = s.problems(data, body_schema)
     if problems:
         raise ApiError(422, None, problems)
     return data
