@@ -13,14 +13,12 @@ from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
 from ...auth.permissions import Action, authorize, scoped_or_404
-from ...errors import DomainError
 from ...extensions import db
 from ...meetings import consensus, decisions, outcome_input, queries, services
 from ...meetings.forms import (
     AddApplicationsForm,
     AgendaItemForm,
     AttendeeForm,
-    ButtonForm,
     MeetingForm,
     ObjectionForm,
     RecusalForm,
@@ -41,7 +39,8 @@ from ...meetings.models import (
 )
 from ...money import format_plain
 from . import schema as s
-from .core import ApiError, Param, iso, ok, paginate_list, paginate_query, route, run_form
+from .core import ApiError, Param, iso, ok, paginate_list, paginate_query, route
+from .forms_input import FormInput, Keyed, many, run_form
 
 GROUPS = [g.value for g in AttendeeGroup]
 OUTCOMES = [o.value for o in consensus.Outcome]
@@ -98,6 +97,19 @@ OUTCOME_INPUT = s.component("OutcomeInput", s.obj({
     "votes_abstain": s.integer(0, 100_000, nullable=True),
     "correction_reason": {**s.string(2000), "description": "Pflicht, wenn ein erfasster Beschluss korrigiert wird"},
 }, ["outcome"]))
+
+# --- the UI forms that validate the bodies, field by field --------------------------------------
+
+MEETING_FORM = FormInput({name: name for name in MEETING_FIELDS})
+HEAD_COUNTS_FORM = FormInput({g: f"count_{g}" for g in GROUPS}, prefix="heads")
+ATTENDEE_FORM = FormInput({name: name for name in ATTENDEE_FIELDS})
+OUTCOME_FORM = FormInput({
+    **{name: name for name in ("outcome", "conditions", "reason", "correction_reason", "votes_yes", "votes_no",
+                               "votes_abstain")},
+    "amounts": Keyed("programme_id", "amount_cents", "amount_", format_plain)}, prefix="outcome")
+REOPEN_FORM = FormInput({"reason": "reopen_reason"})
+OBJECTION_FORM = FormInput({name: name for name in ("group", "person_name", "reason", "consent_to_publish")})
+RECUSAL_FORM = FormInput({name: name for name in ("person_name", "organisation", "reason", "consent_to_publish")})
 
 # --- serializers -----------------------------------------------------------------------------
 
@@ -171,18 +183,15 @@ def get_meeting(slug, meeting_id):
     return ok(meeting_json(meeting, *_counts(meeting)))
 
 
-def _meeting_data(data: dict) -> services.MeetingData:
-    form = run_form(lambda fd: MeetingForm(formdata=fd), {
-        "date": data["date"], "starts_at": data.get("starts_at") or "", "ends_at": data.get("ends_at") or "",
-        "place": data.get("place", ""), "address": data.get("address", ""),
-        "online": "y" if data.get("online") else None, "invitation_text": data.get("invitation_text", "")})
+def _meeting_data(data) -> services.MeetingData:
+    form = run_form(MeetingForm, data)
     return services.MeetingData(date=form.date.data, starts_at=form.starts_at.data, ends_at=form.ends_at.data,
                                 place=form.place.data or "", address=form.address.data or "",
                                 online=form.online.data, invitation_text=form.invitation_text.data or "")
 
 
 @route("POST", "/neighbourhoods/<slug>/meetings", summary="Sitzung anlegen (mit der Standard-Tagesordnung)",
-       tag="Sitzungen", response=MEETING, status=201, body=MEETING_INPUT)
+       tag="Sitzungen", response=MEETING, status=201, body=MEETING_INPUT, form=MEETING_FORM)
 def create_meeting(slug, data):
     nb = authorize(slug, Action.MANAGE_MEETINGS)
     meeting = services.create_meeting(nb, _meeting_data(data), user=current_user)
@@ -191,22 +200,18 @@ def create_meeting(slug, data):
     return ok(meeting_json(meeting, *_counts(meeting)), 201)
 
 
-@route("PUT", MEETING_PATH, summary="Sitzung ändern", tag="Sitzungen", response=MEETING, body=MEETING_INPUT)
+@route("PUT", MEETING_PATH, summary="Sitzung ändern", tag="Sitzungen", response=MEETING, body=MEETING_INPUT,
+       form=MEETING_FORM)
 def update_meeting(slug, meeting_id, data):
     _nb, meeting = _load(slug, meeting_id, Action.MANAGE_MEETINGS)
     services.update_meeting(meeting, _meeting_data(data), user=current_user)
     return _reload_meeting(meeting_id)
 
 
-def _button() -> None:
-    run_form(lambda fd: ButtonForm(formdata=fd), {})
-
-
 @route("POST", MEETING_PATH + "/state", summary="Sitzung weiterschalten: geplant → eingeladen → durchgeführt",
        tag="Sitzungen", response=MEETING, body=s.obj({"state": s.string(enum=["invited", "held"])}, ["state"]))
 def change_state(slug, meeting_id, data):
     _nb, meeting = _load(slug, meeting_id, Action.MANAGE_MEETINGS)
-    _button()
     services.change_state(meeting, MeetingState(data["state"]), user=current_user)
     return _reload_meeting(meeting_id)
 
@@ -235,10 +240,11 @@ def get_agenda_item(slug, meeting_id, item_id):
 
 
 @route("POST", MEETING_PATH + "/agenda-items", summary="Freien Tagesordnungspunkt anfügen", tag="Tagesordnung",
-       response=AGENDA_ITEM, status=201, body=s.obj({"title": s.string(300)}, ["title"]))
+       response=AGENDA_ITEM, status=201, body=s.obj({"title": s.string(300)}, ["title"]),
+       form=FormInput({"title": "title"}))
 def add_agenda_item(slug, meeting_id, data):
     _nb, meeting = _load(slug, meeting_id, Action.MANAGE_MEETINGS)
-    form = run_form(lambda fd: AgendaItemForm(prefix="item", formdata=fd), {"title": data["title"]}, prefix="item")
+    form = run_form(AgendaItemForm, data)
     item = services.add_item(meeting, form.title.data, user=current_user)
     db.session.expire_all()
     return ok(item_json(_row(db.session.get(Meeting, meeting_id), item.id)), 201)
@@ -246,16 +252,17 @@ def add_agenda_item(slug, meeting_id, data):
 
 @route("POST", MEETING_PATH + "/agenda-items/applications", summary="Beschlussreife Anträge auf die Tagesordnung",
        tag="Tagesordnung", response=s.obj({"items": s.array(AGENDA_ITEM, 1000)}, ["items"]), status=201,
-       body=s.obj({"application_ids": s.array(s.integer(1), 200)}, ["application_ids"]))
+       body=s.obj({"application_ids": s.array(s.integer(1), 200)}, ["application_ids"]),
+       form=FormInput({"application_ids": many("application_ids")}))
 def add_agenda_applications(slug, meeting_id, data):
     nb, meeting = _load(slug, meeting_id, Action.MANAGE_MEETINGS)
 
-    def build(formdata):
-        form = AddApplicationsForm(prefix="apps", formdata=formdata)
+    def build(**kwargs):
+        form = AddApplicationsForm(**kwargs)
         form.application_ids.choices = [SelectChoice(a.id, a.title) for a in queries.agenda_candidates(nb)]
         return form
 
-    form = run_form(build, {"application_ids": [str(i) for i in data["application_ids"]]}, prefix="apps")
+    form = run_form(build, data)
     items = services.add_applications(meeting, form.application_ids.data, user=current_user)
     db.session.expire_all()
     ids = {i.id for i in items}
@@ -268,7 +275,6 @@ def add_agenda_applications(slug, meeting_id, data):
                                                             ["direction"]))
 def move_agenda_item(slug, meeting_id, item_id, data):
     _nb, meeting = _load(slug, meeting_id, Action.MANAGE_MEETINGS)
-    _button()
     services.move_item(meeting, item_id, -1 if data["direction"] == "up" else 1, user=current_user)
     db.session.expire_all()
     return ok(item_json(_row(db.session.get(Meeting, meeting_id), item_id)))
@@ -277,7 +283,6 @@ def move_agenda_item(slug, meeting_id, item_id, data):
 @route("DELETE", ITEM_PATH, summary="Tagesordnungspunkt entfernen", tag="Tagesordnung", status=204)
 def remove_agenda_item(slug, meeting_id, item_id):
     _nb, meeting = _load(slug, meeting_id, Action.MANAGE_MEETINGS)
-    _button()
     services.remove_item(meeting, item_id, user=current_user)
     return "", 204
 
@@ -307,12 +312,10 @@ def get_attendance(slug, meeting_id):
 
 
 @route("PUT", MEETING_PATH + "/attendance/head-counts", summary="Teilnehmendenzahlen je Gruppe setzen",
-       tag="Anwesenheit", response=ATTENDANCE, body=HEAD_COUNTS)
+       tag="Anwesenheit", response=ATTENDANCE, body=HEAD_COUNTS, form=HEAD_COUNTS_FORM)
 def set_head_counts(slug, meeting_id, data):
     _nb, meeting = _load(slug, meeting_id, Action.RECORD_MEETING)
-    form = run_form(lambda fd: head_count_form({}, formdata=fd),
-                    {f"count_{g}": str(data.get(g, 0)) for g in GROUPS}, prefix="heads",
-                    rename=lambda n: n.removeprefix("count_"))
+    form = run_form(lambda **kwargs: head_count_form({}, **kwargs), data, defaults=dict.fromkeys(GROUPS, 0))
     counts = {g: getattr(form, f"count_{g.value}").data or 0 for g in AttendeeGroup}
     services.set_head_counts(meeting, counts, user=current_user)
     db.session.expire_all()
@@ -320,13 +323,10 @@ def set_head_counts(slug, meeting_id, data):
 
 
 @route("POST", MEETING_PATH + "/attendees", summary="Person oder Entschuldigung eintragen", tag="Anwesenheit",
-       response=ATTENDEE, status=201, body=s.obj(ATTENDEE_FIELDS, ["name", "group"]))
+       response=ATTENDEE, status=201, body=s.obj(ATTENDEE_FIELDS, ["name", "group"]), form=ATTENDEE_FORM)
 def add_attendee(slug, meeting_id, data):
     _nb, meeting = _load(slug, meeting_id, Action.RECORD_MEETING)
-    form = run_form(lambda fd: AttendeeForm(prefix="person", formdata=fd), {
-        "name": data["name"], "group": data["group"], "organisation": data.get("organisation", ""),
-        "apologised": "y" if data.get("apologised") else None,
-        "consent_to_publish": "y" if data.get("consent_to_publish") else None}, prefix="person")
+    form = run_form(AttendeeForm, data)
     attendee = services.add_attendee(meeting, services.AttendeeData(
         name=form.name.data, group=AttendeeGroup(form.group.data), organisation=form.organisation.data or "",
         apologised=form.apologised.data, consent_to_publish=form.consent_to_publish.data), user=current_user)
@@ -337,7 +337,6 @@ def add_attendee(slug, meeting_id, data):
        status=204)
 def remove_attendee(slug, meeting_id, attendance_id):
     _nb, meeting = _load(slug, meeting_id, Action.RECORD_MEETING)
-    _button()
     services.remove_attendee(meeting, attendance_id, user=current_user)
     return "", 204
 
@@ -390,7 +389,7 @@ def get_decision(slug, meeting_id, item_id):
 
 
 @route("PUT", ITEM_PATH + "/decision", summary="Beschluss erfassen oder korrigieren (bucht die Mittelbindung)",
-       tag="Beschlüsse", response=DECISION, body=OUTCOME_INPUT,
+       tag="Beschlüsse", response=DECISION, body=OUTCOME_INPUT, form=OUTCOME_FORM,
        description="Konsens: Ein stehender Einwand blockiert die Zustimmung. Bei approved bindet der Beschluss "
                    "die beantragten Beträge im Budget, bei approved_with_changes die unter amounts genannten.")
 def record_outcome(slug, meeting_id, item_id, data):
@@ -405,19 +404,7 @@ def record_outcome(slug, meeting_id, item_id, data):
               if a["programme_id"] not in known}
     if errors:
         raise ApiError(422, None, errors)
-    values = {"outcome": data["outcome"], "conditions": data.get("conditions", ""), "reason": data.get("reason", ""),
-              "correction_reason": data.get("correction_reason", ""),
-              **{f"amount_{a['programme_id']}": format_plain(a["amount_cents"]) for a in data.get("amounts", [])},
-              **{k: str(data[k]) for k in ("votes_yes", "votes_no", "votes_abstain") if data.get(k) is not None}}
-    index = {a["programme_id"]: i for i, a in enumerate(data.get("amounts", []))}
-
-    def rename(name: str) -> str:
-        if name.startswith("amount_") and name[7:].isdigit():
-            return f"amounts[{index.get(int(name[7:]), 0)}].amount_cents"
-        return name
-
-    form = run_form(lambda fd: outcome_input.form_for(rows[0], money, assessment, formdata=fd), values,
-                    prefix="outcome", rename=rename)
+    form = run_form(lambda **kwargs: outcome_input.form_for(rows[0], money, assessment, **kwargs), data)
     decisions.record_outcome(meeting, item_id, outcome_input.outcome_data(form, programmes), user=current_user)
     return ok(decision_json(_decision_of(meeting_id, item_id), meeting_id))
 
@@ -427,28 +414,23 @@ def _not_requested():
 
 
 @route("POST", ITEM_PATH + "/decision/reopen", summary="Beschluss zurücknehmen (vor Genehmigung des Protokolls)",
-       tag="Beschlüsse", response=DECISION, body=s.obj({"reason": s.string(2000)}, ["reason"]))
+       tag="Beschlüsse", response=DECISION, body=s.obj({"reason": s.string(2000)}, ["reason"]), form=REOPEN_FORM)
 def reopen_decision(slug, meeting_id, item_id, data):
     _nb, meeting = _load(slug, meeting_id, Action.RECORD_MEETING)
     _application_item(meeting, item_id)
-    form = run_form(lambda fd: ReopenForm(prefix="reopen", formdata=fd), {"reopen_reason": data["reason"]},
-                    prefix="reopen", rename=lambda n: "reason" if n == "reopen_reason" else n)
-    try:
-        decisions.reopen_decision(meeting, item_id, form.reopen_reason.data, user=current_user)
-    except DomainError as error:
-        raise ApiError(422, str(error.message), {"reason": [str(error.message)]} if error.field else {}) from None
+    form = run_form(ReopenForm, data)
+    decisions.reopen_decision(meeting, item_id, form.reopen_reason.data, user=current_user)
     return ok(decision_json(_decision_of(meeting_id, item_id), meeting_id))
 
 
 @route("POST", ITEM_PATH + "/objections", summary="Einwand erfassen", tag="Beschlüsse", response=OBJECTION,
        status=201, body=s.obj({"group": s.string(enum=GROUPS, nullable=True), "person_name": s.string(200),
-                               "reason": s.string(10_000), "consent_to_publish": s.boolean()}, []))
+                               "reason": s.string(10_000), "consent_to_publish": s.boolean()}, []),
+       form=OBJECTION_FORM)
 def add_objection(slug, meeting_id, item_id, data):
     _nb, meeting = _load(slug, meeting_id, Action.RECORD_MEETING)
     _application_item(meeting, item_id)
-    form = run_form(lambda fd: ObjectionForm(prefix="objection", formdata=fd), {
-        "group": data.get("group") or "", "person_name": data.get("person_name", ""), "reason": data.get("reason", ""),
-        "consent_to_publish": "y" if data.get("consent_to_publish") else None}, prefix="objection")
+    form = run_form(ObjectionForm, data)
     objection = decisions.record_objection(meeting, item_id, decisions.ObjectionData(
         group=AttendeeGroup(form.group.data) if form.group.data else None, person_name=form.person_name.data or "",
         reason=form.reason.data or "", consent_to_publish=form.consent_to_publish.data), user=current_user)
@@ -467,7 +449,6 @@ def _objection_json(o: Objection) -> dict:
 def withdraw_objection(slug, meeting_id, item_id, objection_id):
     _nb, meeting = _load(slug, meeting_id, Action.RECORD_MEETING)
     _application_item(meeting, item_id)
-    _button()
     decisions.withdraw_objection(meeting, item_id, objection_id, user=current_user)
     db.session.expire_all()
     return ok(_objection_json(db.session.get(Objection, objection_id)))
@@ -475,14 +456,12 @@ def withdraw_objection(slug, meeting_id, item_id, objection_id):
 
 @route("POST", ITEM_PATH + "/recusals", summary="Befangenheit erfassen", tag="Beschlüsse", response=RECUSAL,
        status=201, body=s.obj({"person_name": s.string(200), "organisation": s.string(200),
-                               "reason": s.string(10_000), "consent_to_publish": s.boolean()}, ["person_name"]))
+                               "reason": s.string(10_000), "consent_to_publish": s.boolean()}, ["person_name"]),
+       form=RECUSAL_FORM)
 def add_recusal(slug, meeting_id, item_id, data):
     _nb, meeting = _load(slug, meeting_id, Action.RECORD_MEETING)
     _application_item(meeting, item_id)
-    form = run_form(lambda fd: RecusalForm(prefix="recusal", formdata=fd), {
-        "person_name": data["person_name"], "organisation": data.get("organisation", ""),
-        "reason": data.get("reason", ""), "consent_to_publish": "y" if data.get("consent_to_publish") else None},
-        prefix="recusal")
+    form = run_form(RecusalForm, data)
     recusal = decisions.record_recusal(meeting, item_id, decisions.RecusalData(
         person_name=form.person_name.data, organisation=form.organisation.data or "", reason=form.reason.data or "",
         consent_to_publish=form.consent_to_publish.data), user=current_user)
@@ -496,6 +475,5 @@ def add_recusal(slug, meeting_id, item_id, data):
 def remove_recusal(slug, meeting_id, item_id, recusal_id):
     _nb, meeting = _load(slug, meeting_id, Action.RECORD_MEETING)
     _application_item(meeting, item_id)
-    _button()
     decisions.remove_recusal(meeting, item_id, recusal_id, user=current_user)
     return "", 204
