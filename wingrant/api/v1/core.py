@@ -134,6 +134,9 @@ def route(method: str, path: str, *, summary: str, tag: str, response: dict | No
     The view returns a response or raises ``ApiError``/``DomainError``.
     """
 
+    if form is not None and body is None:
+        raise TypeError(f"{path}: a form maps a body; declare the body's schema too")
+
     def decorator(func: Callable):
         op = Operation(method=method, path=path, endpoint=func.__name__, summary=summary, tag=tag,
                        response=response, status=status, body=body, query=query, paginated=paginated,
