@@ -117,14 +117,14 @@ class NavigateForm(FlaskForm):
     item_id = SelectField(_l("Tagesordnungspunkt aufrufen"), coerce=whole_number, validate_choice=False)
 
 
-def head_count_form(counts: dict, formdata=None) -> FlaskForm:
+def head_count_form(counts: dict, formdata=None, meta=None) -> FlaskForm:
     class HeadCountForm(FlaskForm):
         pass
 
     for group in AttendeeGroup:
         setattr(HeadCountForm, f"count_{group.value}",
                 CountField(GROUPS[group], validators=[Optional()], render_kw={"inputmode": "numeric"}))
-    form = HeadCountForm(prefix="heads", formdata=formdata)
+    form = HeadCountForm(prefix="heads", formdata=formdata, meta=meta)
     if formdata is None:
         for group in AttendeeGroup:
             getattr(form, f"count_{group.value}").data = counts.get(group, 0)
@@ -166,7 +166,8 @@ def _add_amount_fields(form_class, programmes) -> None:
                            render_kw={"inputmode": "decimal", "autocomplete": "off"}))
 
 
-def outcome_form(programmes, *, correcting: bool, vote_open: bool, formdata=None, defaults=None) -> FlaskForm:
+def outcome_form(programmes, *, correcting: bool, vote_open: bool, formdata=None, defaults=None,
+                 meta=None) -> FlaskForm:
     """The outcome of one application item; amount fields per requested programme."""
 
     class OutcomeForm(FlaskForm):
@@ -188,7 +189,7 @@ def outcome_form(programmes, *, correcting: bool, vote_open: bool, formdata=None
         OutcomeForm.correction_reason = _text(
             _l("Warum wird der Beschluss korrigiert?"), max_length=2000, render_kw={"rows": 2},
             validators=[InputRequired(_l("Bitte angeben, warum der Beschluss korrigiert wird."))])
-    form = OutcomeForm(prefix="outcome", formdata=formdata)
+    form = OutcomeForm(prefix="outcome", formdata=formdata, meta=meta)
     if formdata is None and defaults:
         for name, value in defaults.items():
             if hasattr(form, name):

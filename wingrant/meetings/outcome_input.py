@@ -17,7 +17,7 @@ def programmes_of(money) -> list:
     return [r.programme for r in money.rows] if money else []
 
 
-def form_for(row, money, assessment, formdata=None):
+def form_for(row, money, assessment, formdata=None, meta=None):
     """The outcome form of an agenda row: amounts default to what was approved, else requested."""
     decision = row.decision
     correcting = decision is not None and decision.outcome is not None
@@ -26,7 +26,7 @@ def form_for(row, money, assessment, formdata=None):
     if correcting:
         defaults.update(outcome=decision.outcome.value, conditions=decision.conditions, reason=decision.reason)
     return outcome_form(programmes_of(money), correcting=correcting, vote_open=assessment.vote_open,
-                        formdata=formdata, defaults=defaults)
+                        formdata=formdata, defaults=defaults, meta=meta)
 
 
 def amounts_from(form, programmes) -> dict[int, int]:

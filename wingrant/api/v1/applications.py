@@ -1,13 +1,11 @@
 """Organisations (Träger) and applications: list, read, create, update, life-cycle steps.
 
 Input is validated by the UI's own forms (``ApplicationForm``, ``OrganisationForm``,
-``ReasonForm``) fed with the JSON as form data, then handed to the same
-services; their problems come back per JSON field.
+``ReasonForm``) fed with the JSON as form data (``forms_input``), then handed to the
+same services; their problems come back per JSON field.
 """
 
 from __future__ import annotations
-
-import re
 
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -24,7 +22,8 @@ from ...organisations import queries as org_queries
 from ...organisations import services as org_services
 from ...organisations.models import Organisation
 from . import schema as s
-from .core import ApiError, Param, iso, ok, paginated, route, run_form
+from .core import ApiError, Param, iso, ok, paginated, route
+from .forms_input import FormInput, Keyed, Rows, many, money, run_form
 
 STATES = [st.value for st in ApplicationState]
 COSTS = [c.value for c in CostCategory]
@@ -93,6 +92,19 @@ STEP_INPUT = s.component("StepInput", s.obj({
     "text": {**s.string(10_000), "description": "Anmerkung, Frage, Antwort oder Grund (je nach Schritt)"},
 }, ["step"]))
 
+# --- the UI forms that validate the bodies, field by field --------------------------------------
+
+ORGANISATION_FORM = FormInput({name: name for name in (*ORG_FIELDS, "confirm_new")})
+APPLICATION_FORM = FormInput({
+    **{name: name for name in APPLICATION_FIELDS if name not in ("field_of_action_ids", "costs", "funding",
+                                                                 "requests")},
+    "field_of_action_ids": many("fields_of_action"),
+    "costs": Rows("costs", {"category": "kind", "description": "description", "amount_cents": money("amount")}),
+    "funding": Rows("funding", {"source": "kind", "description": "description", "amount_cents": money("amount")}),
+    "requests": Keyed("programme_id", "amount_cents", "request_", format_plain),
+}, problem_fields={"plan": "costs"})  # the rules' problems with the plan as a whole
+STEP_FORM = FormInput({"text": "reason"})
+
 # --- organisations ---------------------------------------------------------------------------
 
 
@@ -130,16 +142,13 @@ def get_organisation(org_id):
     return ok(organisation_json(_organisation(org_id)))
 
 
-def _organisation_form(data: dict):
-    values = {k: ("y" if data.get(k) else None) if k in ("non_profit", "confirm_new") else data.get(k, "")
-              for k in (*ORG_FIELDS, "confirm_new")}
-    if "city" not in data:
-        values["city"] = "Bremen"  # the form's default, as the UI pre-fills it
-    return run_form(lambda fd: org_forms.OrganisationForm(formdata=fd), values)
+def _organisation_form(data):
+    # The city the UI pre-fills, when the body leaves it out.
+    return run_form(org_forms.OrganisationForm, data, defaults={"city": "Bremen"})
 
 
 @route("POST", "/organisations", summary="Träger anlegen", tag="Träger", response=ORGANISATION, status=201,
-       body=ORGANISATION_INPUT, errors=(403, 409),
+       body=ORGANISATION_INPUT, errors=(403, 409), form=ORGANISATION_FORM,
        description="Gibt es schon einen Träger mit ähnlichem Namen, antwortet die API mit 409; mit "
                    "`confirm_new: true` wird er trotzdem angelegt.")
 def create_organisation(data):
@@ -154,7 +163,7 @@ def create_organisation(data):
 
 
 @route("PUT", "/organisations/<int:org_id>", summary="Träger ändern", tag="Träger", response=ORGANISATION,
-       body=ORGANISATION_INPUT)
+       body=ORGANISATION_INPUT, form=ORGANISATION_FORM)
 def update_organisation(org_id, data):
     _require_organisations()
     org = _organisation(org_id)
@@ -166,81 +175,50 @@ def update_organisation(org_id, data):
 
 # --- applications ----------------------------------------------------------------------------
 
-_ROW = re.compile(r"^(costs|funding)-(\d+)-(kind|description|amount)$")
-
-
-def _json_field(name: str, request_index: dict[int, int]) -> str:
-    """The JSON path of a form field or rules problem field."""
-    if match := _ROW.match(name):
-        rows, index, part = match.groups()
-        part = {"kind": "category" if rows == "costs" else "source", "amount": "amount_cents"}.get(part, part)
-        return f"{rows}[{index}].{part}"
-    if name.startswith("request_") and name[8:].isdigit():
-        index = request_index.get(int(name[8:]))
-        return f"requests[{index}].amount_cents" if index is not None else "requests"
-    return {"fields_of_action": "field_of_action_ids", "plan": "costs"}.get(name, name)
-
-
-def _application_form(app: Application | None, data: dict):
-    """The UI's application form, validated on the JSON input; returns (form, request index by programme)."""
+def _application_form(app: Application | None, data):
+    """The UI's application form, validated on the JSON input."""
     programmes = queries.requestable_programmes(app)
     known = {p.id for p in programmes}
-    request_index: dict[int, int] = {}
-    errors: dict[str, list[str]] = {}
+    seen: set[int] = set()
+    errors: dict[str, list[str]] = {}  # a list in JSON, a field per programme in the form: checked here
     for i, line in enumerate(data.get("requests", [])):
         pid = line["programme_id"]
         if pid not in known:
             errors[f"requests[{i}].programme_id"] = [_("Aus diesem Förderprogramm kann nichts beantragt werden.")]
-        elif pid in request_index:
+        elif pid in seen:
             errors[f"requests[{i}].programme_id"] = [_("Jedes Förderprogramm nur einmal angeben.")]
-        else:
-            request_index[pid] = i
-    values: dict = {
-        "organisation_id": str(data["organisation_id"]), "title": data["title"], "year": str(data["year"]),
-        "fields_of_action": [str(i) for i in data.get("field_of_action_ids", [])],
-        "expected_participants": "" if data.get("expected_participants") is None
-        else str(data["expected_participants"]),
-        **{k: data.get(k) or "" for k in ("summary", "description", "goals", "target_groups", "place",
-                                          "start_date", "end_date", "contact_email")},
-    }
-    for rows, kind in (("costs", "category"), ("funding", "source")):
-        for i, line in enumerate(data.get(rows, [])):
-            values[f"{rows}-{i}-kind"] = line[kind]
-            values[f"{rows}-{i}-description"] = line.get("description", "")
-            values[f"{rows}-{i}-amount"] = format_plain(line["amount_cents"])
-    for line in data.get("requests", []):
-        if line["programme_id"] in known:
-            values.setdefault(f"request_{line['programme_id']}", format_plain(line["amount_cents"]))
+        seen.add(pid)
     selected = list(data.get("field_of_action_ids", []))
     if app is not None:
         selected += [f.id for f in app.fields_of_action]
 
-    def build(formdata):
+    def build(**kwargs):
         return forms.application_form(
             programmes=programmes, organisations=org_queries.organisation_names(),
             field_groups=queries.field_groups(selected), years=queries.form_years(app.year if app else None),
-            formdata=formdata)
+            **kwargs)
 
     try:
-        form = run_form(build, values, rename=lambda n: _json_field(n, request_index))
+        form = run_form(build, data)
     except ApiError as error:
         error.errors = {**errors, **error.errors}
         raise
     if errors:
         raise ApiError(422, None, errors)
-    return form, request_index
+    return form
 
 
-def _problems_error(error: services.InvalidApplication, request_index: dict[int, int]) -> ApiError:
+def _problems_error(error: services.InvalidApplication, data) -> ApiError:
     errors: dict[str, list[str]] = {}
     for problem in error.problems:
-        errors.setdefault(_json_field(problem.field or "plan", request_index), []).append(str(problem.message))
+        errors.setdefault(APPLICATION_FORM.json_name(problem.field or "plan", data), []).append(str(problem.message))
     return ApiError(422, str(error.message), errors)
 
 
 def application_json(app: Application) -> dict:
     data = services.input_from_application(app)
     editable = app.state in services.EDITABLE_STATES
+    requests = {"requests": [{"programme_id": pid} for pid in data.requests]}  # the JSON order, for problems
     return {
         "id": app.id, "reference": app.reference, "neighbourhood": app.neighbourhood.slug, "state": app.state.value,
         "state_label": str(STATE_LABELS[app.state]), "version": app.version,
@@ -257,9 +235,8 @@ def application_json(app: Application) -> dict:
         "total_cost_cents": data.total_cost_cents, "requested_cents": data.requested_cents,
         "submitted_at": iso(app.submitted_at), "created_at": iso(app.created_at), "updated_at": iso(app.updated_at),
         "available_steps": [API_STEP[st.name] for st in services.available_steps(app)],
-        "problems": [{"field": _json_field(p.field, {pid: i for i, pid in enumerate(data.requests)})
-                      if p.field else None, "message": str(p.message)}
-                     for p in (services.problems_before_forum(app) if editable else [])],
+        "problems": [{"field": APPLICATION_FORM.json_name(p.field, requests) if p.field else None,
+                      "message": str(p.message)} for p in (services.problems_before_forum(app) if editable else [])],
     }
 
 
@@ -304,32 +281,32 @@ def get_application(slug, application_id):
 
 
 @route("POST", "/neighbourhoods/<slug>/applications", summary="Antrag als Entwurf anlegen", tag="Anträge",
-       response=APPLICATION, status=201, body=APPLICATION_INPUT)
+       response=APPLICATION, status=201, body=APPLICATION_INPUT, form=APPLICATION_FORM)
 def create_application(slug, data):
     nb = authorize(slug, Action.MANAGE_APPLICATIONS)
-    form, request_index = _application_form(None, data)
+    form = _application_form(None, data)
     try:
         app = services.create_application(nb, form.to_input(), user=current_user)
     except services.InvalidApplication as error:
-        raise _problems_error(error, request_index) from None
+        raise _problems_error(error, data) from None
     return ok(application_json(app), 201)
 
 
 @route("PUT", "/neighbourhoods/<slug>/applications/<int:application_id>", summary="Antrag ändern (ganzer Stand)",
-       tag="Anträge", response=APPLICATION, body=APPLICATION_INPUT, errors=(403, 409))
+       tag="Anträge", response=APPLICATION, body=APPLICATION_INPUT, errors=(403, 409), form=APPLICATION_FORM)
 def update_application(slug, application_id, data):
     app = _load(slug, application_id, Action.MANAGE_APPLICATIONS)
     if app.state not in services.EDITABLE_STATES:
         raise ApiError(409, _("Ein Antrag im Status „%(state)s“ kann nicht mehr geändert werden.",
                               state=STATE_LABELS[app.state]))
-    form, request_index = _application_form(app, data)
+    form = _application_form(app, data)
     loaded_at = data.get("loaded_at")
     if loaded_at is not None:  # the client sends the updated_at it read; the service compares raw timestamps
         loaded_at = app.updated_at.isoformat() if loaded_at == iso(app.updated_at) else loaded_at
     try:
         services.update_application(app, form.to_input(), user=current_user, loaded_at=loaded_at)
     except services.InvalidApplication as error:
-        raise _problems_error(error, request_index) from None
+        raise _problems_error(error, data) from None
     except services.EditConflict as error:
         raise ApiError(409, str(error.message)) from None
     db.session.expire_all()
@@ -338,15 +315,14 @@ def update_application(slug, application_id, data):
 
 @route("POST", "/neighbourhoods/<slug>/applications/<int:application_id>/steps",
        summary="Einen Schritt im Lebenslauf des Antrags gehen", tag="Anträge", response=APPLICATION,
-       body=STEP_INPUT, errors=(403, 409),
+       body=STEP_INPUT, errors=(403, 409), form=STEP_FORM,
        description="submit = Einreichen, review = In Prüfung nehmen, query = Rückfrage stellen, answer = "
                    "Antwort erfassen, ready = Beschlussreif, withdraw = Zurückziehen (Text nötig). Die Beschlüsse "
                    "selbst fallen in der Sitzung (Tagesordnungspunkte).")
 def take_step(slug, application_id, data):
     app = _load(slug, application_id, Action.MANAGE_APPLICATIONS)
     step_name = STEP_NAMES[data["step"]]
-    form = run_form(lambda fd: forms.ReasonForm(prefix=step_name, formdata=fd), {"reason": data.get("text", "")},
-                    prefix=step_name, rename=lambda n: "text" if n == "reason" else n)
+    form = run_form(forms.ReasonForm, data)
     try:
         services.perform_step(app, step_name, user=current_user, text=form.reason.data or "")
     except services.InvalidApplication as error:
@@ -355,8 +331,8 @@ def take_step(slug, application_id, data):
         raise
     except DomainError as error:
         if error.field == "reason":
-            raise ApiError(422, str(error.message), {"text": [str(error.message)]}) from None
-        raise ApiError(409, str(error.message)) from None
+            raise  # 422 at "text"
+        raise ApiError(409, str(error.message)) from None  # a step the application's state does not allow
     db.session.expire_all()
     return ok(application_json(db.session.get(Application, application_id)))
 

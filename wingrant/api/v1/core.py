@@ -1,5 +1,6 @@
 """The machinery of the JSON API: declared operations, bearer-token authentication,
-JSON errors, query and body validation, forms run on JSON input, pagination.
+JSON errors, query and body parsing, pagination. Bodies are validated by the UI's forms
+(``forms_input``) after the structural check here.
 
 Every endpoint is declared once with ``route(...)``: the declaration registers
 the Flask rule *and* is what the OpenAPI document is generated from, so the
@@ -27,8 +28,6 @@ from flask import Blueprint, g, jsonify, request, url_for
 from flask.sessions import SecureCookieSession, SessionInterface
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf.csrf import generate_csrf
-from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException, default_exceptions
 
 from ...errors import DomainError, NotAllowed
@@ -106,6 +105,8 @@ class Operation:
     media_type: str = "application/json"
     description: str = ""
     errors: tuple[int, ...] = field(default_factory=tuple)
+    #: How the body maps onto the UI form that validates it (``forms_input.FormInput``).
+    form: object | None = None
 
     @property
     def rule(self) -> str:
@@ -121,19 +122,25 @@ OPERATIONS: list[Operation] = []
 
 def route(method: str, path: str, *, summary: str, tag: str, response: dict | None = None, status: int = 200,
           body: dict | None = None, query: tuple[Param, ...] = (), paginated: bool = False, public: bool = False,
-          media_type: str = "application/json", description: str = "", errors: tuple[int, ...] = (403,)):
+          media_type: str = "application/json", description: str = "", errors: tuple[int, ...] = (403,),
+          form=None):
     """Declare and register one API operation.
 
     The view gets the URL's arguments, plus ``args`` (validated query) when the
-    operation has query parameters and ``data`` (the JSON body, validated when
-    first read — after the view's permission check) when it takes a body. It returns a response or
-    raises ``ApiError``/``DomainError``.
+    operation has query parameters and ``data`` (the JSON body, checked against
+    ``body`` when first read — after the view's permission check) when it takes a
+    body; ``form`` (a ``forms_input.FormInput``) maps that body onto the UI form
+    that validates it, and names a service's ``DomainError`` field in JSON terms.
+    The view returns a response or raises ``ApiError``/``DomainError``.
     """
+
+    if form is not None and body is None:
+        raise TypeError(f"{path}: a form maps a body; declare the body's schema too")
 
     def decorator(func: Callable):
         op = Operation(method=method, path=path, endpoint=func.__name__, summary=summary, tag=tag,
                        response=response, status=status, body=body, query=query, paginated=paginated,
-                       public=public, media_type=media_type, description=description,
+                       public=public, media_type=media_type, description=description, form=form,
                        errors=tuple(sorted(set(COMMON_ERRORS if not public else (404, 405)) | set(errors)
                                            | ({422} if body is not None else set()))))
         OPERATIONS.append(op)
@@ -147,7 +154,7 @@ def route(method: str, path: str, *, summary: str, tag: str, response: dict | No
                 if op.all_query:
                     kwargs["args"] = parse_query(op.all_query)
                 if op.body is not None:
-                    kwargs["data"] = LazyBody(op.body)
+                    kwargs["data"] = LazyBody(op.body, op.form)
                 return func(**kwargs)
             except ApiError as error:
                 return error_response(error.status, error.message, error.errors)
@@ -155,12 +162,20 @@ def route(method: str, path: str, *, summary: str, tag: str, response: dict | No
                 return error_response(403, str(error.message))
             except DomainError as error:
                 message = str(error.message)
-                return error_response(422, message, {error.field: [message]} if error.field else {})
+                return error_response(422, message, {_json_field(op, error.field, kwargs): [message]}
+                                      if error.field else {})
 
         bp.add_url_rule(path, endpoint=func.__name__, view_func=view, methods=[method])
         return func
 
     return decorator
+
+
+def _json_field(op: Operation, name: str, kwargs: dict) -> str:
+    """A service names the form field it refuses; the client knows the JSON field."""
+    if op.form is None:
+        return name
+    return op.form.json_name(name, kwargs["data"].loaded)
 
 
 # --- authentication -------------------------------------------------------------------------
@@ -265,7 +280,7 @@ def parse_query(params: tuple[Param, ...]) -> dict:
                 errors[param.name] = [_("Erlaubt sind: %(values)s.", values="true, false")]
                 continue
             value = raw == "true"
-        problems = s.validate(value, param.schema, param.name)
+        problems = s.problems(value, param.schema, param.name)
         if problems:
             errors.update(problems)
         else:
@@ -283,7 +298,7 @@ def parse_body(body_schema: dict) -> dict:
         raise ApiError(400, _("Der Inhalt ist kein gültiges JSON.")) from None
     if data is None:
         data = {}
-    problems = s.validate(data, body_schema)
+    problems = s.problems(data, body_schema)
     if problems:
         raise ApiError(422, None, problems)
     return data
@@ -293,9 +308,15 @@ class LazyBody(Mapping):
     """The JSON body, parsed and validated on first access: views authorise first, then read
     the input, so a caller without permission learns nothing about what the input should be."""
 
-    def __init__(self, body_schema: dict):
+    def __init__(self, body_schema: dict, form_input=None):
         self._schema = body_schema
         self._data: dict | None = None
+        self.form_input = form_input
+
+    @property
+    def loaded(self) -> dict:
+        """The body as far as it was read: empty before."""
+        return self._data or {}
 
     def _load(self) -> dict:
         if self._data is None:
@@ -310,51 +331,6 @@ class LazyBody(Mapping):
 
     def __len__(self) -> int:
         return len(self._load())
-
-
-def run_form(build: Callable[[MultiDict], object], values: dict, *, prefix: str = "",
-             rename: Callable[[str], str] | None = None):
-    """Validate JSON input with the UI's own Flask-WTF form.
-
-    ``values`` maps the form's field names (without prefix) to strings or lists
-    of strings, exactly as a browser would post them. The CSRF token is
-    generated here, in the request's throw-away session: the form's CSRF rule is
-    satisfied because the API authenticates by bearer token, never by cookie.
-    """
-    dash = f"{prefix}-" if prefix else ""
-    formdata = MultiDict()
-    for key, value in values.items():
-        for item in (value if isinstance(value, list) else [value]):
-            if item is not None:
-                formdata.add(dash + key, item)
-    formdata[dash + "csrf_token"] = generate_csrf()
-    form = build(formdata)
-    if not form.validate():
-        raise ApiError(422, None, form_errors(form, prefix=prefix, rename=rename))
-    return form
-
-
-def form_errors(form, *, prefix: str = "", rename: Callable[[str], str] | None = None) -> dict[str, list[str]]:
-    dash = f"{prefix}-" if prefix else ""
-    errors: dict[str, list[str]] = {}
-
-    def walk(f):
-        if hasattr(f, "entries"):  # FieldList
-            for entry in f.entries:
-                walk(entry)
-        elif hasattr(f, "form") and hasattr(f.form, "_fields") and f.type == "FormField":
-            for sub in f.form:
-                walk(sub)
-        elif f.errors and f.type != "CSRFTokenField":
-            name = f.name[len(dash):] if f.name.startswith(dash) else f.name
-            messages = f.errors if isinstance(f.errors, list | tuple) else [str(f.errors)]
-            errors.setdefault(rename(name) if rename else name, []).extend(str(m) for m in messages)
-
-    for f in form:
-        walk(f)
-    if not errors and getattr(form, "form_errors", None):
-        errors["body"] = [str(m) for m in form.form_errors]
-    return errors
 
 
 # --- output -----------------------------------------------------------------------------------

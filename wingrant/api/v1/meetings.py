@@ -1,4 +1,4 @@
-"""Meetings, their agenda, attendance and the forum's decisions (objections, recusals, outcome).
+"""Meetings, their agenda and attendance (the forum's decisions: ``decisions``).
 
 The same load → authorize → validate (the UI's forms) → one service call as the
 meeting pages (``meetings/views.py``, ``live_views.py``).
@@ -7,24 +7,17 @@ meeting pages (``meetings/views.py``, ``live_views.py``).
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
 from ...auth.permissions import Action, authorize, scoped_or_404
-from ...errors import DomainError
 from ...extensions import db
-from ...meetings import consensus, decisions, outcome_input, queries, services
+from ...meetings import consensus, queries, services
 from ...meetings.forms import (
     AddApplicationsForm,
     AgendaItemForm,
     AttendeeForm,
-    ButtonForm,
     MeetingForm,
-    ObjectionForm,
-    RecusalForm,
-    ReopenForm,
     head_count_form,
 )
 from ...meetings.models import (
@@ -36,12 +29,10 @@ from ...meetings.models import (
     HeadCount,
     Meeting,
     MeetingState,
-    Objection,
-    Recusal,
 )
-from ...money import format_plain
 from . import schema as s
-from .core import ApiError, Param, iso, ok, paginate_list, paginate_query, route, run_form
+from .core import ApiError, iso, ok, paginate_list, route
+from .forms_input import FormInput, many, run_form
 
 GROUPS = [g.value for g in AttendeeGroup]
 OUTCOMES = [o.value for o in consensus.Outcome]
@@ -61,23 +52,6 @@ MEETING = s.component("Meeting", s.obj({
     "decided_items": s.integer(0),
 }, ["id", "neighbourhood", *MEETING_FIELDS, "state", "next_state", "application_items", "decided_items"]))
 
-AMOUNT = s.obj({"programme_id": s.integer(1), "amount_cents": s.cents()}, ["programme_id", "amount_cents"])
-OBJECTION = s.component("Objection", s.obj({
-    "id": s.integer(1), "group": s.string(enum=GROUPS, nullable=True), "person_name": s.string(200),
-    "reason": s.string(), "consent_to_publish": s.boolean(), "withdrawn": s.boolean(), "created_at": s.datetime_(),
-}, ["id", "group", "person_name", "reason", "consent_to_publish", "withdrawn", "created_at"]))
-RECUSAL = s.component("Recusal", s.obj({
-    "id": s.integer(1), "person_name": s.string(200), "organisation": s.string(200), "reason": s.string(),
-    "consent_to_publish": s.boolean(),
-}, ["id", "person_name", "organisation", "reason", "consent_to_publish"]))
-DECISION = s.component("Decision", s.obj({
-    "id": s.integer(1), "meeting_id": s.integer(1), "agenda_item_id": s.integer(1), "application_id": s.integer(1),
-    "outcome": s.string(enum=OUTCOMES, nullable=True), "reason": s.string(), "conditions": s.string(),
-    "decided_at": s.datetime_(nullable=True), "votes_yes": s.integer(0, nullable=True),
-    "votes_no": s.integer(0, nullable=True), "votes_abstain": s.integer(0, nullable=True),
-    "amounts": s.array(AMOUNT, 100), "objections": s.array(OBJECTION, 10_000), "recusals": s.array(RECUSAL, 10_000),
-}, ["id", "meeting_id", "agenda_item_id", "application_id", "outcome", "reason", "conditions", "decided_at",
-    "votes_yes", "votes_no", "votes_abstain", "amounts", "objections", "recusals"]))
 AGENDA_ITEM = s.component("AgendaItem", s.obj({
     "id": s.integer(1), "meeting_id": s.integer(1), "number": s.string(), "position": s.integer(-s.INT_MAX),
     "kind": s.string(enum=[k.value for k in AgendaItemKind]), "title": s.string(), "notes": s.string(),
@@ -90,14 +64,12 @@ HEAD_COUNTS = s.component("HeadCounts", s.obj({g: s.integer(0, 100_000) for g in
 ATTENDANCE = s.component("Attendance", s.obj({
     "head_counts": HEAD_COUNTS, "total": s.integer(0), "attendees": s.array(ATTENDEE, 10_000)},
     ["head_counts", "total", "attendees"]))
-OUTCOME_INPUT = s.component("OutcomeInput", s.obj({
-    "outcome": s.string(enum=OUTCOMES),
-    "amounts": {**s.array(AMOUNT, 50), "description": "Nur bei approved_with_changes: bewilligte Cent je Programm"},
-    "conditions": s.string(10_000), "reason": s.string(10_000),
-    "votes_yes": s.integer(0, 100_000, nullable=True), "votes_no": s.integer(0, 100_000, nullable=True),
-    "votes_abstain": s.integer(0, 100_000, nullable=True),
-    "correction_reason": {**s.string(2000), "description": "Pflicht, wenn ein erfasster Beschluss korrigiert wird"},
-}, ["outcome"]))
+
+# --- the UI forms that validate the bodies, field by field --------------------------------------
+
+MEETING_FORM = FormInput({name: name for name in MEETING_FIELDS})
+HEAD_COUNTS_FORM = FormInput({g: f"count_{g}" for g in GROUPS}, prefix="heads")
+ATTENDEE_FORM = FormInput({name: name for name in ATTENDEE_FIELDS})
 
 # --- serializers -----------------------------------------------------------------------------
 
@@ -122,20 +94,6 @@ def item_json(row: queries.AgendaRow) -> dict:
             "outcome": item.decision.outcome.value if item.decision and item.decision.outcome else None}
 
 
-def decision_json(d: Decision, meeting_id: int) -> dict:
-    return {
-        "id": d.id, "meeting_id": meeting_id, "agenda_item_id": d.agenda_item_id, "application_id": d.application_id,
-        "outcome": d.outcome.value if d.outcome else None, "reason": d.reason, "conditions": d.conditions,
-        "decided_at": iso(d.decided_at), "votes_yes": d.votes_yes, "votes_no": d.votes_no,
-        "votes_abstain": d.votes_abstain,
-        "amounts": [{"programme_id": a.programme_id, "amount_cents": a.amount_cents}
-                    for a in sorted(d.amounts, key=lambda a: a.programme_id)],
-        "objections": [_objection_json(o) for o in sorted(d.objections, key=lambda o: o.id)],
-        "recusals": [{"id": r.id, "person_name": r.person_name, "organisation": r.organisation, "reason": r.reason,
-                      "consent_to_publish": r.consent_to_publish} for r in sorted(d.recusals, key=lambda r: r.id)],
-    }
-
-
 def _counts(meeting: Meeting) -> tuple[int, int]:
     row = db.session.execute(
         sa.select(sa.func.count(AgendaItem.application_id), sa.func.count(Decision.outcome))
@@ -144,7 +102,7 @@ def _counts(meeting: Meeting) -> tuple[int, int]:
     return row[0], row[1]
 
 
-def _load(slug: str, meeting_id: int, action: Action):
+def load_meeting(slug: str, meeting_id: int, action: Action):
     neighbourhood = authorize(slug, action)
     return neighbourhood, scoped_or_404(Meeting, meeting_id, neighbourhood)
 
@@ -167,22 +125,19 @@ def list_meetings(slug, args):
 
 @route("GET", MEETING_PATH, summary="Eine Sitzung", tag="Sitzungen", response=MEETING)
 def get_meeting(slug, meeting_id):
-    _nb, meeting = _load(slug, meeting_id, Action.READ)
+    _nb, meeting = load_meeting(slug, meeting_id, Action.READ)
     return ok(meeting_json(meeting, *_counts(meeting)))
 
 
-def _meeting_data(data: dict) -> services.MeetingData:
-    form = run_form(lambda fd: MeetingForm(formdata=fd), {
-        "date": data["date"], "starts_at": data.get("starts_at") or "", "ends_at": data.get("ends_at") or "",
-        "place": data.get("place", ""), "address": data.get("address", ""),
-        "online": "y" if data.get("online") else None, "invitation_text": data.get("invitation_text", "")})
+def _meeting_data(data) -> services.MeetingData:
+    form = run_form(MeetingForm, data)
     return services.MeetingData(date=form.date.data, starts_at=form.starts_at.data, ends_at=form.ends_at.data,
                                 place=form.place.data or "", address=form.address.data or "",
                                 online=form.online.data, invitation_text=form.invitation_text.data or "")
 
 
 @route("POST", "/neighbourhoods/<slug>/meetings", summary="Sitzung anlegen (mit der Standard-Tagesordnung)",
-       tag="Sitzungen", response=MEETING, status=201, body=MEETING_INPUT)
+       tag="Sitzungen", response=MEETING, status=201, body=MEETING_INPUT, form=MEETING_FORM)
 def create_meeting(slug, data):
     nb = authorize(slug, Action.MANAGE_MEETINGS)
     meeting = services.create_meeting(nb, _meeting_data(data), user=current_user)
@@ -191,22 +146,18 @@ def create_meeting(slug, data):
     return ok(meeting_json(meeting, *_counts(meeting)), 201)
 
 
-@route("PUT", MEETING_PATH, summary="Sitzung ändern", tag="Sitzungen", response=MEETING, body=MEETING_INPUT)
+@route("PUT", MEETING_PATH, summary="Sitzung ändern", tag="Sitzungen", response=MEETING, body=MEETING_INPUT,
+       form=MEETING_FORM)
 def update_meeting(slug, meeting_id, data):
-    _nb, meeting = _load(slug, meeting_id, Action.MANAGE_MEETINGS)
+    _nb, meeting = load_meeting(slug, meeting_id, Action.MANAGE_MEETINGS)
     services.update_meeting(meeting, _meeting_data(data), user=current_user)
     return _reload_meeting(meeting_id)
-
-
-def _button() -> None:
-    run_form(lambda fd: ButtonForm(formdata=fd), {})
 
 
 @route("POST", MEETING_PATH + "/state", summary="Sitzung weiterschalten: geplant → eingeladen → durchgeführt",
        tag="Sitzungen", response=MEETING, body=s.obj({"state": s.string(enum=["invited", "held"])}, ["state"]))
 def change_state(slug, meeting_id, data):
-    _nb, meeting = _load(slug, meeting_id, Action.MANAGE_MEETINGS)
-    _button()
+    _nb, meeting = load_meeting(slug, meeting_id, Action.MANAGE_MEETINGS)
     services.change_state(meeting, MeetingState(data["state"]), user=current_user)
     return _reload_meeting(meeting_id)
 
@@ -217,7 +168,7 @@ def change_state(slug, meeting_id, data):
 @route("GET", MEETING_PATH + "/agenda-items", summary="Tagesordnung mit TOP-Nummern", tag="Tagesordnung",
        response=AGENDA_ITEM, paginated=True)
 def list_agenda_items(slug, meeting_id, args):
-    _nb, meeting = _load(slug, meeting_id, Action.READ)
+    _nb, meeting = load_meeting(slug, meeting_id, Action.READ)
     return paginate_list(queries.agenda(meeting), args, item_json)
 
 
@@ -230,15 +181,16 @@ def _row(meeting: Meeting, item_id: int) -> queries.AgendaRow:
 
 @route("GET", ITEM_PATH, summary="Ein Tagesordnungspunkt", tag="Tagesordnung", response=AGENDA_ITEM)
 def get_agenda_item(slug, meeting_id, item_id):
-    _nb, meeting = _load(slug, meeting_id, Action.READ)
+    _nb, meeting = load_meeting(slug, meeting_id, Action.READ)
     return ok(item_json(_row(meeting, item_id)))
 
 
 @route("POST", MEETING_PATH + "/agenda-items", summary="Freien Tagesordnungspunkt anfügen", tag="Tagesordnung",
-       response=AGENDA_ITEM, status=201, body=s.obj({"title": s.string(300)}, ["title"]))
+       response=AGENDA_ITEM, status=201, body=s.obj({"title": s.string(300)}, ["title"]),
+       form=FormInput({"title": "title"}))
 def add_agenda_item(slug, meeting_id, data):
-    _nb, meeting = _load(slug, meeting_id, Action.MANAGE_MEETINGS)
-    form = run_form(lambda fd: AgendaItemForm(prefix="item", formdata=fd), {"title": data["title"]}, prefix="item")
+    _nb, meeting = load_meeting(slug, meeting_id, Action.MANAGE_MEETINGS)
+    form = run_form(AgendaItemForm, data)
     item = services.add_item(meeting, form.title.data, user=current_user)
     db.session.expire_all()
     return ok(item_json(_row(db.session.get(Meeting, meeting_id), item.id)), 201)
@@ -246,16 +198,17 @@ def add_agenda_item(slug, meeting_id, data):
 
 @route("POST", MEETING_PATH + "/agenda-items/applications", summary="Beschlussreife Anträge auf die Tagesordnung",
        tag="Tagesordnung", response=s.obj({"items": s.array(AGENDA_ITEM, 1000)}, ["items"]), status=201,
-       body=s.obj({"application_ids": s.array(s.integer(1), 200)}, ["application_ids"]))
+       body=s.obj({"application_ids": s.array(s.integer(1), 200)}, ["application_ids"]),
+       form=FormInput({"application_ids": many("application_ids")}))
 def add_agenda_applications(slug, meeting_id, data):
-    nb, meeting = _load(slug, meeting_id, Action.MANAGE_MEETINGS)
+    nb, meeting = load_meeting(slug, meeting_id, Action.MANAGE_MEETINGS)
 
-    def build(formdata):
-        form = AddApplicationsForm(prefix="apps", formdata=formdata)
+    def build(**kwargs):
+        form = AddApplicationsForm(**kwargs)
         form.application_ids.choices = [SelectChoice(a.id, a.title) for a in queries.agenda_candidates(nb)]
         return form
 
-    form = run_form(build, {"application_ids": [str(i) for i in data["application_ids"]]}, prefix="apps")
+    form = run_form(build, data)
     items = services.add_applications(meeting, form.application_ids.data, user=current_user)
     db.session.expire_all()
     ids = {i.id for i in items}
@@ -267,8 +220,7 @@ def add_agenda_applications(slug, meeting_id, data):
        tag="Tagesordnung", response=AGENDA_ITEM, body=s.obj({"direction": s.string(enum=["up", "down"])},
                                                             ["direction"]))
 def move_agenda_item(slug, meeting_id, item_id, data):
-    _nb, meeting = _load(slug, meeting_id, Action.MANAGE_MEETINGS)
-    _button()
+    _nb, meeting = load_meeting(slug, meeting_id, Action.MANAGE_MEETINGS)
     services.move_item(meeting, item_id, -1 if data["direction"] == "up" else 1, user=current_user)
     db.session.expire_all()
     return ok(item_json(_row(db.session.get(Meeting, meeting_id), item_id)))
@@ -276,8 +228,7 @@ def move_agenda_item(slug, meeting_id, item_id, data):
 
 @route("DELETE", ITEM_PATH, summary="Tagesordnungspunkt entfernen", tag="Tagesordnung", status=204)
 def remove_agenda_item(slug, meeting_id, item_id):
-    _nb, meeting = _load(slug, meeting_id, Action.MANAGE_MEETINGS)
-    _button()
+    _nb, meeting = load_meeting(slug, meeting_id, Action.MANAGE_MEETINGS)
     services.remove_item(meeting, item_id, user=current_user)
     return "", 204
 
@@ -302,17 +253,15 @@ def attendee_json(a: Attendance) -> dict:
 @route("GET", MEETING_PATH + "/attendance", summary="Anwesenheit: Zahlen je Gruppe und eingetragene Personen",
        tag="Anwesenheit", response=ATTENDANCE)
 def get_attendance(slug, meeting_id):
-    _nb, meeting = _load(slug, meeting_id, Action.READ)
+    _nb, meeting = load_meeting(slug, meeting_id, Action.READ)
     return ok(_attendance(meeting.id))
 
 
 @route("PUT", MEETING_PATH + "/attendance/head-counts", summary="Teilnehmendenzahlen je Gruppe setzen",
-       tag="Anwesenheit", response=ATTENDANCE, body=HEAD_COUNTS)
+       tag="Anwesenheit", response=ATTENDANCE, body=HEAD_COUNTS, form=HEAD_COUNTS_FORM)
 def set_head_counts(slug, meeting_id, data):
-    _nb, meeting = _load(slug, meeting_id, Action.RECORD_MEETING)
-    form = run_form(lambda fd: head_count_form({}, formdata=fd),
-                    {f"count_{g}": str(data.get(g, 0)) for g in GROUPS}, prefix="heads",
-                    rename=lambda n: n.removeprefix("count_"))
+    _nb, meeting = load_meeting(slug, meeting_id, Action.RECORD_MEETING)
+    form = run_form(lambda **kwargs: head_count_form({}, **kwargs), data, defaults=dict.fromkeys(GROUPS, 0))
     counts = {g: getattr(form, f"count_{g.value}").data or 0 for g in AttendeeGroup}
     services.set_head_counts(meeting, counts, user=current_user)
     db.session.expire_all()
@@ -320,13 +269,10 @@ def set_head_counts(slug, meeting_id, data):
 
 
 @route("POST", MEETING_PATH + "/attendees", summary="Person oder Entschuldigung eintragen", tag="Anwesenheit",
-       response=ATTENDEE, status=201, body=s.obj(ATTENDEE_FIELDS, ["name", "group"]))
+       response=ATTENDEE, status=201, body=s.obj(ATTENDEE_FIELDS, ["name", "group"]), form=ATTENDEE_FORM)
 def add_attendee(slug, meeting_id, data):
-    _nb, meeting = _load(slug, meeting_id, Action.RECORD_MEETING)
-    form = run_form(lambda fd: AttendeeForm(prefix="person", formdata=fd), {
-        "name": data["name"], "group": data["group"], "organisation": data.get("organisation", ""),
-        "apologised": "y" if data.get("apologised") else None,
-        "consent_to_publish": "y" if data.get("consent_to_publish") else None}, prefix="person")
+    _nb, meeting = load_meeting(slug, meeting_id, Action.RECORD_MEETING)
+    form = run_form(AttendeeForm, data)
     attendee = services.add_attendee(meeting, services.AttendeeData(
         name=form.name.data, group=AttendeeGroup(form.group.data), organisation=form.organisation.data or "",
         apologised=form.apologised.data, consent_to_publish=form.consent_to_publish.data), user=current_user)
@@ -336,166 +282,6 @@ def add_attendee(slug, meeting_id, data):
 @route("DELETE", MEETING_PATH + "/attendees/<int:attendance_id>", summary="Eintrag entfernen", tag="Anwesenheit",
        status=204)
 def remove_attendee(slug, meeting_id, attendance_id):
-    _nb, meeting = _load(slug, meeting_id, Action.RECORD_MEETING)
-    _button()
+    _nb, meeting = load_meeting(slug, meeting_id, Action.RECORD_MEETING)
     services.remove_attendee(meeting, attendance_id, user=current_user)
-    return "", 204
-
-
-# --- decisions -------------------------------------------------------------------------------
-
-
-def _decision_of(meeting_id: int, item_id: int) -> Decision:
-    db.session.expire_all()
-    decision = db.session.execute(
-        sa.select(Decision).where(Decision.agenda_item_id == item_id)
-        .options(selectinload(Decision.amounts), selectinload(Decision.objections), selectinload(Decision.recusals))
-    ).scalar_one_or_none()
-    if decision is None:
-        raise ApiError(404)
-    return decision
-
-
-def _application_item(meeting: Meeting, item_id: int) -> AgendaItem:
-    item = db.session.get(AgendaItem, item_id)
-    if item is None or item.meeting_id != meeting.id or item.application_id is None:
-        raise ApiError(404)
-    return item
-
-
-@route("GET", "/neighbourhoods/<slug>/decisions", summary="Beschlüsse eines Quartiers (neueste zuerst)",
-       tag="Beschlüsse", response=DECISION, paginated=True,
-       query=(Param("application_id", s.integer(1)), Param("outcome", s.string(enum=OUTCOMES))))
-def list_decisions(slug, args):
-    nb = authorize(slug, Action.READ)
-    stmt = (sa.select(Decision, Meeting.id).join(AgendaItem, Decision.agenda_item_id == AgendaItem.id)
-            .join(Meeting, AgendaItem.meeting_id == Meeting.id)
-            .where(Meeting.neighbourhood_id == nb.id, Decision.outcome.is_not(None))
-            .options(selectinload(Decision.amounts), selectinload(Decision.objections),
-                     selectinload(Decision.recusals))
-            .order_by(Meeting.date.desc(), Decision.id.desc()))
-    if args["application_id"] is not None:
-        stmt = stmt.where(Decision.application_id == args["application_id"])
-    if args["outcome"] is not None:
-        stmt = stmt.where(Decision.outcome == consensus.Outcome(args["outcome"]))
-    return paginate_query(stmt, args, lambda row: decision_json(row[0], row[1]), scalars=False)
-
-
-@route("GET", ITEM_PATH + "/decision", summary="Beratung und Beschluss zu einem Antrag", tag="Beschlüsse",
-       response=DECISION)
-def get_decision(slug, meeting_id, item_id):
-    _nb, meeting = _load(slug, meeting_id, Action.READ)
-    _application_item(meeting, item_id)
-    return ok(decision_json(_decision_of(meeting.id, item_id), meeting.id))
-
-
-@route("PUT", ITEM_PATH + "/decision", summary="Beschluss erfassen oder korrigieren (bucht die Mittelbindung)",
-       tag="Beschlüsse", response=DECISION, body=OUTCOME_INPUT,
-       description="Konsens: Ein stehender Einwand blockiert die Zustimmung. Bei approved bindet der Beschluss "
-                   "die beantragten Beträge im Budget, bei approved_with_changes die unter amounts genannten.")
-def record_outcome(slug, meeting_id, item_id, data):
-    nb, meeting = _load(slug, meeting_id, Action.RECORD_MEETING)
-    item = _application_item(meeting, item_id)
-    rows = [r for r in queries.agenda(meeting) if r.item.id == item.id]
-    money = queries.money_for(rows, nb)[item.id]
-    assessment = consensus.assess(queries.deliberation(rows[0].decision, item.application, meeting))
-    programmes = outcome_input.programmes_of(money)
-    known = {p.id for p in programmes}
-    errors = {f"amounts[{i}].programme_id": [str(_not_requested())] for i, a in enumerate(data.get("amounts", []))
-              if a["programme_id"] not in known}
-    if errors:
-        raise ApiError(422, None, errors)
-    values = {"outcome": data["outcome"], "conditions": data.get("conditions", ""), "reason": data.get("reason", ""),
-              "correction_reason": data.get("correction_reason", ""),
-              **{f"amount_{a['programme_id']}": format_plain(a["amount_cents"]) for a in data.get("amounts", [])},
-              **{k: str(data[k]) for k in ("votes_yes", "votes_no", "votes_abstain") if data.get(k) is not None}}
-    index = {a["programme_id"]: i for i, a in enumerate(data.get("amounts", []))}
-
-    def rename(name: str) -> str:
-        if name.startswith("amount_") and name[7:].isdigit():
-            return f"amounts[{index.get(int(name[7:]), 0)}].amount_cents"
-        return name
-
-    form = run_form(lambda fd: outcome_input.form_for(rows[0], money, assessment, formdata=fd), values,
-                    prefix="outcome", rename=rename)
-    decisions.record_outcome(meeting, item_id, outcome_input.outcome_data(form, programmes), user=current_user)
-    return ok(decision_json(_decision_of(meeting_id, item_id), meeting_id))
-
-
-def _not_requested():
-    return _("Aus diesem Förderprogramm wurde für diesen Antrag nichts beantragt.")
-
-
-@route("POST", ITEM_PATH + "/decision/reopen", summary="Beschluss zurücknehmen (vor Genehmigung des Protokolls)",
-       tag="Beschlüsse", response=DECISION, body=s.obj({"reason": s.string(2000)}, ["reason"]))
-def reopen_decision(slug, meeting_id, item_id, data):
-    _nb, meeting = _load(slug, meeting_id, Action.RECORD_MEETING)
-    _application_item(meeting, item_id)
-    form = run_form(lambda fd: ReopenForm(prefix="reopen", formdata=fd), {"reopen_reason": data["reason"]},
-                    prefix="reopen", rename=lambda n: "reason" if n == "reopen_reason" else n)
-    try:
-        decisions.reopen_decision(meeting, item_id, form.reopen_reason.data, user=current_user)
-    except DomainError as error:
-        raise ApiError(422, str(error.message), {"reason": [str(error.message)]} if error.field else {}) from None
-    return ok(decision_json(_decision_of(meeting_id, item_id), meeting_id))
-
-
-@route("POST", ITEM_PATH + "/objections", summary="Einwand erfassen", tag="Beschlüsse", response=OBJECTION,
-       status=201, body=s.obj({"group": s.string(enum=GROUPS, nullable=True), "person_name": s.string(200),
-                               "reason": s.string(10_000), "consent_to_publish": s.boolean()}, []))
-def add_objection(slug, meeting_id, item_id, data):
-    _nb, meeting = _load(slug, meeting_id, Action.RECORD_MEETING)
-    _application_item(meeting, item_id)
-    form = run_form(lambda fd: ObjectionForm(prefix="objection", formdata=fd), {
-        "group": data.get("group") or "", "person_name": data.get("person_name", ""), "reason": data.get("reason", ""),
-        "consent_to_publish": "y" if data.get("consent_to_publish") else None}, prefix="objection")
-    objection = decisions.record_objection(meeting, item_id, decisions.ObjectionData(
-        group=AttendeeGroup(form.group.data) if form.group.data else None, person_name=form.person_name.data or "",
-        reason=form.reason.data or "", consent_to_publish=form.consent_to_publish.data), user=current_user)
-    db.session.expire_all()
-    return ok(_objection_json(db.session.get(Objection, objection.id)), 201)
-
-
-def _objection_json(o: Objection) -> dict:
-    return {"id": o.id, "group": o.group.value if o.group else None, "person_name": o.person_name,
-            "reason": o.reason, "consent_to_publish": o.consent_to_publish, "withdrawn": o.withdrawn,
-            "created_at": iso(o.created_at)}
-
-
-@route("POST", ITEM_PATH + "/objections/<int:objection_id>/withdraw", summary="Einwand zurückziehen",
-       tag="Beschlüsse", response=OBJECTION)
-def withdraw_objection(slug, meeting_id, item_id, objection_id):
-    _nb, meeting = _load(slug, meeting_id, Action.RECORD_MEETING)
-    _application_item(meeting, item_id)
-    _button()
-    decisions.withdraw_objection(meeting, item_id, objection_id, user=current_user)
-    db.session.expire_all()
-    return ok(_objection_json(db.session.get(Objection, objection_id)))
-
-
-@route("POST", ITEM_PATH + "/recusals", summary="Befangenheit erfassen", tag="Beschlüsse", response=RECUSAL,
-       status=201, body=s.obj({"person_name": s.string(200), "organisation": s.string(200),
-                               "reason": s.string(10_000), "consent_to_publish": s.boolean()}, ["person_name"]))
-def add_recusal(slug, meeting_id, item_id, data):
-    _nb, meeting = _load(slug, meeting_id, Action.RECORD_MEETING)
-    _application_item(meeting, item_id)
-    form = run_form(lambda fd: RecusalForm(prefix="recusal", formdata=fd), {
-        "person_name": data["person_name"], "organisation": data.get("organisation", ""),
-        "reason": data.get("reason", ""), "consent_to_publish": "y" if data.get("consent_to_publish") else None},
-        prefix="recusal")
-    recusal = decisions.record_recusal(meeting, item_id, decisions.RecusalData(
-        person_name=form.person_name.data, organisation=form.organisation.data or "", reason=form.reason.data or "",
-        consent_to_publish=form.consent_to_publish.data), user=current_user)
-    r = db.session.get(Recusal, recusal.id)
-    return ok({"id": r.id, "person_name": r.person_name, "organisation": r.organisation, "reason": r.reason,
-               "consent_to_publish": r.consent_to_publish}, 201)
-
-
-@route("DELETE", ITEM_PATH + "/recusals/<int:recusal_id>", summary="Befangenheit entfernen", tag="Beschlüsse",
-       status=204)
-def remove_recusal(slug, meeting_id, item_id, recusal_id):
-    _nb, meeting = _load(slug, meeting_id, Action.RECORD_MEETING)
-    _application_item(meeting, item_id)
-    _button()
-    decisions.remove_recusal(meeting, item_id, recusal_id, user=current_user)
     return "", 204

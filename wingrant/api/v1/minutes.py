@@ -16,7 +16,8 @@ from ...minutes import forms, queries, services
 from ...minutes.models import Minutes, MinutesState, MinutesVersion
 from ...minutes.views import stored_pdf_response
 from . import schema as s
-from .core import ApiError, iso, ok, paginate_list, route, run_form
+from .core import ApiError, iso, ok, paginate_list, route
+from .forms_input import FormInput, Keyed, run_form
 
 MINUTES_PATH = "/neighbourhoods/<slug>/meetings/<int:meeting_id>/minutes"
 STATES = [m.value for m in MinutesState]
@@ -46,6 +47,10 @@ APPROVE_INPUT = s.component("MinutesApproval", s.obj({
     "how": s.string(enum=["meeting", "period"], description="meeting: in einer späteren Sitzung unter „Genehmigung "
                                                             "des Protokolls“; period: nach Ablauf der Einspruchsfrist"),
     "meeting_id": s.integer(1, nullable=True), "no_objections": s.boolean()}, ["how"]))
+TEXT_FORM = FormInput({"introduction": "introduction", "closing_remarks": "closing_remarks",
+                       "next_meeting_date": "next_meeting_date",
+                       "notes": Keyed("agenda_item_id", "notes", forms.NOTE_PREFIX)})
+APPROVE_FORM = FormInput({"how": "how", "meeting_id": "meeting_id", "no_objections": "no_objections"})
 
 
 def _load(slug: str, meeting_id: int, action: Action):
@@ -90,26 +95,21 @@ def get_minutes(slug, meeting_id):
 
 
 @route("PUT", MINUTES_PATH, summary="Texte des Protokollentwurfs speichern", tag="Protokolle", response=MINUTES,
-       body=TEXT_INPUT, errors=(403, 409))
+       body=TEXT_INPUT, errors=(403, 409), form=TEXT_FORM)
 def update_minutes(slug, meeting_id, data):
     nb, meeting = _load(slug, meeting_id, Action.EDIT_MINUTES)
     record = queries.minutes_record(meeting.id, public=False)
     if not record.editable:
         raise ApiError(409, _locked())
     known = {e.item_id for e in record.agenda}
-    notes = {n["agenda_item_id"]: n["notes"] for n in data.get("notes", [])}
     unknown = [i for i, n in enumerate(data.get("notes", [])) if n["agenda_item_id"] not in known]
     if unknown:
         raise ApiError(422, None, {f"notes[{i}].agenda_item_id": [_not_on_agenda()] for i in unknown})
-    current = {e.item_id: e.notes for e in record.agenda}
-    values = {
-        "introduction": data.get("introduction", record.introduction),
-        "closing_remarks": data.get("closing_remarks", record.closing_remarks),
-        "next_meeting_date": (data["next_meeting_date"] or "") if "next_meeting_date" in data
-        else iso(record.next_meeting_date_recorded) or "",
-        **{f"{forms.NOTE_PREFIX}{item_id}": notes.get(item_id, text) for item_id, text in current.items()},
-    }
-    form = run_form(lambda fd: forms.minutes_text_form(record, formdata=fd), values)
+    # A field the body leaves out keeps its text; so does the note of an item it does not name.
+    form = run_form(lambda **kwargs: forms.minutes_text_form(record, **kwargs), data, defaults={
+        "introduction": record.introduction, "closing_remarks": record.closing_remarks,
+        "next_meeting_date": iso(record.next_meeting_date_recorded),
+        "notes": [{"agenda_item_id": e.item_id, "notes": e.notes} for e in record.agenda]})
     services.update_texts(meeting.id, forms.text_from(form), user=current_user)
     db.session.expire_all()
     return ok(minutes_json(nb, db.session.get(Meeting, meeting_id)))
@@ -124,18 +124,17 @@ def _not_on_agenda() -> str:
 
 
 @route("POST", MINUTES_PATH + "/approve", summary="Protokoll genehmigen (sperrt die Sitzung)", tag="Protokolle",
-       response=MINUTES, body=APPROVE_INPUT)
+       response=MINUTES, body=APPROVE_INPUT, form=APPROVE_FORM)
 def approve_minutes(slug, meeting_id, data):
     nb, meeting = _load(slug, meeting_id, Action.APPROVE_MINUTES)
 
-    def build(formdata):
-        form = forms.ApproveForm(formdata=formdata)
+    def build(**kwargs):
+        form = forms.ApproveForm(**kwargs)
         form.meeting_id.choices = [SelectChoice(m.id, str(m.date))
                                    for m in queries.approving_meetings(meeting, date.today())]
         return form
 
-    form = run_form(build, {"how": data["how"], "meeting_id": str(data["meeting_id"]) if data.get("meeting_id")
-                            else "", "no_objections": "y" if data.get("no_objections") else None})
+    form = run_form(build, data)
     services.approve(meeting.id, user=current_user,
                      in_meeting_id=form.meeting_id.data if form.how.data == "meeting" else None,
                      no_objections=form.how.data == "period" and form.no_objections.data)
@@ -147,7 +146,6 @@ def approve_minutes(slug, meeting_id, data):
        tag="Protokolle", response=VERSION, status=201)
 def publish_minutes(slug, meeting_id):
     nb, meeting = _load(slug, meeting_id, Action.APPROVE_MINUTES)
-    run_form(lambda fd: forms.PublishForm(formdata=fd), {})
     version = services.publish(meeting.id, user=current_user)
     return ok(_version_json(nb.slug, meeting.id, version), 201)
 

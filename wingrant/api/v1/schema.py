@@ -1,18 +1,17 @@
-"""JSON Schema building blocks and the validator of request bodies and query strings.
+"""JSON Schema building blocks, and the structural check of request bodies and query strings.
 
 The schemas written with these helpers are the single source of truth: the
-OpenAPI document shows them as they are, and ``validate`` checks requests
-against them (a small subset of JSON Schema 2020-12: the keywords the helpers
-emit). Messages are German through Babel and name the offending field, so a
-client gets ``{"errors": {"costs[0].amount_cents": ["…"]}}``.
+OpenAPI document shows them as they are, and ``problems`` checks requests
+against them with the ``jsonschema`` library (JSON Schema 2020-12, the OpenAPI
+3.1 dialect). Messages are German through Babel and name the offending field,
+so a client gets ``{"errors": {"costs[0].amount_cents": ["…"]}}``.
 """
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from jsonschema import Draft202012Validator, FormatChecker, validators
 
 #: The largest integer any field takes (ids, counts, cents): safe for BIGINT and SQLite.
 INT_MAX = 2**31 - 1
@@ -90,24 +89,47 @@ def resolve(schema: dict) -> dict:
     return schema
 
 
-# --- validation -----------------------------------------------------------------------
+# --- checking requests against the schemas ---------------------------------------------
+#
+# The ``jsonschema`` library checks a request against the very schema the OpenAPI document
+# publishes for it (components and all). This is the structural check only — types, required and
+# unknown fields, the published limits; the field and business rules are the UI forms' (see
+# ``forms_input``). What the library adds here is the German message per field path.
+
+
+def _text(_checker, value) -> bool:
+    """A string PostgreSQL can store: no NUL character, no lone surrogate (a JSON escape allows both)."""
+    return isinstance(value, str) and "\x00" not in value and _encodable(value)
+
+
+def _whole_number(_checker, value) -> bool:
+    """JSON Schema calls 1.0 an integer; the forms and the database do not."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+_DATE = FormatChecker(formats=("date",))
+_FORMATS = FormatChecker(formats=())
+
+
+@_FORMATS.checks("date")
+def _date(value) -> bool:
+    # "" is the empty date field (no date), as the forms take it: whether one is needed is their rule.
+    return value == "" or _DATE.conforms(value, "date")
+_Validator = validators.extend(Draft202012Validator, type_checker=Draft202012Validator.TYPE_CHECKER.redefine_many(
+    {"string": _text, "integer": _whole_number}))
+_VALIDATORS: dict[int, tuple[dict, Draft202012Validator]] = {}
 
 _TYPE_NAMES = {"string": _l("Text"), "integer": _l("ganze Zahl"), "boolean": _l("true oder false"),
                "array": _l("Liste"), "object": _l("Objekt"), "null": "null"}
 
 
-def _type_ok(value, kind: str) -> bool:
-    if kind == "string":
-        return isinstance(value, str)
-    if kind == "integer":
-        return isinstance(value, int) and not isinstance(value, bool)
-    if kind == "boolean":
-        return isinstance(value, bool)
-    if kind == "array":
-        return isinstance(value, list)
-    if kind == "object":
-        return isinstance(value, dict)
-    return value is None
+def _validator(schema: dict):
+    """The compiled validator of a declared schema; ``#/components/schemas/…`` resolves as in the document."""
+    cached = _VALIDATORS.get(id(schema))
+    if cached is None or cached[0] is not schema:
+        cached = (schema, _Validator({**schema, "components": {"schemas": COMPONENTS}}, format_checker=_FORMATS))
+        _VALIDATORS[id(schema)] = cached
+    return cached[1]
 
 
 def _join(path: str, key) -> str:
@@ -116,61 +138,48 @@ def _join(path: str, key) -> str:
     return f"{path}.{key}" if path else str(key)
 
 
-def validate(value, schema: dict, path: str = "", errors: dict | None = None) -> dict[str, list[str]]:
-    """Problems of ``value`` against ``schema`` by field path; empty when it fits."""
-    errors = {} if errors is None else errors
-    schema = resolve(schema)
-    field = path or "body"
+def problems(value, schema: dict, path: str = "") -> dict[str, list[str]]:
+    """What is wrong with ``value`` against ``schema``, in German by field path; empty when it fits."""
+    found: dict[str, dict[str, list[str]]] = {}  # field → keyword → messages
+    for error in _validator(schema).iter_errors(value):
+        field = path
+        for key in error.absolute_path:
+            field = _join(field, key)
+        for name, message in _messages(error):
+            where = _join(field, name) if name is not None else (field or "body")
+            messages = found.setdefault(where, {}).setdefault(error.validator, [])
+            if message not in messages:
+                messages.append(message)
+    # A value of the wrong type gets that one message, not also the enum it is not in.
+    return {field: kinds["type"] if "type" in kinds else [m for ms in kinds.values() for m in ms]
+            for field, kinds in found.items()}
 
-    def add(message: str) -> None:
-        errors.setdefault(field, []).append(message)
 
-    kinds = schema.get("type")
-    kinds = [kinds] if isinstance(kinds, str) else (kinds or [])
-    if kinds and not any(_type_ok(value, k) for k in kinds):
-        add(_("Erwartet: %(type)s.", type=" / ".join(str(_TYPE_NAMES[k]) for k in kinds)))
-        return errors
-    if value is None:
-        return errors
-    if "enum" in schema and value not in schema["enum"]:
-        add(_("Erlaubt sind: %(values)s.", values=", ".join(str(v) for v in schema["enum"] if v is not None)))
-        return errors
-    if isinstance(value, str):
-        if "\x00" in value or not _encodable(value):
-            add(_("Der Text enthält unzulässige Zeichen."))
-        elif len(value) > schema.get("maxLength", 10**9):
-            add(_("Höchstens %(max)s Zeichen.", max=schema["maxLength"]))
-        elif len(value) < schema.get("minLength", 0):
-            add(_("Bitte ausfüllen."))
-        elif schema.get("format") == "date" and value:
-            try:
-                date.fromisoformat(value)
-                if len(value) != 10:
-                    raise ValueError
-            except ValueError:
-                add(_("Kein gültiges Datum; erwartet wird JJJJ-MM-TT, z. B. 2026-05-31."))
-    elif isinstance(value, int) and not isinstance(value, bool):
-        if value < schema.get("minimum", -INT_MAX):
-            add(_("Mindestens %(min)s.", min=schema.get("minimum", -INT_MAX)))
-        elif value > schema.get("maximum", INT_MAX):
-            add(_("Höchstens %(max)s.", max=schema.get("maximum", INT_MAX)))
-    elif isinstance(value, list):
-        if len(value) > schema.get("maxItems", 10**6):
-            add(_("Höchstens %(max)s Einträge.", max=schema["maxItems"]))
-        else:
-            for i, item in enumerate(value):
-                validate(item, schema.get("items", {}), _join(path, i), errors)
-    elif isinstance(value, dict):
-        properties = schema.get("properties", {})
-        for name in schema.get("required", []):
-            if name not in value:
-                errors.setdefault(_join(path, name), []).append(_("Dieses Feld fehlt."))
-        for name, item in value.items():
-            if name in properties:
-                validate(item, properties[name], _join(path, name), errors)
-            elif schema.get("additionalProperties") is False:
-                errors.setdefault(_join(path, name), []).append(_("Dieses Feld gibt es nicht."))
-    return errors
+def _messages(error) -> list[tuple[str | None, str]]:
+    """(field name below the error's path or None, German message) of one ``jsonschema`` error."""
+    keyword, expected, value, schema = error.validator, error.validator_value, error.instance, error.schema
+    if keyword == "required":
+        # One error per missing name, none saying which: each names them all, ``problems`` drops repeats.
+        return [(name, _("Dieses Feld fehlt.")) for name in expected if name not in value]
+    if keyword == "additionalProperties":
+        known = schema.get("properties", {})
+        return [(name, _("Dieses Feld gibt es nicht.")) for name in value if name not in known]
+    if keyword == "type":
+        kinds = [expected] if isinstance(expected, str) else expected
+        if isinstance(value, str) and "string" in kinds:  # a string, but not one the database can store
+            return [(None, _("Der Text enthält unzulässige Zeichen."))]
+        return [(None, _("Erwartet: %(type)s.", type=" / ".join(str(_TYPE_NAMES[k]) for k in kinds)))]
+    message = {
+        "enum": lambda: _("Erlaubt sind: %(values)s.", values=", ".join(str(v) for v in expected if v is not None)),
+        "maxLength": lambda: _("Höchstens %(max)s Zeichen.", max=expected),
+        "minLength": lambda: _("Bitte ausfüllen."),
+        "format": lambda: _("Kein gültiges Datum; erwartet wird JJJJ-MM-TT, z. B. 2026-05-31."),
+        "pattern": lambda: _("Erwartet: %(type)s.", type=schema.get("description") or expected),
+        "minimum": lambda: _("Mindestens %(min)s.", min=expected),
+        "maximum": lambda: _("Höchstens %(max)s.", max=expected),
+        "maxItems": lambda: _("Höchstens %(max)s Einträge.", max=expected),
+    }.get(keyword)
+    return [(None, message() if message else error.message)]
 
 
 def _encodable(text: str) -> bool:
