@@ -2,7 +2,7 @@
 
 The HTML page, the PDF and the embedded JSON render only these records, never
 ORM objects, so nothing can lazy-load a name the record left out. They are
-filled, and reduced for the public, by ``queries.minutes_record``.
+filled, and reduced for the public, by ``record_loader.minutes_record``.
 """
 
 from __future__ import annotations
