@@ -6,19 +6,19 @@ of ``record``, with the same number of SQL statements however long the agenda
 is. Templates (the HTML page and the PDF) render only this record, never ORM
 objects, so nothing can lazy-load a name the record left out.
 
-``for_audience(record, public=...)`` (which ``minutes_record`` applies) is the one place where data protection
-is applied: the public record keeps residents' names only with recorded
-consent and holds no contact data at all (the record never carries any).
+The money per programme is read as the published decisions read it
+(``published.load_amounts``), and ``published.for_audience`` (which
+``minutes_record`` applies) is the one place where data protection is applied:
+the public record keeps residents' names only with recorded consent and holds
+no contact data at all (the record never carries any).
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
-from ..applications.models import Application, FinancingItem, FundingSource, Organisation
+from ..applications.models import Application, Organisation
 from ..extensions import db
 from ..meetings import consensus
 from ..meetings.models import (
@@ -26,7 +26,6 @@ from ..meetings.models import (
     Attendance,
     AttendeeGroup,
     Decision,
-    DecisionAmount,
     HeadCount,
     Meeting,
     Objection,
@@ -36,6 +35,7 @@ from ..meetings.queries import top_numbers
 from ..neighbourhoods.models import Neighbourhood, Programme
 from .budget_lines import budget_lines, committed_by_decision
 from .models import Minutes, MinutesState
+from .published import for_audience, load_amounts
 from .record import (
     AgendaEntry,
     ApplicationEntry,
@@ -87,20 +87,7 @@ def _load(meeting_id: int) -> MinutesRecord | None:
     app_ids = [a.id for _i, a, _o, _d in items if a is not None]
     decision_ids = [d.id for _i, _a, _o, d in items if d is not None]
 
-    programmes = {p.id: p for p in db.session.execute(sa.select(Programme)).scalars()}
-    requested: dict[int, dict[int, int]] = {}
-    for app_id, pid, cents in db.session.execute(
-        sa.select(FinancingItem.application_id, FinancingItem.programme_id, sa.func.sum(FinancingItem.amount_cents))
-        .where(FinancingItem.application_id.in_(app_ids), FinancingItem.source == FundingSource.PROGRAMME)
-        .group_by(FinancingItem.application_id, FinancingItem.programme_id)
-    ):
-        requested.setdefault(app_id, {})[pid] = int(cents)
-    approved: dict[int, dict[int, int]] = {}
-    for decision_id, pid, cents in db.session.execute(
-        sa.select(DecisionAmount.decision_id, DecisionAmount.programme_id, DecisionAmount.amount_cents)
-        .where(DecisionAmount.decision_id.in_(decision_ids))
-    ):
-        approved.setdefault(decision_id, {})[pid] = int(cents)
+    book = load_amounts(app_ids, decision_ids)
     committed = committed_by_decision(decision_ids)
 
     recusals: dict[int, list[RecusalEntry]] = {}
@@ -125,15 +112,14 @@ def _load(meeting_id: int) -> MinutesRecord | None:
         entry = None
         group_heading = ""
         if application is not None:
-            asked = requested.get(application.id, {})
-            decided = approved.get(decision.id, {}) if decision else {}
-            pids = sorted(set(asked) | set(decided), key=lambda p: (programmes[p].position, programmes[p].code))
+            asked = book.requested.get(application.id, {})
             amounts = tuple(
-                ProgrammeAmount(pid, programmes[pid].code, programmes[pid].name, asked.get(pid, 0),
-                                decided.get(pid, 0), committed.get((decision.id, pid), 0) if decision else 0)
-                for pid in pids
+                ProgrammeAmount(a.programme_id, a.code, a.name, a.requested, a.approved,
+                                committed.get((decision.id, a.programme_id), 0) if decision else 0)
+                for a in book.amounts(application.id, decision.id if decision else None,
+                                      decision.outcome if decision else None)
             )
-            primary = _primary_programme(asked, programmes)
+            primary = _primary_programme(asked, book.programmes)
             group = f"{primary.name} {application.year}" if primary else str(application.year)
             if group != last_group:
                 group_heading = group
@@ -205,38 +191,6 @@ def _load(meeting_id: int) -> MinutesRecord | None:
         approved_in_meeting_date=approved_in_date,
         published_at=minutes.published_at if minutes else None,
     )
-
-
-# --- the two audiences ----------------------------------------------------------------
-
-
-def for_audience(record: MinutesRecord, *, public: bool) -> MinutesRecord:
-    """The record as the audience may see it.
-
-    Internal: names as recorded. Public: residents' (everyone's) names only
-    with recorded consent; apologies without consent are counted, not named.
-    """
-
-    def named(entry):
-        return entry if (not public or entry.consent) else replace(entry, name="")
-
-    agenda = []
-    for entry in record.agenda:
-        app = entry.application
-        if app is not None:
-            app = replace(app, objections=tuple(named(o) for o in app.objections),
-                          recusals=tuple(named(r) for r in app.recusals))
-        agenda.append(replace(entry, application=app))
-
-    attendance = record.attendance
-    if public:
-        attendance = AttendanceSummary(
-            counts=attendance.counts,
-            present=tuple(p for p in attendance.present if p.consent),
-            apologies=tuple(p for p in attendance.apologies if p.consent),
-            unnamed_apologies=sum(1 for p in attendance.apologies if not p.consent),
-        )
-    return replace(record, agenda=tuple(agenda), attendance=attendance, public=public)
 
 
 def minutes_record(meeting_id: int, *, public: bool) -> MinutesRecord | None:
