@@ -30,8 +30,9 @@ import sqlalchemy as sa
 
 from ..applications.models import Application, FinancingItem, FundingSource, Organisation, application_field
 from ..extensions import db
+from ..meetings import consensus
 from ..meetings.consensus import APPROVALS
-from ..meetings.models import AgendaItem, Decision, DecisionAmount, Meeting, Outcome
+from ..meetings.models import AgendaItem, AttendeeGroup, Decision, DecisionAmount, Meeting, Objection, Outcome, Recusal
 from ..neighbourhoods.models import FieldOfAction, Neighbourhood, Programme
 from .models import Minutes, MinutesState
 from .record import AttendanceSummary, MinutesRecord
@@ -128,6 +129,36 @@ def fields_of(application_ids: Iterable[int]) -> dict[int, tuple[str, ...]]:
     ):
         fields.setdefault(app_id, []).append(name)
     return {app_id: tuple(names) for app_id, names in fields.items()}
+
+
+# --- objections -----------------------------------------------------------------------------
+
+
+def is_recused(group: AttendeeGroup | None, person_name: str, recusals: Iterable[consensus.Recusal]) -> bool:
+    """An objection made by a recused participant: recorded, but it does not count (meetings.consensus)."""
+    objection = consensus.Objection(group.value if group else person_name, is_group=group is not None)
+    return consensus.is_recused(objection, tuple(recusals))
+
+
+def objection_counts(decision_ids: Iterable[int]) -> dict[int, tuple[int, int]]:
+    """Per decision: objections raised and, of those, standing — not withdrawn and not made by
+    a recused participant, as the minutes count them. Two queries; the names compared here
+    never leave this function."""
+    ids = list(decision_ids)
+    recusals: dict[int, list[consensus.Recusal]] = {}
+    for decision_id, person, organisation in db.session.execute(
+        sa.select(Recusal.decision_id, Recusal.person_name, Recusal.organisation).where(Recusal.decision_id.in_(ids))
+    ):
+        recusals.setdefault(decision_id, []).append(consensus.Recusal(person, organisation))
+    counts: dict[int, tuple[int, int]] = {}
+    for decision_id, group, person, withdrawn in db.session.execute(
+        sa.select(Objection.decision_id, Objection.group, Objection.person_name, Objection.withdrawn)
+        .where(Objection.decision_id.in_(ids))
+    ):
+        raised, standing = counts.get(decision_id, (0, 0))
+        counts_now = not withdrawn and not is_recused(group, person, recusals.get(decision_id, ()))
+        counts[decision_id] = (raised + 1, standing + counts_now)
+    return counts
 
 
 # --- the published decisions ---------------------------------------------------------------

@@ -35,7 +35,7 @@ from ..meetings.queries import top_numbers
 from ..neighbourhoods.models import Neighbourhood, Programme
 from .budget_lines import budget_lines, committed_by_decision
 from .models import Minutes, MinutesState
-from .published import for_audience, load_amounts
+from .published import for_audience, is_recused, load_amounts
 from .record import (
     AgendaEntry,
     ApplicationEntry,
@@ -100,11 +100,10 @@ def _load(meeting_id: int) -> MinutesRecord | None:
     for o in db.session.execute(
         sa.select(Objection).where(Objection.decision_id.in_(decision_ids)).order_by(Objection.created_at, Objection.id)
     ).scalars():
-        pure_recusals = tuple(consensus.Recusal(r.name, r.organisation) for r in recusals.get(o.decision_id, ()))
-        pure = consensus.Objection(o.group.value if o.group else o.person_name, is_group=o.group is not None)
+        pure_recusals = (consensus.Recusal(r.name, r.organisation) for r in recusals.get(o.decision_id, ()))
         objections.setdefault(o.decision_id, []).append(
             ObjectionEntry(o.group, o.person_name, o.reason, o.withdrawn, o.consent_to_publish,
-                           recused=consensus.is_recused(pure, pure_recusals)))
+                           recused=is_recused(o.group, o.person_name, pure_recusals)))
 
     agenda = []
     last_group = None

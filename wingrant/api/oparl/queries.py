@@ -34,7 +34,6 @@ from ...meetings.models import (
     Decision,
     Meeting,
     MeetingState,
-    Objection,
     Outcome,
 )
 from ...meetings.queries import top_numbers  # the TOP numbers exactly as the minutes print them
@@ -123,7 +122,7 @@ class MeetingRecord:
 
 
 def meetings(ids: list[int], today: date) -> list[MeetingRecord]:
-    """Meetings with their agenda and protocol files: seven queries at most, however many."""
+    """Meetings with their agenda and protocol files: eight queries at most, however many."""
     rows = db.session.execute(
         _meeting_select(Meeting.id, Neighbourhood.slug, Neighbourhood.forum_name, Meeting.date, Meeting.starts_at,
                         Meeting.ends_at, Meeting.place, Meeting.address, Meeting.online, Meeting.state,
@@ -205,7 +204,7 @@ def agenda_item_index() -> list[Entry]:
 
 
 def agenda_items(*, meeting_ids: list[int] | None = None, ids: list[int] | None = None) -> list[ItemRecord]:
-    """Agenda items of published minutes with their decisions: five queries.
+    """Agenda items of published minutes with their decisions: six queries.
 
     The items of whole meetings are read even when only some are asked for: an
     item's number depends on the items before it.
@@ -221,13 +220,7 @@ def agenda_items(*, meeting_ids: list[int] | None = None, ids: list[int] | None 
     app_ids = list({r[6] for r in rows if r[6] is not None})
     decision_ids = [r[7] for r in rows if r[7] is not None]
     book = published.load_amounts(app_ids, decision_ids)
-    objections: dict[int, tuple[int, int]] = {}
-    for decision_id, raised, standing in db.session.execute(
-        sa.select(Objection.decision_id, sa.func.count(Objection.id),
-                  sa.func.sum(sa.case((Objection.withdrawn.is_(False), 1), else_=0)))
-        .where(Objection.decision_id.in_(decision_ids)).group_by(Objection.decision_id)
-    ):
-        objections[decision_id] = (int(raised), int(standing or 0))
+    objections = published.objection_counts(decision_ids)
 
     numbers: dict[int, tuple[str, int]] = {}
     by_meeting: dict[int, list] = {}
