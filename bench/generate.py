@@ -199,7 +199,7 @@ def neighbourhood_specs(count: int) -> list[tuple[str, str, str, str, int]]:
 def generate(app, scale: float, *, today: date | None = None, log=print) -> Result:
     """Fill the app's (migrated, empty) database with data of the given scale."""
     from wingrant.minutes import pdf as minutes_pdf
-    from wingrant.minutes.queries import minutes_record
+    from wingrant.minutes.record_loader import minutes_record
 
     plan = plan_for(scale)
     today = today or date.today()

@@ -20,7 +20,7 @@ from wingrant.core.pdf_fetch import StaticOnlyFetcher
 from wingrant.extensions import db
 from wingrant.minutes import pdf as minutes_pdf
 from wingrant.minutes.export import FILENAME, decision_json
-from wingrant.minutes.queries import minutes_record
+from wingrant.minutes.record_loader import minutes_record
 
 
 def _weasyprint_alone(html: str, attachment: bytes) -> bytes:

@@ -14,7 +14,7 @@ from wingrant.ledger.models import EntryKind, LedgerEntry
 from wingrant.ledger.queries import balance
 from wingrant.minutes.export import FILENAME
 from wingrant.minutes.pdf import render_pdf
-from wingrant.minutes.queries import minutes_record
+from wingrant.minutes.record_loader import minutes_record
 
 from . import factories
 from .conftest import pdf_text

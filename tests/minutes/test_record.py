@@ -9,7 +9,7 @@ from wingrant.ledger import services as ledger
 from wingrant.ledger.models import Budget
 from wingrant.meetings.models import AttendeeGroup, Outcome
 from wingrant.minutes.models import Minutes
-from wingrant.minutes.queries import minutes_record
+from wingrant.minutes.record_loader import minutes_record
 
 from . import factories
 from .factories import AppSpec

@@ -10,7 +10,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from tests.minutes.factories import AppSpec
-from wingrant.meetings.models import Outcome
+from wingrant.meetings.models import AttendeeGroup, Outcome
+from wingrant.minutes.record_loader import minutes_record
 
 from . import oparl_schema
 from .conftest import HIDDEN_TITLES, SECRETS, publish
@@ -207,6 +208,22 @@ def test_outcomes_and_amounts_are_in_the_wingrant_extension(client, world):
     assert paper["wingrant:applicant"] == "Jugendtheater e. V."
     assert paper["wingrant:amountRequestedCents"] == 950000
     assert paper["web"] == f"{HOST}/portal/huchting/projekte/{world.published.applications[1].id}"
+
+
+def test_objection_of_a_recused_participant_is_raised_but_not_standing_as_in_the_minutes(
+        client, db, huchting, funded_meeting, manager):
+    built = funded_meeting(huchting, [AppSpec(
+        "Umstrittenes Projekt", "Verein Z", {"WIN": 100_00}, outcome=Outcome.REJECTED, reason="Kein Konsens",
+        objections=[{"person_name": "Herr Befangen", "reason": "eigene Interessen"},
+                    {"person_name": "Frau Zurück", "reason": "erledigt", "withdrawn": True},
+                    {"group": AttendeeGroup.RESIDENTS, "reason": "zu teuer"}],
+        recusals=[{"person_name": "Herr Befangen", "organisation": "Verein Z", "reason": "Vorstand"}])])
+    publish(built, manager)
+    item = next(i for i in built.items if i.application_id == built.applications[0].id)
+    oparl = _get_json(client, f"{HOST}/oparl/v1.1/agendaItem/{item.id}")
+    assert (oparl["wingrant:objectionsRaised"], oparl["wingrant:objectionsStanding"]) == (3, 1)
+    decision = minutes_record(built.meeting.id, public=True).decisions[0]
+    assert len(decision.standing_objections) == oparl["wingrant:objectionsStanding"]
 
 
 def test_protocol_files_have_size_and_sha512_of_the_served_pdf(client, world):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-from .queries import MinutesRecord
+from .record import MinutesRecord
 
 FORMAT = "wingrant.minutes/1"
 FILENAME = "beschluesse.json"

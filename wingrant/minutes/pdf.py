@@ -19,7 +19,7 @@ from weasyprint import HTML, Attachment
 from ..core.pdf_fetch import StaticOnlyFetcher, static_url
 from .chart import minutes_chart
 from .export import FILENAME, decision_json
-from .queries import MinutesRecord
+from .record import MinutesRecord
 
 #: The archival variant; WeasyPrint turns on tagging (pdf_tags) for the "a" conformance level.
 PDF_VARIANT = "pdf/a-3a"

@@ -29,9 +29,9 @@ from ..errors import DomainError
 from ..extensions import db
 from ..meetings.models import AgendaItem, AgendaItemKind, Decision, Meeting, MeetingState
 from ..neighbourhoods.models import Neighbourhood
-from . import queries
 from .models import Minutes, MinutesState, MinutesVersion
 from .pdf import render_pdf
+from .record_loader import minutes_record
 
 TEXT_MAX = 20_000
 REASON_MIN = 10
@@ -136,7 +136,7 @@ def objection_period_end(meeting: Meeting, minutes: Minutes | None, neighbourhoo
 
 def _store_version(meeting: Meeting, minutes: Minutes, *, number: int, reason: str, user) -> MinutesVersion:
     """Render the public PDF once and keep its bytes and checksum."""
-    record = queries.minutes_record(meeting.id, public=True)
+    record = minutes_record(meeting.id, public=True)
     pdf = render_pdf(record, version=number, reason=reason)
     version = MinutesVersion(minutes_id=minutes.id, number=number, reason=reason, pdf=pdf,
                              sha256=hashlib.sha256(pdf).hexdigest(), size_bytes=len(pdf),

@@ -22,6 +22,7 @@ from .chart import minutes_chart
 from .labels import init_labels
 from .models import Minutes, MinutesVersion
 from .pdf import render_pdf
+from .record_loader import minutes_record
 
 bp = Blueprint("minutes", __name__)
 
@@ -88,7 +89,7 @@ def show(slug, meeting_id):
 
 
 def _render_show(neighbourhood, meeting, approve_form=None, status=200):
-    record = queries.minutes_record(meeting.id, public=False)
+    record = minutes_record(meeting.id, public=False)
     may_approve = can(current_user, neighbourhood.id, Action.APPROVE_MINUTES)
     approve_form = approve_form or forms.ApproveForm(formdata=None)
     approving = queries.approving_meetings(meeting, date.today())
@@ -109,7 +110,7 @@ def _render_show(neighbourhood, meeting, approve_form=None, status=200):
 @login_required
 def edit(slug, meeting_id):
     neighbourhood, meeting = _load(slug, meeting_id, Action.EDIT_MINUTES)
-    record = queries.minutes_record(meeting.id, public=False)
+    record = minutes_record(meeting.id, public=False)
     if not record.editable:
         flash(_("Das Protokoll ist genehmigt und kann nicht mehr bearbeitet werden."), "error")
         return redirect(url_for(".show", slug=slug, meeting_id=meeting.id))
@@ -163,7 +164,7 @@ def publish(slug, meeting_id):
 @login_required
 def correct(slug, meeting_id):
     neighbourhood, meeting = _load(slug, meeting_id, Action.APPROVE_MINUTES)
-    record = queries.minutes_record(meeting.id, public=False)
+    record = minutes_record(meeting.id, public=False)
     form = forms.correction_form(record)
     if form.validate_on_submit():
         try:
@@ -183,7 +184,7 @@ def preview_pdf(slug, meeting_id):
     """Rendered on request: the internal record, or (``?fassung=oeffentlich``) the public one."""
     neighbourhood, meeting = _load(slug, meeting_id, Action.READ)
     public = request.args.get("fassung") == "oeffentlich"
-    pdf = render_pdf(queries.minutes_record(meeting.id, public=public))
+    pdf = render_pdf(minutes_record(meeting.id, public=public))
     name = f"protokoll-{meeting.date.isoformat()}-{'oeffentlich' if public else 'intern'}-vorschau.pdf"
     response = send_file(io.BytesIO(pdf), mimetype="application/pdf", download_name=name, as_attachment=True)
     response.headers["Cache-Control"] = "no-store"

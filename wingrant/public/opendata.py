@@ -6,10 +6,10 @@ application that asks two programmes for money gives two rows with the same
 and sums per programme are a plain pivot. A decision without any programme
 amount still gives one row (programme columns empty, amounts 0).
 
-Visibility is the portal's: decisions only from **published** minutes
-(``queries.published_decision_ids``) of active neighbourhoods, applications
-with their public fields only (the fields the published minutes print), never
-a person's name or contact data.
+Visibility and money are the portal's, read through the one model of what
+was published (``minutes.published``): decisions only from published minutes
+of active neighbourhoods, applications with their public fields only (the
+fields the published minutes print), never a person's name or contact data.
 
 The column names are an interface: they are fixed identifiers (not translated)
 and documented on the open-data page and in ``docs/open-data.md``; a test pins
@@ -25,21 +25,19 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-import sqlalchemy as sa
 from flask import current_app, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from ..applications.models import Application, FinancingItem, FundingSource, application_field
+from ..applications.models import Application
 from ..extensions import db
-from ..meetings.models import AgendaItem, Decision, DecisionAmount, Meeting, Outcome
+from ..meetings.models import Outcome
+from ..minutes import published
 from ..minutes.labels import OUTCOMES
 from ..money import format_plain
-from ..neighbourhoods.models import FieldOfAction, Neighbourhood, Programme
-from ..organisations.models import Organisation
+from ..neighbourhoods.models import Neighbourhood
 from . import queries
-from .queries import APPROVALS, published_decision_ids
 
 #: Version of the file format; part of the JSON metadata.
 FORMAT = "wingrant.open-data.decisions/1"
@@ -158,75 +156,27 @@ def parse_selection(args) -> Selection:
 
 def decision_rows(selection: Selection) -> list[dict]:
     """The rows of the download, in a stable order: five queries however many decisions."""
-    stmt = (
-        sa.select(Decision.id, Decision.outcome, Decision.conditions, Decision.reason, Application.id,
-                  Application.reference, Application.title, Application.summary, Application.year,
-                  Organisation.name, Meeting.id, Meeting.date, Neighbourhood.slug, Neighbourhood.name,
-                  Neighbourhood.forum_name)
-        .join(Application, Decision.application_id == Application.id)
-        .join(Organisation, Application.organisation_id == Organisation.id)
-        .join(AgendaItem, Decision.agenda_item_id == AgendaItem.id)
-        .join(Meeting, AgendaItem.meeting_id == Meeting.id)
-        .join(Neighbourhood, Meeting.neighbourhood_id == Neighbourhood.id)
-        .where(Decision.id.in_(published_decision_ids()), Neighbourhood.active.is_(True),
-               Application.neighbourhood_id == Meeting.neighbourhood_id)
-        .order_by(Neighbourhood.name, Meeting.date, Meeting.id, AgendaItem.position, Decision.id)
-    )
-    if selection.neighbourhood is not None:
-        stmt = stmt.where(Neighbourhood.id == selection.neighbourhood.id)
-    if selection.year is not None:
-        stmt = stmt.where(Application.year == selection.year)
-    rows = db.session.execute(stmt).all()
-    decision_ids = [r[0] for r in rows]
-    app_ids = list({r[4] for r in rows})
-
-    programmes = {p.id: p for p in db.session.execute(sa.select(Programme)).scalars()}
-    requested: dict[int, dict[int, int]] = {}
-    for app_id, pid, cents in db.session.execute(
-        sa.select(FinancingItem.application_id, FinancingItem.programme_id, sa.func.sum(FinancingItem.amount_cents))
-        .where(FinancingItem.application_id.in_(app_ids), FinancingItem.source == FundingSource.PROGRAMME)
-        .group_by(FinancingItem.application_id, FinancingItem.programme_id)
-    ):
-        requested.setdefault(app_id, {})[pid] = int(cents)
-    approved: dict[int, dict[int, int]] = {}
-    for decision_id, pid, cents in db.session.execute(
-        sa.select(DecisionAmount.decision_id, DecisionAmount.programme_id, DecisionAmount.amount_cents)
-        .where(DecisionAmount.decision_id.in_(decision_ids))
-    ):
-        approved.setdefault(decision_id, {})[pid] = int(cents)
-    fields: dict[int, list[str]] = {}
-    for app_id, name in db.session.execute(
-        sa.select(application_field.c.application_id, FieldOfAction.name)
-        .join(FieldOfAction, application_field.c.field_of_action_id == FieldOfAction.id)
-        .where(application_field.c.application_id.in_(app_ids))
-        .order_by(FieldOfAction.position, FieldOfAction.name)
-    ):
-        fields.setdefault(app_id, []).append(name)
-
+    decisions = published.published_decisions(selection.neighbourhood.id if selection.neighbourhood else None,
+                                              year=selection.year, newest_first=False)
     result = []
     with force_locale("de"):  # the data set is German whatever language the page is shown in
         labels = {o: str(OUTCOMES[o]) for o in Outcome}
-    for (d_id, outcome, conditions, reason, app_id, reference, title, summary, year, org, meeting_id, meeting_date,
-         slug, nb_name, forum) in rows:
-        asked, decided = requested.get(app_id, {}), approved.get(d_id, {})
-        if outcome not in APPROVALS:
-            decided = {}
-        pids = sorted(set(asked) | set(decided), key=lambda p: (programmes[p].position, programmes[p].code))
+    for d in decisions:
         base = {
-            "beschluss_id": d_id, "quartier": nb_name, "quartier_kennung": slug, "forum": forum,
-            "sitzung_datum": meeting_date.isoformat(), "aktenzeichen": reference, "projekt_titel": title,
-            "traeger": org, "kurzbeschreibung": summary or "", "haushaltsjahr": year,
-            "handlungsfelder": "; ".join(fields.get(app_id, ())), "beschluss": outcome.value,
-            "beschluss_text": labels[outcome], "auflagen": conditions or "", "begruendung": reason or "",
-            "protokoll_url": url_for("public.minutes", slug=slug, meeting_id=meeting_id, _external=True),
+            "beschluss_id": d.decision_id, "quartier": d.neighbourhood, "quartier_kennung": d.neighbourhood_slug,
+            "forum": d.forum, "sitzung_datum": d.meeting_date.isoformat(), "aktenzeichen": d.reference,
+            "projekt_titel": d.title, "traeger": d.organisation, "kurzbeschreibung": d.summary,
+            "haushaltsjahr": d.year, "handlungsfelder": "; ".join(d.fields), "beschluss": d.outcome.value,
+            "beschluss_text": labels[d.outcome], "auflagen": d.conditions, "begruendung": d.reason,
+            "protokoll_url": url_for("public.minutes", slug=d.neighbourhood_slug, meeting_id=d.meeting_id,
+                                     _external=True),
         }
         # The euro columns carry cents here too; each writer turns them into euros its own way.
-        for pid in pids or [None]:
-            programme = programmes.get(pid)
-            asked_cents, decided_cents = asked.get(pid, 0), decided.get(pid, 0)
+        for amount in d.amounts or [None]:
+            asked_cents, decided_cents = (amount.requested, amount.approved) if amount else (0, 0)
             row = dict(base)
             row.update({
-                "programm_code": programme.code if programme else "", "programm": programme.name if programme else "",
+                "programm_code": amount.code if amount else "", "programm": amount.name if amount else "",
                 "beantragt_cent": asked_cents, "beantragt_euro": asked_cents,
                 "beschlossen_cent": decided_cents, "beschlossen_euro": decided_cents,
             })
@@ -235,13 +185,9 @@ def decision_rows(selection: Selection) -> list[dict]:
 
 
 def years_with_decisions() -> list[int]:
-    """Budget years that occur in published decisions of active neighbourhoods, newest first."""
+    """Budget years that occur in published decisions, newest first."""
     return list(db.session.execute(
-        sa.select(Application.year).distinct()
-        .join(Decision, Decision.application_id == Application.id)
-        .join(Neighbourhood, Application.neighbourhood_id == Neighbourhood.id)
-        .where(Decision.id.in_(published_decision_ids()), Neighbourhood.active.is_(True))
-        .order_by(Application.year.desc())
+        published.decision_select(Application.year).distinct().order_by(Application.year.desc())
     ).scalars())
 
 

@@ -1,10 +1,8 @@
-"""Reads of the public portal.
+"""Reads of the public portal: neighbourhoods, meetings, budget years, published minutes.
 
-The portal shows decisions only from **published** minutes: every query that
-touches a decision joins through its agenda item and meeting to a Minutes row
-in state ``published``. Names of people are never read here; applications
-contribute their public fields only (title, organisation name, summary,
-year, fields of action), never contact data or internal texts.
+Decisions are read through ``minutes.published``, the one read model of what
+was published (and the one place that decides what the public may see of a
+decision). Names of people are never read here.
 """
 
 from __future__ import annotations
@@ -15,15 +13,13 @@ from datetime import date, datetime, time
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
-from ..applications.models import Application, FinancingItem, FundingSource, application_field
+from ..applications.models import Application
 from ..extensions import db
 from ..ledger.models import Budget
-from ..meetings.models import AgendaItem, Decision, DecisionAmount, Meeting, MeetingState, Outcome
+from ..meetings.models import Decision, Meeting, MeetingState
+from ..minutes import published
 from ..minutes.models import Minutes, MinutesState, MinutesVersion
 from ..neighbourhoods.models import FieldOfAction, Neighbourhood, Programme
-from ..organisations.models import Organisation
-
-APPROVALS = (Outcome.APPROVED, Outcome.APPROVED_WITH_CHANGES)
 
 
 def neighbourhood(slug: str) -> Neighbourhood | None:
@@ -64,20 +60,6 @@ def budget_years(neighbourhood_id: int) -> list[int]:
     ).scalars())
 
 
-def _published():
-    """Decisions that belong to published minutes (the only ones the public may see)."""
-    return (
-        sa.select(Decision.id)
-        .join(AgendaItem, Decision.agenda_item_id == AgendaItem.id)
-        .join(Minutes, Minutes.meeting_id == AgendaItem.meeting_id)
-        .where(Minutes.state == MinutesState.PUBLISHED, Decision.outcome.is_not(None))
-    )
-
-
-#: The same rule for the other readers of published data (open-data downloads, OParl feed).
-published_decision_ids = _published
-
-
 def public_meeting(today: date):
     """SQL condition on ``Meeting``: a meeting the public may know of — announced and not past
     (what the portal lists as "Nächste Sitzungen"), or with published minutes (calendar, OParl)."""
@@ -87,137 +69,6 @@ def public_meeting(today: date):
     return sa.or_(announced, published)
 
 
-@dataclass(frozen=True)
-class AmountLine:
-    code: str
-    name: str
-    requested: int
-    approved: int
-
-
-@dataclass(frozen=True)
-class PublicDecision:
-    decision_id: int
-    application_id: int
-    meeting_id: int
-    meeting_date: date
-    title: str
-    organisation: str
-    summary: str
-    year: int
-    outcome: Outcome
-    conditions: str
-    amounts: tuple[AmountLine, ...]
-    fields: tuple[str, ...]
-
-    @property
-    def approved(self) -> bool:
-        return self.outcome in APPROVALS
-
-    @property
-    def approved_total(self) -> int:
-        return sum(a.approved for a in self.amounts)
-
-    @property
-    def requested_total(self) -> int:
-        return sum(a.requested for a in self.amounts)
-
-
-def _decisions_query(neighbourhood_id: int, *, year: int | None = None, programme_id: int | None = None,
-                     field_id: int | None = None, application_id: int | None = None,
-                     meeting_id: int | None = None):
-    """The published decisions of one neighbourhood, filtered, newest meeting first.
-
-    Published = the meeting's minutes are (joined here rather than an ``IN`` over every
-    published decision of every neighbourhood, so the cost stays with this neighbourhood).
-    """
-    stmt = (
-        sa.select(Decision.id, Decision.outcome, Decision.conditions, Application.id, Application.title,
-                  Application.summary, Application.year, Organisation.name, Meeting.id, Meeting.date)
-        .join(Application, Decision.application_id == Application.id)
-        .join(Organisation, Application.organisation_id == Organisation.id)
-        .join(AgendaItem, Decision.agenda_item_id == AgendaItem.id)
-        .join(Meeting, AgendaItem.meeting_id == Meeting.id)
-        .join(Minutes, Minutes.meeting_id == Meeting.id)
-        .where(Minutes.state == MinutesState.PUBLISHED, Decision.outcome.is_not(None),
-               Meeting.neighbourhood_id == neighbourhood_id, Application.neighbourhood_id == neighbourhood_id)
-        .order_by(Meeting.date.desc(), AgendaItem.position, Decision.id)
-    )
-    if year is not None:
-        stmt = stmt.where(Application.year == year)
-    if application_id is not None:
-        stmt = stmt.where(Application.id == application_id)
-    if meeting_id is not None:
-        stmt = stmt.where(Meeting.id == meeting_id)
-    if programme_id is not None:
-        stmt = stmt.where(sa.or_(
-            sa.exists().where(DecisionAmount.decision_id == Decision.id, DecisionAmount.programme_id == programme_id),
-            sa.exists().where(FinancingItem.application_id == Application.id,
-                              FinancingItem.source == FundingSource.PROGRAMME,
-                              FinancingItem.programme_id == programme_id),
-        ))
-    if field_id is not None:
-        stmt = stmt.where(sa.exists().where(application_field.c.application_id == Application.id,
-                                            application_field.c.field_of_action_id == field_id))
-    return stmt
-
-
-def count_published_decisions(neighbourhood_id: int, **filters) -> int:
-    """How many published decisions match (for the pages of the list): one query."""
-    stmt = _decisions_query(neighbourhood_id, **filters).order_by(None)
-    return db.session.execute(sa.select(sa.func.count()).select_from(stmt.subquery())).scalar_one()
-
-
-def published_decisions(neighbourhood_id: int, *, year: int | None = None, programme_id: int | None = None,
-                        field_id: int | None = None, application_id: int | None = None,
-                        meeting_id: int | None = None, limit: int | None = None,
-                        offset: int = 0) -> list[PublicDecision]:
-    """Published decisions, newest meeting first: four queries however many there are.
-
-    ``limit``/``offset``: one page of them (years of decisions pile up; a page must not grow with them).
-    """
-    stmt = _decisions_query(neighbourhood_id, year=year, programme_id=programme_id, field_id=field_id,
-                            application_id=application_id, meeting_id=meeting_id)
-    if limit is not None:
-        stmt = stmt.limit(limit).offset(offset)
-    rows = db.session.execute(stmt).all()
-    decision_ids = [r[0] for r in rows]
-    app_ids = list({r[3] for r in rows})
-
-    programmes = {p.id: p for p in db.session.execute(sa.select(Programme)).scalars()}
-    requested: dict[int, dict[int, int]] = {}
-    for app_id, pid, cents in db.session.execute(
-        sa.select(FinancingItem.application_id, FinancingItem.programme_id, sa.func.sum(FinancingItem.amount_cents))
-        .where(FinancingItem.application_id.in_(app_ids), FinancingItem.source == FundingSource.PROGRAMME)
-        .group_by(FinancingItem.application_id, FinancingItem.programme_id)
-    ):
-        requested.setdefault(app_id, {})[pid] = int(cents)
-    approved: dict[int, dict[int, int]] = {}
-    for decision_id, pid, cents in db.session.execute(
-        sa.select(DecisionAmount.decision_id, DecisionAmount.programme_id, DecisionAmount.amount_cents)
-        .where(DecisionAmount.decision_id.in_(decision_ids))
-    ):
-        approved.setdefault(decision_id, {})[pid] = int(cents)
-    fields: dict[int, list[str]] = {}
-    for app_id, name in db.session.execute(
-        sa.select(application_field.c.application_id, FieldOfAction.name)
-        .join(FieldOfAction, application_field.c.field_of_action_id == FieldOfAction.id)
-        .where(application_field.c.application_id.in_(app_ids))
-        .order_by(FieldOfAction.position, FieldOfAction.name)
-    ):
-        fields.setdefault(app_id, []).append(name)
-
-    result = []
-    for d_id, outcome, conditions, app_id, title, summary, app_year, org, meeting_id, meeting_date in rows:
-        asked, decided = requested.get(app_id, {}), approved.get(d_id, {})
-        pids = sorted(set(asked) | set(decided), key=lambda p: (programmes[p].position, programmes[p].code))
-        amounts = tuple(AmountLine(programmes[p].code, programmes[p].name, asked.get(p, 0),
-                                   decided.get(p, 0) if outcome in APPROVALS else 0) for p in pids)
-        result.append(PublicDecision(d_id, app_id, meeting_id, meeting_date, title, org, summary or "", app_year,
-                                     outcome, conditions or "", amounts, tuple(fields.get(app_id, ()))))
-    return result
-
-
 def filter_choices(neighbourhood_id: int) -> tuple[list[int], list[Programme], list[FieldOfAction]]:
     """Years, programmes and fields of action that occur in the published decisions."""
     # The neighbourhood's application years (an index range on (neighbourhood_id, year)), each
@@ -225,14 +76,8 @@ def filter_choices(neighbourhood_id: int) -> tuple[list[int], list[Programme], l
     # cost grows with the years, not with every decision of every year.
     candidates = (sa.select(Application.year.label("year")).where(Application.neighbourhood_id == neighbourhood_id)
                   .distinct().subquery())
-    decided = (
-        sa.select(Decision.id)
-        .join(Application, Decision.application_id == Application.id)
-        .join(AgendaItem, Decision.agenda_item_id == AgendaItem.id)
-        .join(Minutes, Minutes.meeting_id == AgendaItem.meeting_id)
-        .where(Application.neighbourhood_id == neighbourhood_id, Application.year == candidates.c.year,
-               Minutes.state == MinutesState.PUBLISHED, Decision.outcome.is_not(None))
-    )
+    decided = published.decision_select(Decision.id).where(
+        Application.neighbourhood_id == neighbourhood_id, Application.year == candidates.c.year)
     years = list(db.session.execute(
         sa.select(candidates.c.year).where(decided.exists()).order_by(candidates.c.year.desc())
     ).scalars())

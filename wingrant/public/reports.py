@@ -17,10 +17,10 @@ import sqlalchemy as sa
 from ..extensions import db
 from ..ledger import queries as ledger_queries
 from ..meetings.models import HeadCount, Meeting, MeetingState, Outcome
+from ..minutes import published
 from ..minutes.models import Minutes, MinutesState
+from ..minutes.published import PublishedDecision
 from ..neighbourhoods.models import Neighbourhood
-from . import queries
-from .queries import PublicDecision
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ class YearReport:
     year: int
     budgets: list
     meetings: list[ReportMeeting]
-    decisions: list[PublicDecision]
+    decisions: list[PublishedDecision]
     outcomes: dict[Outcome, int]
     programmes: list[ProgrammeTotal]
 
@@ -76,7 +76,7 @@ def year_report(neighbourhood: Neighbourhood, year: int) -> YearReport:
             .order_by(Meeting.date)
         )
     ]
-    decisions = sorted(queries.published_decisions(neighbourhood.id, year=year),
+    decisions = sorted(published.published_decisions(neighbourhood.id, year=year),
                        key=lambda d: (d.meeting_date, d.decision_id))
     outcomes = Counter(d.outcome for d in decisions)
     totals: dict[str, list] = {}

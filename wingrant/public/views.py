@@ -15,6 +15,7 @@ from flask import Blueprint, abort, render_template, request, send_file, url_for
 
 from ..fields import whole_number
 from ..ledger import queries as ledger_queries
+from ..minutes import published
 from ..minutes.chart import status_chart
 from ..minutes.labels import init_labels
 from ..minutes.pdf import render_template_pdf
@@ -56,7 +57,7 @@ def neighbourhood(slug):
     if year not in years:
         year = today.year if (today.year in years or not years) else years[0]
     budgets = ledger_queries.budget_overview(year, [nb.id])
-    decisions = queries.published_decisions(nb.id, limit=LATEST + 1)  # one more: is there a "more" link?
+    decisions = published.published_decisions(nb.id, limit=LATEST + 1)  # one more: is there a "more" link?
     return render_template(
         "public/neighbourhood.html", nb=nb, year=year, years=years, budgets=budgets,
         chart=status_chart(budgets), upcoming=queries.upcoming_meetings(nb.id, today),
@@ -84,10 +85,10 @@ def decisions(slug):
         year = _int_arg("jahr")  # "alle", "" or garbage: every year
     chosen = {"year": year, "programme": _int_arg("programm"), "field": _int_arg("handlungsfeld")}
     filters = {"year": chosen["year"], "programme_id": chosen["programme"], "field_id": chosen["field"]}
-    total = queries.count_published_decisions(nb.id, **filters)
+    total = published.count_published_decisions(nb.id, **filters)
     pages = max(1, math.ceil(total / PER_PAGE))
     page = min(max(1, _int_arg("seite") or 1), pages)
-    rows = queries.published_decisions(nb.id, **filters, limit=PER_PAGE, offset=(page - 1) * PER_PAGE)
+    rows = published.published_decisions(nb.id, **filters, limit=PER_PAGE, offset=(page - 1) * PER_PAGE)
     args = {k: v for k, v in request.args.items() if k in ("programm", "handlungsfeld") and v}
     args["jahr"] = year if year is not None else ALL_YEARS  # page 2 keeps the year, or "every year"
     return render_template("public/decisions.html", nb=nb, rows=rows, years=years, programmes=programmes,
@@ -100,7 +101,7 @@ def decisions(slug):
 def project(slug, application_id):
     """A funded project: only one the forum approved in published minutes exists here."""
     nb = _neighbourhood(slug)
-    rows = queries.published_decisions(nb.id, application_id=application_id)
+    rows = published.published_decisions(nb.id, application_id=application_id)
     if not any(r.approved for r in rows):
         abort(404)
     funded = next(r for r in rows if r.approved)
@@ -114,7 +115,7 @@ def minutes(slug, meeting_id):
     if not found:
         abort(404)
     return render_template("public/minutes.html", nb=nb, m=found[0],
-                           decisions=queries.published_decisions(nb.id, meeting_id=meeting_id))
+                           decisions=published.published_decisions(nb.id, meeting_id=meeting_id))
 
 
 @bp.get("/<slug>/protokolle/<int:meeting_id>/v<int:number>.pdf")

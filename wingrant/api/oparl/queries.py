@@ -4,8 +4,9 @@ What is public here is what the portal shows:
 
 - a **meeting** of an active neighbourhood whose minutes are published, or that is
   announced (planned or invited, today or later: the portal's "Nächste Sitzungen");
-- its **agenda items** and **decisions** only once the minutes are published (the
-  rule of ``public.queries.published_decision_ids``);
+- its **agenda items** once the minutes are published, and their **decisions** as
+  ``minutes.published`` (the one read model of published decisions) lets the public
+  see them, with the money it reads;
 - an **application** (OParl Paper) only once it has a published decision, with the
   fields the published minutes print (reference, title, applicant organisation,
   summary, year, amounts) — never contact data or internal texts;
@@ -24,23 +25,24 @@ from datetime import date, datetime, time
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
-from ...applications.models import Application, FinancingItem, FundingSource, application_field
+from ...applications.models import Application
 from ...extensions import db
+from ...meetings.consensus import APPROVALS
 from ...meetings.models import (
     AgendaItem,
     AgendaItemKind,
     Decision,
-    DecisionAmount,
     Meeting,
     MeetingState,
-    Objection,
     Outcome,
 )
 from ...meetings.queries import top_numbers  # the TOP numbers exactly as the minutes print them
+from ...minutes import published
 from ...minutes.models import Minutes, MinutesState
-from ...neighbourhoods.models import FieldOfAction, Neighbourhood, Programme
+from ...minutes.published import Amount
+from ...neighbourhoods.models import Neighbourhood
 from ...organisations.models import Organisation
-from ...public.queries import APPROVALS, public_meeting, published_decision_ids
+from ...public.queries import public_meeting
 from .files import FileRecord, protocol_files
 from .index import Entry, entries, latest_version
 
@@ -121,7 +123,7 @@ class MeetingRecord:
 
 
 def meetings(ids: list[int], today: date) -> list[MeetingRecord]:
-    """Meetings with their agenda and protocol files: seven queries at most, however many."""
+    """Meetings with their agenda and protocol files: eight queries at most, however many."""
     rows = db.session.execute(
         _meeting_select(Meeting.id, Neighbourhood.slug, Neighbourhood.forum_name, Meeting.date, Meeting.starts_at,
                         Meeting.ends_at, Meeting.place, Meeting.address, Meeting.online, Meeting.state,
@@ -146,14 +148,6 @@ def meetings(ids: list[int], today: date) -> list[MeetingRecord]:
 
 
 @dataclass(frozen=True)
-class AmountRecord:
-    code: str
-    name: str
-    requested: int
-    approved: int
-
-
-@dataclass(frozen=True)
 class ItemRecord:
     id: int
     meeting_id: int
@@ -169,7 +163,7 @@ class ItemRecord:
     conditions: str
     reason: str
     votes: tuple[int, int, int] | None
-    amounts: tuple[AmountRecord, ...]
+    amounts: tuple[Amount, ...]
     objections_raised: int
     objections_standing: int
     created: datetime
@@ -181,7 +175,8 @@ class ItemRecord:
 
 
 def _item_query(latest):
-    public_decision = sa.and_(Decision.agenda_item_id == AgendaItem.id, Decision.id.in_(published_decision_ids()))
+    public_decision = sa.and_(Decision.agenda_item_id == AgendaItem.id,
+                              Decision.id.in_(published.published_decision_ids()))
     return (
         sa.select(AgendaItem.id, AgendaItem.meeting_id, Neighbourhood.slug, AgendaItem.position, AgendaItem.kind,
                   AgendaItem.title, AgendaItem.application_id, Decision.id, Decision.outcome, Decision.conditions,
@@ -210,7 +205,7 @@ def agenda_item_index() -> list[Entry]:
 
 
 def agenda_items(*, meeting_ids: list[int] | None = None, ids: list[int] | None = None) -> list[ItemRecord]:
-    """Agenda items of published minutes with their decisions: five queries.
+    """Agenda items of published minutes with their decisions: six queries.
 
     The items of whole meetings are read even when only some are asked for: an
     item's number depends on the items before it.
@@ -225,20 +220,8 @@ def agenda_items(*, meeting_ids: list[int] | None = None, ids: list[int] | None 
     rows = db.session.execute(stmt).all()
     app_ids = list({r[6] for r in rows if r[6] is not None})
     decision_ids = [r[7] for r in rows if r[7] is not None]
-    programmes, requested = _requested(app_ids)
-    approved: dict[int, dict[int, int]] = {}
-    for decision_id, pid, cents in db.session.execute(
-        sa.select(DecisionAmount.decision_id, DecisionAmount.programme_id, DecisionAmount.amount_cents)
-        .where(DecisionAmount.decision_id.in_(decision_ids))
-    ):
-        approved.setdefault(decision_id, {})[pid] = int(cents)
-    objections: dict[int, tuple[int, int]] = {}
-    for decision_id, raised, standing in db.session.execute(
-        sa.select(Objection.decision_id, sa.func.count(Objection.id),
-                  sa.func.sum(sa.case((Objection.withdrawn.is_(False), 1), else_=0)))
-        .where(Objection.decision_id.in_(decision_ids)).group_by(Objection.decision_id)
-    ):
-        objections[decision_id] = (int(raised), int(standing or 0))
+    book = published.load_amounts(app_ids, decision_ids)
+    objections = published.objection_counts(decision_ids)
 
     numbers: dict[int, tuple[str, int]] = {}
     by_meeting: dict[int, list] = {}
@@ -255,13 +238,9 @@ def agenda_items(*, meeting_ids: list[int] | None = None, ids: list[int] | None 
          abstain, published_at, latest_at) in rows:
         if wanted is not None and item_id not in wanted:
             continue
-        amounts: tuple[AmountRecord, ...] = ()
+        amounts: tuple[Amount, ...] = ()
         if app_id is not None:
-            asked = requested.get(app_id, {})
-            decided = approved.get(decision_id, {}) if outcome in APPROVALS else {}
-            pids = sorted(set(asked) | set(decided), key=lambda p: (programmes[p].position, programmes[p].code))
-            amounts = tuple(AmountRecord(programmes[p].code, programmes[p].name, asked.get(p, 0), decided.get(p, 0))
-                            for p in pids)
+            amounts = book.amounts(app_id, decision_id, outcome)
         raised, standing = objections.get(decision_id, (0, 0))
         number, order = numbers[item_id]
         result.append(ItemRecord(
@@ -276,19 +255,6 @@ def agenda_items(*, meeting_ids: list[int] | None = None, ids: list[int] | None 
 class _NumberedItem:
     kind: AgendaItemKind
     application_id: int | None
-
-
-def _requested(app_ids: list[int]) -> tuple[dict[int, Programme], dict[int, dict[int, int]]]:
-    """Programmes by id and the cents each application asks from each programme: two queries."""
-    programmes = {p.id: p for p in db.session.execute(sa.select(Programme)).scalars()}
-    requested: dict[int, dict[int, int]] = {}
-    for app_id, pid, cents in db.session.execute(
-        sa.select(FinancingItem.application_id, FinancingItem.programme_id, sa.func.sum(FinancingItem.amount_cents))
-        .where(FinancingItem.application_id.in_(app_ids), FinancingItem.source == FundingSource.PROGRAMME)
-        .group_by(FinancingItem.application_id, FinancingItem.programme_id)
-    ):
-        requested.setdefault(app_id, {})[pid] = int(cents)
-    return programmes, requested
 
 
 # --- consultations (an application on the agenda of published minutes) ------------------------
@@ -309,16 +275,9 @@ class ConsultationRecord:
 def _consultation_select(*columns):
     latest = latest_version()
     return (
-        sa.select(*columns, Minutes.published_at, latest.c.at)
-        .select_from(AgendaItem)
-        .join(Decision, Decision.agenda_item_id == AgendaItem.id)
-        .join(Application, AgendaItem.application_id == Application.id)
-        .join(Meeting, AgendaItem.meeting_id == Meeting.id)
-        .join(Neighbourhood, Meeting.neighbourhood_id == Neighbourhood.id)
-        .join(Minutes, Minutes.meeting_id == Meeting.id)
+        published.decision_select(*columns, Minutes.published_at, latest.c.at)
         .join(latest, latest.c.minutes_id == Minutes.id)
-        .where(Decision.id.in_(published_decision_ids()), Neighbourhood.active.is_(True),
-               Application.neighbourhood_id == Meeting.neighbourhood_id)
+        .where(AgendaItem.application_id == Application.id)
     )
 
 
@@ -351,7 +310,7 @@ class PaperRecord:
     summary: str
     year: int
     fields: tuple[str, ...]
-    requested: tuple[AmountRecord, ...]
+    requested: tuple[Amount, ...]
     consultations: tuple[ConsultationRecord, ...]
     created: datetime
     modified: datetime
@@ -383,23 +342,14 @@ def papers(ids: list[int]) -> list[PaperRecord]:
         .join(Neighbourhood, Application.neighbourhood_id == Neighbourhood.id)
         .where(Application.id.in_(list(by_app))).order_by(Application.id)
     ).all()
-    programmes, requested = _requested(list(by_app))
-    fields: dict[int, list[str]] = {}
-    for app_id, name in db.session.execute(
-        sa.select(application_field.c.application_id, FieldOfAction.name)
-        .join(FieldOfAction, application_field.c.field_of_action_id == FieldOfAction.id)
-        .where(application_field.c.application_id.in_(list(by_app)))
-        .order_by(FieldOfAction.position, FieldOfAction.name)
-    ):
-        fields.setdefault(app_id, []).append(name)
+    book = published.load_amounts(by_app)
+    fields = published.fields_of(by_app)
     result = []
     for app_id, slug, reference, title, org, summary, year in rows:
-        asked = requested.get(app_id, {})
-        pids = sorted(asked, key=lambda p: (programmes[p].position, programmes[p].code))
         cons = tuple(by_app[app_id])
         result.append(PaperRecord(
-            app_id, slug, reference, title, org, summary or "", year, tuple(fields.get(app_id, ())),
-            tuple(AmountRecord(programmes[p].code, programmes[p].name, asked[p], 0) for p in pids), cons,
+            app_id, slug, reference, title, org, summary or "", year, fields.get(app_id, ()), book.amounts(app_id),
+            cons,
             min(c.created for c in cons), max(c.modified for c in cons),
         ))
     return result

@@ -14,6 +14,7 @@ from ...extensions import db
 from ...meetings.models import Meeting, MeetingState
 from ...minutes import forms, queries, services
 from ...minutes.models import Minutes, MinutesState, MinutesVersion
+from ...minutes.record_loader import minutes_record
 from ...minutes.views import stored_pdf_response
 from . import schema as s
 from .core import ApiError, iso, ok, paginate_list, route
@@ -65,7 +66,7 @@ def _version_json(slug: str, meeting_id: int, v) -> dict:
 
 
 def minutes_json(neighbourhood, meeting: Meeting) -> dict:
-    record = queries.minutes_record(meeting.id, public=False)
+    record = minutes_record(meeting.id, public=False)
     minutes = db.session.execute(sa.select(Minutes).filter_by(meeting_id=meeting.id)).scalar_one_or_none()
     return {
         "meeting_id": meeting.id, "state": record.state.value, "meeting_state": record.meeting_state.value,
@@ -98,7 +99,7 @@ def get_minutes(slug, meeting_id):
        body=TEXT_INPUT, errors=(403, 409), form=TEXT_FORM)
 def update_minutes(slug, meeting_id, data):
     nb, meeting = _load(slug, meeting_id, Action.EDIT_MINUTES)
-    record = queries.minutes_record(meeting.id, public=False)
+    record = minutes_record(meeting.id, public=False)
     if not record.editable:
         raise ApiError(409, _locked())
     known = {e.item_id for e in record.agenda}
