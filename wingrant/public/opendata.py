@@ -18,12 +18,9 @@ the header row. Change them only with a new format version.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from decimal import Decimal
 
 from flask import current_app, url_for
 from flask_babel import force_locale
@@ -31,11 +28,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..applications.models import Application
+from ..core import spreadsheets
+from ..core.spreadsheets import Table
 from ..extensions import db
 from ..meetings.models import Outcome
 from ..minutes import published
 from ..minutes.labels import OUTCOMES
-from ..money import format_plain
 from ..neighbourhoods.models import Neighbourhood
 from . import queries
 
@@ -50,9 +48,6 @@ DEFAULT_PUBLISHER = "WiN – Wohnen in Nachbarschaften, Bremen"
 
 #: Years a filter may ask for (the application's CHECK constraint).
 YEAR_RANGE = (1999, 2200)
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
 
 @dataclass(frozen=True)
 class Column:
@@ -90,7 +85,6 @@ COLUMNS: tuple[Column, ...] = (
 )
 HEADER: tuple[str, ...] = tuple(c.name for c in COLUMNS)
 _EURO_COLUMNS = {"beantragt_euro", "beschlossen_euro"}
-_TEXT_COLUMNS = {c.name for c in COLUMNS if c.type in ("string", "date")}
 
 
 class FilterError(ValueError):
@@ -203,57 +197,22 @@ def attribution(dataset_url: str) -> str:
     return f"{publisher()}, {LICENCE_NAME} ({LICENCE_ID}, {LICENCE_URL}), {dataset_url}"
 
 
-def _safe_text(value: str) -> str:
-    """Cell text a spreadsheet would evaluate gets a leading apostrophe (CSV only)."""
-    return f"'{value}" if value.startswith(_FORMULA_START) else value
+def _money_columns() -> frozenset[int]:
+    return frozenset(i for i, name in enumerate(HEADER) if name in _EURO_COLUMNS)
 
 
 def to_csv(rows: list[dict]) -> bytes:
     """Semicolon-separated, decimal comma in the euro columns, UTF-8 with BOM: German Excel opens it."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(HEADER)
-    for row in rows:
-        writer.writerow([
-            format_plain(row[name]) if name in _EURO_COLUMNS
-            else _safe_text(row[name]) if name in _TEXT_COLUMNS else row[name]
-            for name in HEADER
-        ])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return spreadsheets.to_csv(Table("", HEADER, [[row[n] for n in HEADER] for row in rows], _money_columns()))
 
 
 def to_xlsx(rows: list[dict], dataset_url: str) -> bytes:
     """Sheet "Beschluesse" with the data (every text cell a plain string), sheet "Lizenz" with the terms."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Beschluesse"
-    sheet.append(list(HEADER))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for r, row in enumerate(rows, start=2):
-        for c, name in enumerate(HEADER, start=1):
-            cell = sheet.cell(row=r, column=c)
-            value = row[name]
-            if name in _EURO_COLUMNS:
-                cell.value = Decimal(value) / 100
-                cell.number_format = "#,##0.00"
-            else:
-                cell.value = value
-                if isinstance(value, str):
-                    cell.data_type = "s"  # never a formula, whatever the text starts with
-    sheet.freeze_panes = "A2"
-    notes = book.create_sheet("Lizenz")
-    for line in (("Lizenz", f"{LICENCE_NAME} ({LICENCE_ID})"), ("Lizenztext", LICENCE_URL),
-                 ("Namensnennung", attribution(dataset_url)), ("Erzeugt", _generated()), ("Format", FORMAT)):
-        notes.append(list(line))
-    for cell in notes["B"]:
-        cell.data_type = "s"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    data = Table("Beschluesse", HEADER, [[row[n] for n in HEADER] for row in rows], _money_columns())
+    notes = Table("Lizenz", None, [("Lizenz", f"{LICENCE_NAME} ({LICENCE_ID})"), ("Lizenztext", LICENCE_URL),
+                                   ("Namensnennung", attribution(dataset_url)), ("Erzeugt", _generated()),
+                                   ("Format", FORMAT)])
+    return spreadsheets.to_xlsx(data, notes)
 
 
 def _generated() -> str:
