@@ -1,4 +1,4 @@
-"""Form fields shared by several features."""
+"""Form fields and form helpers shared by several features."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from wtforms import IntegerField, StringField
 from wtforms.validators import ValidationError
 
 from . import money
+from .errors import DomainError
 
 #: The largest whole number taken from a form or a URL: what the database's integer columns hold.
 INT_MAX = 2**31 - 1
@@ -29,6 +30,24 @@ def whole_number(value) -> int:
     if abs(value) > INT_MAX:
         raise ValueError(value)
     return value
+
+
+def strip(value):
+    """Form filter: text without surrounding whitespace (``None`` and other values as they are)."""
+    return value.strip() if isinstance(value, str) else value
+
+
+def show_error_at(form, error: DomainError, default: str | None = None) -> bool:
+    """Show a service's refusal at the form field it names, else at the field ``default``.
+
+    ``False`` when the form has neither: the caller then flashes the message instead.
+    """
+    fields = form._fields if form is not None else {}
+    field = fields.get(error.field or "") or fields.get(default or "")
+    if field is None:
+        return False
+    field.errors = [*field.errors, str(error.message)]
+    return True
 
 
 class WholeNumberField(IntegerField):

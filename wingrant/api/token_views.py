@@ -12,6 +12,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from ..errors import DomainError
+from ..fields import show_error_at
 from . import tokens
 
 bp = Blueprint("api_tokens", __name__)
@@ -47,7 +48,7 @@ def index():
             token, secret = tokens.create_token(current_user, form.name.data,
                                                 valid_days=int(form.valid_days.data) if form.valid_days.data else None)
         except DomainError as error:
-            getattr(form, error.field or "name").errors.append(error.message)
+            show_error_at(form, error, "name")
         else:
             flash(_("Der Token „%(name)s“ ist angelegt. Kopieren Sie ihn jetzt: Er wird nur dieses eine Mal "
                     "angezeigt.", name=token.name), "success")

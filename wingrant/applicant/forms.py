@@ -7,11 +7,8 @@ from wtforms import BooleanField, StringField
 from wtforms.validators import DataRequired, Length
 
 from ..applications.forms import ApplicationForm
+from ..fields import strip
 from ..organisations.forms import email_address, german_postcode
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 class ApplicantForm(ApplicationForm):
@@ -24,22 +21,22 @@ class ApplicantForm(ApplicationForm):
 class PublicApplicationForm(ApplicantForm):
     """The first form of an applicant without an account: the Träger and the project together."""
 
-    org_name = StringField(_l("Name des Trägers"), filters=[_strip],
+    org_name = StringField(_l("Name des Trägers"), filters=[strip],
                            validators=[DataRequired(_l("Bitte den Namen des Trägers angeben.")), Length(max=200)],
                            render_kw={"autocomplete": "organization"})
-    legal_form = StringField(_l("Rechtsform"), filters=[_strip], validators=[Length(max=80)])
-    street = StringField(_l("Straße und Hausnummer"), filters=[_strip], validators=[Length(max=200)],
+    legal_form = StringField(_l("Rechtsform"), filters=[strip], validators=[Length(max=80)])
+    street = StringField(_l("Straße und Hausnummer"), filters=[strip], validators=[Length(max=200)],
                          render_kw={"autocomplete": "street-address"})
-    postcode = StringField(_l("PLZ"), filters=[_strip], validators=[Length(max=10), german_postcode],
+    postcode = StringField(_l("PLZ"), filters=[strip], validators=[Length(max=10), german_postcode],
                            render_kw={"autocomplete": "postal-code", "inputmode": "numeric"})
-    city = StringField(_l("Ort"), filters=[_strip], default="Bremen", validators=[Length(max=100)])
-    contact_person = StringField(_l("Ansprechperson"), filters=[_strip],
+    city = StringField(_l("Ort"), filters=[strip], default="Bremen", validators=[Length(max=100)])
+    contact_person = StringField(_l("Ansprechperson"), filters=[strip],
                                  validators=[DataRequired(_l("Bitte eine Ansprechperson angeben.")),
                                              Length(max=200)], render_kw={"autocomplete": "name"})
-    email = StringField(_l("E-Mail"), filters=[_strip],
+    email = StringField(_l("E-Mail"), filters=[strip],
                         validators=[DataRequired(_l("Bitte eine E-Mail-Adresse angeben.")), Length(max=254),
                                     email_address], render_kw={"type": "email", "autocomplete": "email"})
-    phone = StringField(_l("Telefon"), filters=[_strip], validators=[Length(max=50)],
+    phone = StringField(_l("Telefon"), filters=[strip], validators=[Length(max=50)],
                         render_kw={"type": "tel", "autocomplete": "tel"})
     non_profit = BooleanField(_l("Gemeinnützig"))
     #: A trap for robots: people do not see it (and are asked to leave it empty if they do).

@@ -22,6 +22,7 @@ from ..applications.models import ApplicationComment
 from ..applications.models import ApplicationState as S
 from ..errors import DomainError
 from ..extensions import db
+from ..fields import show_error_at
 from ..neighbourhoods.models import Neighbourhood
 from . import forms
 from . import services as applicant
@@ -166,10 +167,9 @@ def answer(token):
         try:
             applicant.answer(app, form.reason.data)
         except DomainError as error:
-            if error.field != "reason":
+            if error.field != "reason" or not show_error_at(form, error):
                 flash(error.message, "error")
                 return redirect(url_for(".private", token=token))
-            form.reason.errors = [error.message]
         else:
             flash(_("Danke für Ihre Antwort. Das Quartiersmanagement prüft den Antrag weiter."), "success")
             return redirect(url_for(".private", token=token))

@@ -29,7 +29,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from .. import money
-from ..fields import MoneyField, WholeNumberField, whole_number
+from ..fields import MoneyField, WholeNumberField, strip, whole_number
 from ..organisations.forms import email_address
 from .models import CostCategory, FundingSource
 from .rules import (
@@ -58,9 +58,6 @@ FUNDING_SOURCE_LABELS = {
 
 #: Rows a new form shows, and the most a form accepts.
 COST_ROWS, FUNDING_ROWS, MAX_ROWS = 3, 2, 60
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 class _RowForm(Form):
@@ -97,7 +94,7 @@ class _RowForm(Form):
 
 class CostRowForm(_RowForm):
     kind = SelectField(_l("Kostenart"))
-    description = StringField(_l("Beschreibung"), filters=[_strip], validators=[Length(max=300)])
+    description = StringField(_l("Beschreibung"), filters=[strip], validators=[Length(max=300)])
     amount = MoneyField(_l("Betrag"))
     kind_missing = _l("Bitte die Kostenart wählen.")
     description_required = True
@@ -106,7 +103,7 @@ class CostRowForm(_RowForm):
 
 class FundingRowForm(_RowForm):
     kind = SelectField(_l("Art der Mittel"))
-    description = StringField(_l("Beschreibung (z. B. Geldgeber)"), filters=[_strip],
+    description = StringField(_l("Beschreibung (z. B. Geldgeber)"), filters=[strip],
                               validators=[Length(max=300)])
     amount = MoneyField(_l("Betrag"))
     kind_missing = _l("Bitte die Art der Mittel wählen.")
@@ -139,24 +136,24 @@ class ApplicationForm(FlaskForm):
 
     organisation_id = SelectField(_l("Träger"), coerce=_optional_int,
                                   validators=[DataRequired(_l("Bitte den Träger auswählen."))])
-    title = StringField(_l("Titel des Projekts"), filters=[_strip],
+    title = StringField(_l("Titel des Projekts"), filters=[strip],
                         validators=[DataRequired(_l("Bitte einen Titel angeben.")), Length(max=200)])
-    summary = TextAreaField(_l("Kurzbeschreibung (öffentlich)"), filters=[_strip], validators=[Length(max=1000)],
+    summary = TextAreaField(_l("Kurzbeschreibung (öffentlich)"), filters=[strip], validators=[Length(max=1000)],
                             render_kw={"rows": 3})
-    description = TextAreaField(_l("Beschreibung"), filters=[_strip], validators=[Length(max=20_000)],
+    description = TextAreaField(_l("Beschreibung"), filters=[strip], validators=[Length(max=20_000)],
                                 render_kw={"rows": 6})
-    goals = TextAreaField(_l("Ziele"), filters=[_strip], validators=[Length(max=10_000)], render_kw={"rows": 4})
+    goals = TextAreaField(_l("Ziele"), filters=[strip], validators=[Length(max=10_000)], render_kw={"rows": 4})
     fields_of_action = SelectMultipleField(_l("Handlungsfelder"), coerce=int, validate_choice=True)
-    target_groups = TextAreaField(_l("Zielgruppen"), filters=[_strip], validators=[Length(max=5_000)],
+    target_groups = TextAreaField(_l("Zielgruppen"), filters=[strip], validators=[Length(max=5_000)],
                                   render_kw={"rows": 2})
     expected_participants = WholeNumberField(
         _l("Erwartete Teilnehmende"), validators=[Optional(), NumberRange(min=0, max=1_000_000)],
         render_kw={"inputmode": "numeric"})
-    place = StringField(_l("Ort"), filters=[_strip], validators=[Length(max=200)])
+    place = StringField(_l("Ort"), filters=[strip], validators=[Length(max=200)])
     year = SelectField(_l("Förderjahr"), coerce=int)
     start_date = DateField(_l("Beginn"), format=["%Y-%m-%d", "%d.%m.%Y"], validators=[Optional()])
     end_date = DateField(_l("Ende"), format=["%Y-%m-%d", "%d.%m.%Y"], validators=[Optional()])
-    contact_email = StringField(_l("E-Mail für Rückfragen zum Antrag"), filters=[_strip],
+    contact_email = StringField(_l("E-Mail für Rückfragen zum Antrag"), filters=[strip],
                                 validators=[Length(max=254), email_address],
                                 render_kw={"autocomplete": "email", "type": "email"})
     costs = FieldList(FormField(CostRowForm), min_entries=COST_ROWS, max_entries=MAX_ROWS)
@@ -320,7 +317,7 @@ def application_form(*, programmes, organisations, field_groups, years, formdata
 class ReasonForm(FlaskForm):
     """A life-cycle step; the text is a reason, a question or an answer depending on the step."""
 
-    reason = TextAreaField(_l("Begründung"), filters=[_strip], validators=[Length(max=10_000)],
+    reason = TextAreaField(_l("Begründung"), filters=[strip], validators=[Length(max=10_000)],
                            render_kw={"rows": 3})
 
 
@@ -338,7 +335,7 @@ class ApplicationFilterForm(Form):
         def get_translations(self, form):
             return wtf_translations
 
-    q = StringField(_l("Suche nach Titel oder Träger"), filters=[_strip], validators=[Length(max=100)])
+    q = StringField(_l("Suche nach Titel oder Träger"), filters=[strip], validators=[Length(max=100)])
     state = SelectField(_l("Status"), validate_choice=False)
     year = SelectField(_l("Jahr"), validate_choice=False)
     programme = SelectField(_l("Förderprogramm"), validate_choice=False)

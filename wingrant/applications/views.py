@@ -14,6 +14,7 @@ from ..auth.permissions import Action, authorize, can, neighbourhood_ids_for, sc
 from ..core.security import accepts_uploads
 from ..errors import DomainError
 from ..extensions import db
+from ..fields import show_error_at
 from ..neighbourhoods.models import Neighbourhood
 from ..organisations.queries import organisation_names
 from . import attachments, forms, private_link, queries, services, timeline, versions
@@ -258,8 +259,7 @@ def step(slug, application_id, step_name):
         flash(_("„%(step)s“ ist noch nicht möglich: %(problems)s", step=services.STEPS[step_name].label,
                 problems=" ".join(p.message for p in error.problems)), "error")
     except DomainError as error:
-        if error.field == "reason":
-            form.reason.errors = [error.message]
+        if error.field == "reason" and show_error_at(form, error):
             return _render_detail(neighbourhood, app, step_forms={step_name: form}, status=422)
         flash(error.message, "error")
     else:

@@ -10,19 +10,15 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from ..fields import MoneyField
+from ..fields import MoneyField, strip
 from .rules import spent_field
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 class PayoutForm(FlaskForm):
     grant_id = SelectField(_l("Bewilligung"), coerce=int)
     paid_on = DateField(_l("Ausgezahlt am"), format=["%Y-%m-%d", "%d.%m.%Y"], validators=[Optional()])
     amount = MoneyField(_l("Betrag"), required=True)
-    memo = StringField(_l("Vermerk (z. B. Mittelabruf vom …)"), filters=[_strip], validators=[Length(max=500)])
+    memo = StringField(_l("Vermerk (z. B. Mittelabruf vom …)"), filters=[strip], validators=[Length(max=500)])
 
 
 class ReportForm(FlaskForm):
@@ -30,7 +26,7 @@ class ReportForm(FlaskForm):
 
     submitted_on = DateField(_l("Eingegangen am"), format=["%Y-%m-%d", "%d.%m.%Y"], validators=[Optional()])
     actual_cost = MoneyField(_l("Tatsächliche Gesamtkosten"), required=True, allow_zero=True)
-    notes = TextAreaField(_l("Anmerkungen"), filters=[_strip], validators=[Length(max=10_000)],
+    notes = TextAreaField(_l("Anmerkungen"), filters=[strip], validators=[Length(max=10_000)],
                           render_kw={"rows": 3})
 
     @property

@@ -17,6 +17,7 @@ from ..applications.models import Application
 from ..applications.models import ApplicationState as S
 from ..auth.permissions import Action, authorize, can, scoped_or_404
 from ..errors import DomainError
+from ..fields import show_error_at
 from ..money import format_eur
 from . import queries, rules, services
 from .forms import payout_form, report_form
@@ -114,10 +115,9 @@ def return_report(slug, application_id):
         try:
             services.return_report(app, reason=form.reason.data or "", user=current_user)
         except DomainError as error:
-            if error.field != "reason":
+            if error.field != "reason" or not show_error_at(form, error):
                 flash(error.message, "error")
                 return redirect(_page(slug, app))
-            form.reason.errors = [error.message]
         else:
             flash(_("Verwendungsnachweis zur Korrektur zurückgegeben."), "success")
             return redirect(_page(slug, app))

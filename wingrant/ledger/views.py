@@ -14,7 +14,7 @@ from ..auth.models import User
 from ..auth.permissions import Action, can, deny
 from ..errors import DomainError
 from ..extensions import db
-from ..fields import whole_number
+from ..fields import show_error_at, whole_number
 from ..money import format_eur
 from ..neighbourhoods.models import Neighbourhood, Programme
 from . import queries, services
@@ -48,7 +48,7 @@ def index():
             entry = services.allocate_to(form.neighbourhood.data, form.programme.data, form.year.data,
                                          form.amount.data, user=current_user, memo=form.memo.data or "")
         except DomainError as e:
-            getattr(form, e.field or "amount").errors.append(str(e))
+            show_error_at(form, e, "amount")
         else:
             flash(_("%(amount)s zugewiesen.", amount=format_eur(entry.amount_cents)), "success")
             return redirect(url_for(".index", jahr=form.year.data))
@@ -85,7 +85,7 @@ def close_year(year: int):
         try:
             count = services.close_year(year, user=current_user)
         except DomainError as e:
-            form.confirm.errors.append(str(e))
+            show_error_at(form, e, "confirm")
         else:
             flash(ngettext("Haushaltsjahr %(year)s abgeschlossen (%(num)d Budget).",
                            "Haushaltsjahr %(year)s abgeschlossen (%(num)d Budgets).", count, year=year), "success")
@@ -100,7 +100,7 @@ def reopen_year(year: int):
         try:
             services.reopen_year(year, form.reason.data, user=current_user)
         except DomainError as e:
-            form.reason.errors.append(str(e))
+            show_error_at(form, e, "reason")
         else:
             flash(_("Haushaltsjahr %(year)s ist wieder geöffnet.", year=year), "success")
             return redirect(url_for(".index", jahr=year))

@@ -9,6 +9,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
+from ..fields import strip
+
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 
 
@@ -23,24 +25,21 @@ def german_postcode(form, field) -> None:
         raise ValidationError(_l("Bitte eine fünfstellige Postleitzahl angeben."))
 
 
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
 
 class OrganisationForm(FlaskForm):
-    name = StringField(_l("Name"), filters=[_strip],
+    name = StringField(_l("Name"), filters=[strip],
                        validators=[DataRequired(_l("Bitte den Namen des Trägers angeben.")), Length(max=200)])
-    legal_form = StringField(_l("Rechtsform"), filters=[_strip], validators=[Length(max=80)],
+    legal_form = StringField(_l("Rechtsform"), filters=[strip], validators=[Length(max=80)],
                              description=_l("z. B. e. V., gGmbH, Schule, Privatperson"))
-    street = StringField(_l("Straße und Hausnummer"), filters=[_strip], validators=[Length(max=200)],
+    street = StringField(_l("Straße und Hausnummer"), filters=[strip], validators=[Length(max=200)],
                          render_kw={"autocomplete": "street-address"})
-    postcode = StringField(_l("PLZ"), filters=[_strip], validators=[Length(max=10), german_postcode],
+    postcode = StringField(_l("PLZ"), filters=[strip], validators=[Length(max=10), german_postcode],
                            render_kw={"autocomplete": "postal-code", "inputmode": "numeric"})
-    city = StringField(_l("Ort"), filters=[_strip], default="Bremen", validators=[Length(max=100)])
-    contact_person = StringField(_l("Ansprechperson"), filters=[_strip], validators=[Length(max=200)])
-    email = StringField(_l("E-Mail"), filters=[_strip], validators=[Length(max=254), email_address],
+    city = StringField(_l("Ort"), filters=[strip], default="Bremen", validators=[Length(max=100)])
+    contact_person = StringField(_l("Ansprechperson"), filters=[strip], validators=[Length(max=200)])
+    email = StringField(_l("E-Mail"), filters=[strip], validators=[Length(max=254), email_address],
                         render_kw={"type": "email"})
-    phone = StringField(_l("Telefon"), filters=[_strip], validators=[Length(max=50)],
+    phone = StringField(_l("Telefon"), filters=[strip], validators=[Length(max=50)],
                         render_kw={"type": "tel"})
     non_profit = BooleanField(_l("Gemeinnützig"))
     #: Shown with the duplicate warning: the user confirms that it is a different organisation.
