@@ -1,1 +1,1 @@
-"""After the forum's decision: the grant (Bewilligung), payouts (Mittelabruf) and the proof of use (Verwendungsnachweis)."""
+"""After the forum's decision: the grant (Bewilligung), payouts and the proof of use (Verwendungsnachweis)."""

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..auth.permissions import Action, deny
+from ..core.redirects import is_local_path
 from ..extensions import db
 from ..fields import whole_number
 from . import forms, queries, services
@@ -44,12 +45,6 @@ def index():
                            pages=pages, page_url=_page_url)
 
 
-def _safe_next(target: str | None) -> str | None:
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
-
-
 @bp.route("/traeger/neu", methods=["GET", "POST"])
 @login_required
 def create():
@@ -63,8 +58,8 @@ def create():
             candidates = error.candidates
         else:
             flash(_("Träger „%(name)s“ angelegt.", name=org.name), "success")
-            target = _safe_next(request.args.get("next"))
-            if target:
+            target = request.args.get("next")
+            if is_local_path(target):
                 return redirect(f"{target}{'&' if '?' in target else '?'}traeger={org.id}")
             return redirect(url_for(".index", q=org.name))
     status = 422 if request.method == "POST" else 200
