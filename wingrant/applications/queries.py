@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import sqlalchemy as sa
 
+from ..core.pagination import Window, count
 from ..extensions import db
 from ..neighbourhoods.models import FieldOfAction, Programme
 from ..organisations.models import Organisation
@@ -117,7 +117,7 @@ class Page:
 
     @property
     def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
+        return Window(self.page, self.per_page, self.total).pages
 
 
 _STATE_ORDER = sa.case({state: i for i, state in enumerate(S)}, value=Application.state, else_=len(S))
@@ -207,11 +207,9 @@ def list_applications(neighbourhood_id: int, filters: Filters, per_page: int = P
     conditions = _conditions(neighbourhood_id, filters)
     base = sa.select(Application.id).join(Organisation, Application.organisation_id == Organisation.id) \
         .where(*conditions)
-    total = db.session.execute(sa.select(sa.func.count()).select_from(base.subquery())).scalar_one()
-    pages = max(1, math.ceil(total / per_page))
-    page = min(max(1, filters.page), pages)
-    rows = _rows(conditions, filters.sort, limit=per_page, offset=(page - 1) * per_page)
-    return Page(rows=rows, total=total, page=page, per_page=per_page)
+    window = Window.of(count(base), filters.page, per_page)
+    rows = _rows(conditions, filters.sort, limit=per_page, offset=window.offset)
+    return Page(rows=rows, total=window.total, page=window.page, per_page=per_page)
 
 
 #: The most rows one export holds (a neighbourhood has 10–50 applications a year).

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
+from ..core.pagination import Window
 from ..extensions import db
 from ..neighbourhoods.models import Neighbourhood, Programme
 from .models import Budget, EntryKind, LedgerEntry
@@ -130,13 +131,12 @@ def overview_page(year: int, *, page: int = 1, per_page: int = 20, name: str = "
     if name:
         conditions.append(sa.func.lower(Neighbourhood.name).contains(name.lower(), autoescape=True))
     total = db.session.execute(sa.select(sa.func.count()).select_from(Neighbourhood).where(*conditions)).scalar_one()
-    pages = max(1, -(-total // per_page))
-    page = min(max(1, page), pages)
+    window = Window.of(total, page, per_page)
     ids = list(db.session.execute(
         sa.select(Neighbourhood.id).where(*conditions).order_by(Neighbourhood.name, Neighbourhood.id)
-        .limit(per_page).offset((page - 1) * per_page)
+        .limit(per_page).offset(window.offset)
     ).scalars())
-    return OverviewPage(by_neighbourhood(budget_overview(year, ids)) if ids else {}, total, page, pages)
+    return OverviewPage(by_neighbourhood(budget_overview(year, ids)) if ids else {}, total, window.page, window.pages)
 
 
 def by_neighbourhood(rows: list[BudgetRow]) -> dict[Neighbourhood, list[BudgetRow]]:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from ..auth.permissions import Action, neighbourhood_ids_for
+from ..core.pagination import Window
 from ..extensions import db
 from .models import Organisation
 
@@ -53,18 +54,20 @@ class OrganisationRow:
     applications: int
 
 
-def list_organisations(q: str = "", page: int = 1, per_page: int = PER_PAGE) -> tuple[list[OrganisationRow], int]:
+def list_organisations(q: str = "", page: int = 1,
+                       per_page: int = PER_PAGE) -> tuple[list[OrganisationRow], Window]:
     """One page of Träger with their number of applications; two queries."""
     condition = sa.true()
     if q:
         condition = Organisation.name.icontains(q, autoescape=True) | \
             Organisation.contact_person.icontains(q, autoescape=True)
     total = db.session.execute(sa.select(sa.func.count(Organisation.id)).where(condition)).scalar_one()
+    window = Window.of(total, page, per_page)
     counts = (sa.select(sa.func.count(_application.c.id))
               .where(_application.c.organisation_id == Organisation.id).scalar_subquery())
     rows = db.session.execute(
         sa.select(Organisation, counts.label("n")).where(condition)
         .order_by(sa.func.lower(Organisation.name), Organisation.id)
-        .limit(per_page).offset((page - 1) * per_page)
+        .limit(per_page).offset(window.offset)
     ).all()
-    return [OrganisationRow(org, n) for org, n in rows], total
+    return [OrganisationRow(org, n) for org, n in rows], window

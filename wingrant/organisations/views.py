@@ -38,11 +38,9 @@ def _page_url(number: int) -> str:
 def index():
     _require_organisations()
     q = (request.args.get("q") or "").strip()[:100]
-    page = max(1, request.args.get("seite", type=whole_number) or 1)
-    rows, total = queries.list_organisations(q, page)
-    pages = max(1, -(-total // queries.PER_PAGE))
-    return render_template("organisations/index.html", rows=rows, total=total, q=q, page=page,
-                           pages=pages, page_url=_page_url)
+    rows, window = queries.list_organisations(q, request.args.get("seite", type=whole_number))
+    return render_template("organisations/index.html", rows=rows, total=window.total, q=q, page=window.page,
+                           pages=window.pages, page_url=_page_url)
 
 
 @bp.route("/traeger/neu", methods=["GET", "POST"])

@@ -8,11 +8,11 @@ stored public PDF. Nothing internal is loaded, so nothing internal can leak.
 from __future__ import annotations
 
 import io
-import math
 from datetime import date
 
 from flask import Blueprint, abort, render_template, request, send_file, url_for
 
+from ..core.pagination import Window
 from ..fields import whole_number
 from ..ledger import queries as ledger_queries
 from ..minutes import published
@@ -85,14 +85,12 @@ def decisions(slug):
         year = _int_arg("jahr")  # "alle", "" or garbage: every year
     chosen = {"year": year, "programme": _int_arg("programm"), "field": _int_arg("handlungsfeld")}
     filters = {"year": chosen["year"], "programme_id": chosen["programme"], "field_id": chosen["field"]}
-    total = published.count_published_decisions(nb.id, **filters)
-    pages = max(1, math.ceil(total / PER_PAGE))
-    page = min(max(1, _int_arg("seite") or 1), pages)
-    rows = published.published_decisions(nb.id, **filters, limit=PER_PAGE, offset=(page - 1) * PER_PAGE)
+    window = Window.of(published.count_published_decisions(nb.id, **filters), _int_arg("seite"), PER_PAGE)
+    rows = published.published_decisions(nb.id, **filters, limit=PER_PAGE, offset=window.offset)
     args = {k: v for k, v in request.args.items() if k in ("programm", "handlungsfeld") and v}
     args["jahr"] = year if year is not None else ALL_YEARS  # page 2 keeps the year, or "every year"
     return render_template("public/decisions.html", nb=nb, rows=rows, years=years, programmes=programmes,
-                           fields=fields, chosen=chosen, total=total, page=page, pages=pages,
+                           fields=fields, chosen=chosen, total=window.total, page=window.page, pages=window.pages,
                            all_years=ALL_YEARS,
                            page_url=lambda n: url_for("public.decisions", slug=nb.slug, **args, seite=n))
 
