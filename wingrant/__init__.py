@@ -80,7 +80,7 @@ def create_app(config: dict | None = None, *, instance_path: str | None = None) 
     init_security(app)
     init_templating(app)
 
-    from .cli import register_commands
+    from .commands import register_commands
 
     register_commands(app)
     return app
