@@ -16,9 +16,9 @@ from flask import Blueprint, abort, render_template, request, send_file, url_for
 from ..fields import whole_number
 from ..ledger import queries as ledger_queries
 from ..minutes.chart import status_chart
+from ..minutes.downloads import stored_pdf_response
 from ..minutes.labels import init_labels
 from ..minutes.pdf import render_template_pdf
-from ..minutes.views import stored_pdf_response
 from . import queries, reports
 
 bp = Blueprint("public", __name__, url_prefix="/portal")
