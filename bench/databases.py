@@ -13,7 +13,8 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
-from wingrant import ROOT, create_app
+from wingrant import create_app
+from wingrant.paths import ROOT
 
 from . import generate
 

@@ -13,7 +13,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from wingrant import ROOT
+from wingrant.paths import ROOT
 
 from .databases import INSTANCE, SECRET
 

@@ -62,7 +62,7 @@ def test_pages_speak_german_by_default(client):
 
 
 def test_page_language_follows_accept_language_only_with_a_catalogue(app, client):
-    from wingrant import available_languages
+    from wingrant.core.i18n import available_languages
 
     with app.test_request_context():
         has_english = "en" in available_languages()

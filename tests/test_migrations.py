@@ -5,8 +5,8 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
 
-from wingrant import MIGRATIONS_FOLDER
 from wingrant.extensions import db as _db
+from wingrant.paths import MIGRATIONS_FOLDER
 
 
 def test_migrations_have_exactly_one_head(app):

@@ -116,7 +116,7 @@ def test_anonymous_reaches_nothing_internal(app, world):
 
 def test_login_waiting_for_its_second_factor_reaches_nothing_internal(app, db, world):
     """After the right password of an account with TOTP, the session is only a marker for the code
-    step (auth.login_code): every internal route treats it as anonymous."""
+    step (two_factor.login_code): every internal route treats it as anonymous."""
     from wingrant.auth import totp
 
     passwords, values = world
@@ -129,7 +129,7 @@ def test_login_waiting_for_its_second_factor_reaches_nothing_internal(app, db, w
     assert response.headers["Location"] == "/anmelden/code"
     wrong = []
     for endpoint, method, url in _routes(app, values):
-        if _public(endpoint) or endpoint == "auth.login_code":
+        if _public(endpoint) or endpoint == "two_factor.login_code":
             continue
         response = _request(client, method, url, anonymous=True)
         if not (_is_login_redirect(response) or response.status_code in (401, 403, 404)):

@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
-from flask import Flask, request, session
+from flask import Flask
 
 from .config import load_config
+from .core.i18n import select_locale
 from .extensions import babel, csrf, db, login_manager, migrate
-
-#: The checkout root, which holds templates/ and migrations/ beside the package.
-ROOT = Path(__file__).resolve().parent.parent
-TEMPLATE_FOLDER = ROOT / "templates"
-MIGRATIONS_FOLDER = ROOT / "migrations"
+from .paths import MIGRATIONS_FOLDER, ROOT, TEMPLATE_FOLDER
 
 
 def create_app(config: dict | None = None, *, instance_path: str | None = None) -> Flask:
@@ -32,7 +28,7 @@ def create_app(config: dict | None = None, *, instance_path: str | None = None) 
     migrate.init_app(app, db, directory=str(MIGRATIONS_FOLDER), render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     login_manager.init_app(app)
-    babel.init_app(app, locale_selector=_select_locale)
+    babel.init_app(app, locale_selector=select_locale)
 
     with app.app_context():
         from .database import install_engine_hooks
@@ -40,14 +36,17 @@ def create_app(config: dict | None = None, *, instance_path: str | None = None) 
         install_engine_hooks(db.engine)
 
     from .audit import views as audit_views
-    from .auth import admin_views
+    from .auth import admin_views, two_factor_views
     from .auth import views as auth_views
     from .core import views as core_views
+    from .meetings import live_views
     from .meetings import views as meeting_views
 
     app.register_blueprint(core_views.bp)
     app.register_blueprint(auth_views.bp)
+    app.register_blueprint(two_factor_views.bp)
     app.register_blueprint(meeting_views.bp)
+    app.register_blueprint(live_views.bp)
     app.register_blueprint(admin_views.bp)
     app.register_blueprint(audit_views.bp)
     from .ledger import views as ledger_views
@@ -91,34 +90,8 @@ def create_app(config: dict | None = None, *, instance_path: str | None = None) 
     init_security(app)
     init_templating(app)
 
-    from .cli import register_commands
+    from .commands import register_commands
 
     register_commands(app)
     return app
 
-
-def available_languages() -> list[str]:
-    """German, plus every language whose catalogue has been compiled (``make`` does it).
-
-    A page must never claim ``lang="en"`` while showing untranslated German text.
-    """
-    from flask import current_app
-
-    default = current_app.config["BABEL_DEFAULT_LOCALE"]
-    translations = Path(current_app.root_path) / "translations"
-    return [default] + [
-        lang for lang in current_app.config["LANGUAGES"]
-        if lang != default and (translations / lang / "LC_MESSAGES" / "messages.mo").exists()
-    ]
-
-
-def _select_locale() -> str:
-    from flask import current_app, has_request_context
-
-    if not has_request_context():  # CLI, background work: German, the language of the programme
-        return current_app.config["BABEL_DEFAULT_LOCALE"]
-    languages = available_languages()
-    chosen = session.get("lang")
-    if chosen in languages:
-        return chosen
-    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]

@@ -1,58 +1,33 @@
 """Pages of the second factor: the code step of a login, enrolment and switching it off.
 
-Routes of the auth blueprint (registered by ``views``). Until the code is right a
-login is only a marker in the session (``pending_login``: user, session version,
-start time), never an authenticated session; it expires after
-``two_factor.PENDING_LOGIN_SECONDS``.
+The ``two_factor`` blueprint, beside the auth blueprint's password login.
+Until the code is right a login is only a marker in the session (see
+``pending_login``), never an authenticated session.
 """
 
 from __future__ import annotations
 
-import time
-
 import segno
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 
 from ..errors import DomainError
-from ..extensions import db
 from . import totp, two_factor
 from .forms import TotpCodeForm, TotpDisableForm
-from .models import User
+from .pending_login import PENDING, pending_user
 from .services import LoginThrottled
-from .views import bp
 
-PENDING = "pending_login"
+bp = Blueprint("two_factor", __name__)
+
 ENROLMENT = "totp_enrolment"
-
-
-def start_pending_login(user: User, next_url: str) -> None:
-    """After the correct password: a fresh session that only knows whose code to ask for."""
-    session.clear()
-    session[PENDING] = {"user_id": user.id, "version": user.session_version, "since": int(time.time()),
-                        "next": next_url}
-
-
-def _pending_user() -> tuple[User, dict] | None:
-    pending = session.get(PENDING)
-    if not isinstance(pending, dict):
-        return None
-    if time.time() - pending.get("since", 0) > two_factor.PENDING_LOGIN_SECONDS:
-        session.pop(PENDING, None)
-        return None
-    user = db.session.get(User, pending.get("user_id"))
-    if user is None or not user.active or not user.totp_secret or user.session_version != pending.get("version"):
-        session.pop(PENDING, None)
-        return None
-    return user, pending
 
 
 @bp.route("/anmelden/code", methods=["GET", "POST"])
 def login_code():
     if current_user.is_authenticated:
         return redirect(url_for("core.index"))
-    found = _pending_user()
+    found = pending_user()
     if found is None:
         flash(_("Die Anmeldung ist abgelaufen. Bitte melden Sie sich erneut an."), "info")
         return redirect(url_for("auth.login"))
@@ -83,7 +58,7 @@ def _qr_data_uri(uri: str) -> str:
 
 @bp.route("/konto/zwei-faktor", methods=["GET", "POST"])
 @login_required
-def two_factor_settings():
+def settings():
     if current_user.totp_secret:
         return render_template("auth/two_factor.html", enrolled=True, disable_form=TotpDisableForm(formdata=None))
     secret = session.get(ENROLMENT)
@@ -99,7 +74,7 @@ def two_factor_settings():
             session.clear()
             login_user(user)  # this browser stays logged in; every other session has ended
             flash(_("Die Zwei-Faktor-Anmeldung ist eingerichtet. Andere Sitzungen wurden abgemeldet."), "success")
-            return redirect(url_for("auth.two_factor_settings"))
+            return redirect(url_for(".settings"))
     uri = totp.provisioning_uri(secret, current_user.email)
     return render_template("auth/two_factor.html", enrolled=False, form=form, uri=uri,
                            secret=totp.grouped(secret), qr=_qr_data_uri(uri)), 422 if form.errors else 200
@@ -107,9 +82,9 @@ def two_factor_settings():
 
 @bp.post("/konto/zwei-faktor/abschalten")
 @login_required
-def two_factor_disable():
+def disable():
     if not current_user.totp_secret:
-        return redirect(url_for("auth.two_factor_settings"))
+        return redirect(url_for(".settings"))
     form = TotpDisableForm()
     if form.validate_on_submit():
         try:
@@ -117,10 +92,10 @@ def two_factor_disable():
                                ip=request.remote_addr or "")
         except LoginThrottled as e:
             flash(str(e), "error")
-            return redirect(url_for("auth.two_factor_settings"), code=303)
+            return redirect(url_for(".settings"), code=303)
         except DomainError as e:
             form.password.errors.append(str(e))
         else:
             flash(_("Die Zwei-Faktor-Anmeldung ist abgeschaltet."), "success")
-            return redirect(url_for("auth.two_factor_settings"))
+            return redirect(url_for(".settings"))
     return render_template("auth/two_factor.html", enrolled=True, disable_form=form), 422

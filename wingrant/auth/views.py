@@ -10,6 +10,7 @@ from ..extensions import db, login_manager
 from . import services
 from .forms import LoginForm, PasswordChangeForm
 from .models import User
+from .pending_login import start_pending_login
 
 bp = Blueprint("auth", __name__)
 
@@ -63,8 +64,8 @@ def login():
         if user is None:
             flash(_("E-Mail-Adresse oder Passwort ist falsch."), "error")
         elif user.totp_secret:
-            two_factor_views.start_pending_login(user, _safe_next(request.args.get("next")))
-            return redirect(url_for("auth.login_code"))
+            start_pending_login(user, _safe_next(request.args.get("next")))
+            return redirect(url_for("two_factor.login_code"))
         else:
             _new_session()  # a new session at login: only the language is carried over
             login_user(user)
@@ -98,5 +99,3 @@ def change_password():
             return redirect(url_for("core.index"))
     return render_template("auth/password.html", form=form)
 
-
-from . import two_factor_views  # noqa: E402  (routes of this blueprint: the second factor)

@@ -8,6 +8,7 @@ from babel.dates import format_date as babel_format_date
 from flask_babel import get_locale, to_user_timezone
 
 from .. import money
+from .i18n import available_languages
 
 #: Date formats without words: German ("21.11.2026") whatever the UI language, like the amounts.
 NUMERIC_DATE_FORMATS = ("short", "medium")
@@ -21,8 +22,6 @@ def init_templating(app) -> None:
     app.jinja_env.filters["amount"] = money.format_number
     app.jinja_env.filters["date_de"] = format_date_de
     app.jinja_env.filters["percent_of"] = _percent_of
-    from .. import available_languages
-
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "de")
     app.jinja_env.globals["available_languages"] = available_languages
     app.jinja_env.trim_blocks = True

@@ -11,6 +11,7 @@ from ..auth.permissions import neighbourhood_ids_for
 from ..extensions import db
 from ..fields import whole_number
 from ..ledger import queries as ledger_queries
+from .i18n import available_languages
 
 bp = Blueprint("core", __name__)
 
@@ -72,8 +73,6 @@ def healthz():
 
 @bp.post("/sprache")
 def set_language():
-    from .. import available_languages
-
     lang = request.form.get("lang", "")
     if lang in available_languages():
         session["lang"] = lang

@@ -1,5 +1,5 @@
 """The live meeting (Sitzungsmodus), the projector (Beameransicht), the invitation and the
-administration's decision and grant. Routes on the ``meetings`` blueprint."""
+administration's decision and grant: the ``live`` blueprint, beside ``meetings`` (planning)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import hashlib
 import json
 from datetime import date
 
-from flask import abort, flash, jsonify, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
@@ -30,11 +30,13 @@ from .forms import (
 )
 from .labels import OUTCOMES
 from .models import AgendaItem, AttendeeGroup, MeetingState
-from .views import attach_error, bp, load
+from .view_helpers import attach_error, load
+
+bp = Blueprint("live", __name__)
 
 
 def _live_url(neighbourhood, meeting, anchor=None):
-    return url_for("meetings.live", slug=neighbourhood.slug, meeting_id=meeting.id, _anchor=anchor)
+    return url_for("live.live", slug=neighbourhood.slug, meeting_id=meeting.id, _anchor=anchor)
 
 
 def _item(meeting, item_id) -> AgendaItem:
@@ -313,7 +315,7 @@ def render_admin(neighbourhood, meeting, item_id, status=200, **forms):
 
 
 def _admin_url(neighbourhood, meeting, item_id):
-    return url_for("meetings.administration", slug=neighbourhood.slug, meeting_id=meeting.id, item_id=item_id)
+    return url_for("live.administration", slug=neighbourhood.slug, meeting_id=meeting.id, item_id=item_id)
 
 
 @bp.get("/quartiere/<slug>/sitzungen/<int:meeting_id>/top/<int:item_id>/verwaltung")

@@ -2,7 +2,7 @@
 
 Thin views: load → authorize → validate → one service call → redirect or render.
 The live meeting, the projector, the invitation and the administration's pages
-are in ``live_views.py`` on the same blueprint.
+are in ``live_views.py`` (the ``live`` blueprint).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from werkzeug.routing import BuildError
 from wtforms.fields.choices import SelectChoice
 
 from ..applications.lifecycle import STATE_LABELS
-from ..auth.permissions import Action, authorize, can, neighbourhood_ids_for, scoped_or_404
+from ..auth.permissions import Action, authorize, can, neighbourhood_ids_for
 from ..errors import DomainError
 from ..extensions import db
 from ..neighbourhoods.models import Neighbourhood
@@ -29,6 +29,7 @@ from .forms import (
 )
 from .labels import GROUPS, KINDS, MEETING_STATE_ACTIONS, MEETING_STATES, OUTCOMES, REASONS
 from .models import Attendance, AttendeeGroup, HeadCount, Meeting, MeetingState
+from .view_helpers import attach_error, load
 
 bp = Blueprint("meetings", __name__)
 
@@ -39,21 +40,6 @@ def _register_labels(state) -> None:
     state.app.jinja_env.globals.update(
         MEETING_STATES=MEETING_STATES, OUTCOMES=OUTCOMES, GROUP_LABELS=GROUPS, KIND_LABELS=KINDS,
         CONSENSUS_REASONS=REASONS, APPLICATION_STATES=STATE_LABELS)
-
-
-def load(slug: str, meeting_id: int, action: Action) -> tuple[Neighbourhood, Meeting]:
-    """The neighbourhood of the URL (if the user may ``action`` there) and its meeting."""
-    neighbourhood = authorize(slug, action)
-    return neighbourhood, scoped_or_404(Meeting, meeting_id, neighbourhood)
-
-
-def attach_error(form, error: DomainError) -> bool:
-    """Show a domain error at its field; ``False`` if the form has no such field."""
-    field = getattr(form, error.field, None) if error.field and form is not None else None
-    if field is None or not hasattr(field, "errors"):
-        return False
-    field.errors = [*field.errors, error.message]
-    return True
 
 
 def meeting_url(neighbourhood: Neighbourhood, meeting: Meeting, anchor: str | None = None) -> str:
@@ -280,5 +266,3 @@ def remove_attendee(slug, meeting_id, attendance_id):
                 lambda: services.remove_attendee(meeting, attendance_id, user=current_user),
                 _("Der Eintrag ist entfernt."), "anwesenheit")
 
-
-from . import live_views  # noqa: E402,F401  (the live meeting's routes, on this blueprint)

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import base64
 import io
 from datetime import date
 
@@ -19,6 +18,7 @@ from ..extensions import db
 from ..meetings.models import Meeting
 from . import forms, queries, reports, services
 from .chart import minutes_chart
+from .downloads import stored_pdf_response
 from .labels import init_labels
 from .models import Minutes, MinutesVersion
 from .pdf import render_pdf
@@ -201,13 +201,3 @@ def version_pdf(slug, meeting_id, number):
     ).scalar_one_or_none() or abort(404)
     return stored_pdf_response(version, f"protokoll-{neighbourhood.slug}-{meeting.date.isoformat()}-v{number}.pdf")
 
-
-def stored_pdf_response(version: MinutesVersion, filename: str):
-    """The stored bytes exactly as published — never rendered again."""
-    safe = "".join(c if (c.isascii() and (c.isalnum() or c in "-_.")) else "-" for c in filename)
-    response = send_file(io.BytesIO(version.pdf), mimetype="application/pdf", download_name=safe,
-                         as_attachment=True, etag=version.sha256, last_modified=version.created_at,
-                         max_age=3600)
-    # RFC 9530: lets a client check the download against the published checksum.
-    response.headers["Repr-Digest"] = f"sha-256=:{base64.b64encode(bytes.fromhex(version.sha256)).decode()}:"
-    return response

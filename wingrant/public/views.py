@@ -17,9 +17,9 @@ from ..fields import whole_number
 from ..ledger import queries as ledger_queries
 from ..minutes import published
 from ..minutes.chart import status_chart
+from ..minutes.downloads import stored_pdf_response
 from ..minutes.labels import init_labels
 from ..minutes.pdf import render_template_pdf
-from ..minutes.views import stored_pdf_response
 from . import queries, reports
 
 bp = Blueprint("public", __name__, url_prefix="/portal")

@@ -13,9 +13,9 @@ from ...auth.permissions import Action, authorize, scoped_or_404
 from ...extensions import db
 from ...meetings.models import Meeting, MeetingState
 from ...minutes import forms, queries, services
+from ...minutes.downloads import stored_pdf_response
 from ...minutes.models import Minutes, MinutesState, MinutesVersion
 from ...minutes.record_loader import minutes_record
-from ...minutes.views import stored_pdf_response
 from . import schema as s
 from .core import ApiError, iso, ok, paginate_list, route
 from .forms_input import FormInput, Keyed, run_form
