@@ -54,15 +54,16 @@ class OrganisationRow:
     applications: int
 
 
-def list_organisations(q: str = "", page: int = 1,
-                       per_page: int = PER_PAGE) -> tuple[list[OrganisationRow], Window]:
-    """One page of Träger with their number of applications; two queries."""
+def list_organisations(q: str = "", page: int | None = 1, per_page: int = PER_PAGE, *,
+                       clamp: bool = True) -> tuple[list[OrganisationRow], Window]:
+    """One page of Träger with their number of applications; two queries. ``clamp=False`` (the API):
+    a page past the end is empty instead of the last one."""
     condition = sa.true()
     if q:
         condition = Organisation.name.icontains(q, autoescape=True) | \
             Organisation.contact_person.icontains(q, autoescape=True)
     total = db.session.execute(sa.select(sa.func.count(Organisation.id)).where(condition)).scalar_one()
-    window = Window.of(total, page, per_page)
+    window = Window.of(total, page, per_page) if clamp else Window(max(1, page or 1), per_page, total)
     counts = (sa.select(sa.func.count(_application.c.id))
               .where(_application.c.organisation_id == Organisation.id).scalar_subquery())
     rows = db.session.execute(

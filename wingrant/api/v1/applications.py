@@ -125,8 +125,8 @@ def _require_organisations() -> None:
 def list_organisations(args):
     _require_organisations()
     page, per_page = args["page"] or 1, args["per_page"] or 50
-    rows, total = org_queries.list_organisations((args["q"] or "").strip(), page, per_page)
-    return paginated([organisation_json(r.organisation, r.applications) for r in rows], total, args)
+    rows, window = org_queries.list_organisations((args["q"] or "").strip(), page, per_page, clamp=False)
+    return paginated([organisation_json(r.organisation, r.applications) for r in rows], window.total, args)
 
 
 def _organisation(org_id: int) -> Organisation:
