@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 
 from ..errors import DomainError
 from ..extensions import db
+from ..fields import show_error_at
 from ..neighbourhoods.models import Neighbourhood
 from . import services, two_factor
 from .forms import RoleForm, UserCreateForm
@@ -61,7 +62,7 @@ def create():
             user = services.create_user(form.email.data, form.name.data, form.password.data,
                                         is_admin=form.is_admin.data, roles=roles, actor=current_user)
         except DomainError as e:
-            getattr(form, e.field or "email").errors.append(str(e))
+            show_error_at(form, e, "email")
         else:
             flash(_("Konto für %(name)s angelegt.", name=user.name), "success")
             return redirect(url_for(".index"))

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 
 from ..errors import DomainError
+from ..fields import show_error_at
 from . import totp, two_factor
 from .forms import TotpCodeForm, TotpDisableForm
 from .pending_login import PENDING, pending_user
@@ -69,7 +70,7 @@ def settings():
         try:
             user = two_factor.enable(current_user.id, secret, form.code.data)
         except DomainError as e:
-            form.code.errors.append(str(e))
+            show_error_at(form, e, "code")
         else:
             session.clear()
             login_user(user)  # this browser stays logged in; every other session has ended
@@ -94,7 +95,7 @@ def disable():
             flash(str(e), "error")
             return redirect(url_for(".settings"), code=303)
         except DomainError as e:
-            form.password.errors.append(str(e))
+            show_error_at(form, e, "password")
         else:
             flash(_("Die Zwei-Faktor-Anmeldung ist abgeschaltet."), "success")
             return redirect(url_for(".settings"))

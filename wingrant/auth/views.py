@@ -5,8 +5,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
+from ..core.redirects import safe_next
 from ..errors import DomainError
 from ..extensions import db, login_manager
+from ..fields import show_error_at
 from . import services
 from .forms import LoginForm, PasswordChangeForm
 from .models import User
@@ -37,9 +39,7 @@ def load_user(user_id: str) -> User | None:
 
 
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("core.index")
+    return safe_next(target, url_for("core.index"))
 
 
 def _new_session() -> None:
@@ -91,7 +91,7 @@ def change_password():
         try:
             user = services.change_password(current_user.id, form.current_password.data, form.new_password.data)
         except DomainError as e:
-            getattr(form, e.field or "current_password").errors.append(str(e))
+            show_error_at(form, e, "current_password")
         else:
             _new_session()
             login_user(user)  # this browser stays logged in; every other session has ended
