@@ -27,7 +27,7 @@ from wingrant.ledger.models import Budget, LedgerEntry
 from wingrant.meetings.models import AgendaItem, AgendaItemKind, Meeting, Objection
 from wingrant.neighbourhoods.models import Neighbourhood
 
-PUBLIC_ENDPOINTS = {"core.index", "core.budgets", "core.healthz", "static", "auth.login", "core.set_language",
+PUBLIC_ENDPOINTS = {"home.index", "home.budgets", "core.healthz", "static", "auth.login", "core.set_language",
                     "accessibility.statement"}
 #: oparl: the read-only open-data feed (published data only)
 PUBLIC_BLUEPRINTS = {"public", "opendata", "applicant", "oparl"}

@@ -39,10 +39,12 @@ def create_app(config: dict | None = None, *, instance_path: str | None = None) 
     from .auth import admin_views, two_factor_views
     from .auth import views as auth_views
     from .core import views as core_views
+    from .home import views as home_views
     from .meetings import live_views
     from .meetings import views as meeting_views
 
     app.register_blueprint(core_views.bp)
+    app.register_blueprint(home_views.bp)
     app.register_blueprint(auth_views.bp)
     app.register_blueprint(two_factor_views.bp)
     app.register_blueprint(meeting_views.bp)

@@ -1,0 +1,1 @@
+"""The start page and the budget overview: where everyone lands (above the ledger)."""
