@@ -70,7 +70,7 @@ def create_app(config: dict | None = None, *, instance_path: str | None = None) 
     from .api.oparl import views as oparl_views
 
     app.register_blueprint(oparl_views.bp)
-    from .core import accessibility
+    from .home import accessibility
 
     app.register_blueprint(accessibility.bp)
     from .api import token_views as api_token_views

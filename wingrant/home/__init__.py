@@ -1,1 +1,1 @@
-"""The start page and the budget overview: where everyone lands (above the ledger)."""
+"""Site pages: the start page and budget overview (everyone lands here), the accessibility statement."""
