@@ -28,9 +28,10 @@ from wingrant.meetings.models import AgendaItem, AgendaItemKind, Meeting, Object
 from wingrant.neighbourhoods.models import Neighbourhood
 from wingrant.organisations.models import Organisation
 
-PUBLIC_ENDPOINTS = {"core.index", "core.budgets", "core.healthz", "static", "auth.login", "core.set_language",
+PUBLIC_ENDPOINTS = {"home.index", "home.budgets", "core.healthz", "static", "auth.login", "core.set_language",
                     "accessibility.statement"}
-PUBLIC_BLUEPRINTS = {"public", "applicant", "oparl"}  # oparl: the read-only open-data feed (published data only)
+#: oparl: the read-only open-data feed (published data only)
+PUBLIC_BLUEPRINTS = {"public", "opendata", "applicant", "oparl"}
 #: Pages that only show a form to change something (the live meeting records decisions).
 FORM_PAGE = re.compile(r"(bearbeiten|/neu$|berichtigen|verwaltung$|/live$)")
 MISSING = 999_999

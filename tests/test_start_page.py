@@ -9,7 +9,7 @@ import re
 from datetime import date
 
 from wingrant.auth.models import Role
-from wingrant.core.views import OVERVIEW_PER_PAGE
+from wingrant.home.views import OVERVIEW_PER_PAGE
 from wingrant.ledger import services as ledger
 
 

@@ -39,10 +39,12 @@ def create_app(config: dict | None = None, *, instance_path: str | None = None) 
     from .auth import admin_views, two_factor_views
     from .auth import views as auth_views
     from .core import views as core_views
+    from .home import views as home_views
     from .meetings import live_views
     from .meetings import views as meeting_views
 
     app.register_blueprint(core_views.bp)
+    app.register_blueprint(home_views.bp)
     app.register_blueprint(auth_views.bp)
     app.register_blueprint(two_factor_views.bp)
     app.register_blueprint(meeting_views.bp)
@@ -67,14 +69,15 @@ def create_app(config: dict | None = None, *, instance_path: str | None = None) 
     from .minutes import views as minutes_views
 
     app.register_blueprint(minutes_views.bp)
-    from .public import opendata_views  # noqa: F401  (open-data routes on the portal's blueprint)
+    from .public import opendata_views
     from .public import views as public_views
 
     app.register_blueprint(public_views.bp)
+    app.register_blueprint(opendata_views.bp)
     from .api.oparl import views as oparl_views
 
     app.register_blueprint(oparl_views.bp)
-    from .core import accessibility
+    from .home import accessibility
 
     app.register_blueprint(accessibility.bp)
     from .api import token_views as api_token_views

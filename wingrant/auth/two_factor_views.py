@@ -27,7 +27,7 @@ ENROLMENT = "totp_enrolment"
 @bp.route("/anmelden/code", methods=["GET", "POST"])
 def login_code():
     if current_user.is_authenticated:
-        return redirect(url_for("core.index"))
+        return redirect(url_for("home.index"))
     found = pending_user()
     if found is None:
         flash(_("Die Anmeldung ist abgelaufen. Bitte melden Sie sich erneut an."), "info")
@@ -44,7 +44,7 @@ def login_code():
         if user is None:
             form.code.errors.append(_("Der Code stimmt nicht oder wurde schon verwendet."))
         else:
-            target = pending.get("next") or url_for("core.index")
+            target = pending.get("next") or url_for("home.index")
             session.clear()  # a new session: nothing of the half login carried over
             login_user(user)
             flash(_("Willkommen, %(name)s.", name=user.name), "success")

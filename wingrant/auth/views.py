@@ -39,7 +39,7 @@ def load_user(user_id: str) -> User | None:
 
 
 def _safe_next(target: str | None) -> str:
-    return safe_next(target, url_for("core.index"))
+    return safe_next(target, url_for("home.index"))
 
 
 def _new_session() -> None:
@@ -53,7 +53,7 @@ def _new_session() -> None:
 @bp.route("/anmelden", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("core.index"))
+        return redirect(url_for("home.index"))
     form = LoginForm()
     if form.validate_on_submit():
         try:
@@ -80,7 +80,7 @@ def logout():
     logout_user()
     _new_session()
     flash(_("Sie sind abgemeldet."), "success")
-    return redirect(url_for("core.index"))
+    return redirect(url_for("home.index"))
 
 
 @bp.route("/konto/passwort", methods=["GET", "POST"])
@@ -96,6 +96,6 @@ def change_password():
             _new_session()
             login_user(user)  # this browser stays logged in; every other session has ended
             flash(_("Ihr Passwort wurde geändert. Andere Sitzungen wurden abgemeldet."), "success")
-            return redirect(url_for("core.index"))
+            return redirect(url_for("home.index"))
     return render_template("auth/password.html", form=form)
 

@@ -1,1 +1,1 @@
-"""The web shell: start page, health check, layout helpers."""
+"""The web shell's infrastructure: security headers, templating, i18n, throttle, PDF fetching, error pages."""

@@ -1,63 +1,19 @@
-from __future__ import annotations
+"""The web shell's own endpoints: health check, language switch and the HTML error pages.
 
-from datetime import date
+Infrastructure under every feature: it knows no feature's data. The start page and the budget
+overview are a feature (``home``).
+"""
+
+from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
-from ..auth.permissions import neighbourhood_ids_for
 from ..extensions import db
-from ..fields import whole_number
-from ..ledger import queries as ledger_queries
 from .i18n import available_languages
 
 bp = Blueprint("core", __name__)
-
-
-#: Neighbourhoods per page of the budget overview: the page must not grow with every city that joins.
-OVERVIEW_PER_PAGE = 20
-#: Longest name search that is taken as it is (neighbourhood names are at most 120 characters).
-MAX_SEARCH = 120
-
-
-@bp.get("/")
-def index():
-    """The start page: a member's own neighbourhoods' budgets, everyone else the overview of all.
-
-    WiN is about transparency, so budgets are public. A Quartiersmanagerin comes here
-    for her own neighbourhood; the overview of every neighbourhood is one link away.
-    """
-    year = date.today().year
-    own = _own_neighbourhood_ids()
-    if not own:
-        return _overview(year)
-    rows = ledger_queries.budget_overview(year, own)
-    return render_template("core/index.html", year=year, by_neighbourhood=ledger_queries.by_neighbourhood(rows))
-
-
-@bp.get("/budgets")
-def budgets():
-    """Every neighbourhood's budgets of the year, by name, a page at a time, with a name search."""
-    return _overview(date.today().year)
-
-
-def _own_neighbourhood_ids() -> list[int]:
-    if not current_user.is_authenticated or current_user.is_admin:
-        return []  # administrators look after every neighbourhood: they start with the overview
-    return neighbourhood_ids_for(current_user) or []
-
-
-def _overview(year: int):
-    name = request.args.get("q", "").strip()[:MAX_SEARCH]
-    page = request.args.get("seite", 1, type=whole_number) or 1
-    overview = ledger_queries.overview_page(year, page=page, per_page=OVERVIEW_PER_PAGE, name=name)
-    args = {"q": name} if name else {}
-    return render_template(
-        "core/budgets.html", year=year, overview=overview, name=name,
-        page_url=lambda n: url_for("core.budgets", **args, seite=n),
-    )
 
 
 @bp.get("/healthz")
@@ -78,7 +34,7 @@ def set_language():
         session["lang"] = lang
     target = request.form.get("next", "")
     if not target.startswith("/") or target.startswith("//"):
-        target = url_for("core.index")
+        target = url_for("home.index")
     return redirect(target)
 
 

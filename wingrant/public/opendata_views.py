@@ -1,17 +1,21 @@
-"""Open-data page, downloads and the forums' meeting calendars (no login), on the public portal's blueprint."""
+"""Open-data page, downloads and the forums' meeting calendars (no login): the ``opendata`` blueprint.
+
+Its URLs sit under ``/portal`` beside the portal's pages (``views``), which it does not import.
+"""
 
 from __future__ import annotations
 
 from datetime import date
 from urllib.parse import urlsplit
 
-from flask import Response, abort, jsonify, render_template, request, url_for
+from flask import Blueprint, Response, abort, jsonify, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from . import calendar as ical
 from . import opendata, queries
-from .views import bp
+
+bp = Blueprint("opendata", __name__, url_prefix="/portal")
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
@@ -39,7 +43,7 @@ def open_data():
         "public/opendata.html", selection=selection, neighbourhoods=queries.neighbourhoods(),
         years=opendata.years_with_decisions(), columns=opendata.COLUMNS, formats=list(FORMATS),
         licence={"id": opendata.LICENCE_ID, "name": opendata.LICENCE_NAME, "url": opendata.LICENCE_URL},
-        attribution=opendata.attribution(url_for("public.open_data", _external=True)),
+        attribution=opendata.attribution(url_for(".open_data", _external=True)),
     )
 
 
@@ -52,7 +56,7 @@ def open_data_download(fmt):
     except opendata.FilterError as error:
         return _error(error, as_json=fmt == "json")
     rows = opendata.decision_rows(selection)
-    dataset_url = url_for("public.open_data_download", fmt=fmt, _external=True, **selection.args())
+    dataset_url = url_for(".open_data_download", fmt=fmt, _external=True, **selection.args())
     if fmt == "csv":
         body = opendata.to_csv(rows)
     elif fmt == "xlsx":

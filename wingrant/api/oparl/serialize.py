@@ -81,7 +81,7 @@ def system() -> dict:
         "name": "wingrant – WiN-Foren Bremen",
         "website": url_for("public.index", _external=True),
         "web": url_for("public.index", _external=True),
-        EXT + "openData": url_for("public.open_data", _external=True),
+        EXT + "openData": url_for("opendata.open_data", _external=True),
     }
 
 
@@ -120,7 +120,7 @@ def organization(forum: q.Forum) -> dict:
         "created": timestamp(forum.created),
         "modified": timestamp(forum.created),
         EXT + "neighbourhood": forum.name,
-        EXT + "calendar": url_for("public.calendar", slug=forum.slug, _external=True),
+        EXT + "calendar": url_for("opendata.calendar", slug=forum.slug, _external=True),
     }
 
 

@@ -1,8 +1,8 @@
-"""The Erklärung zur Barrierefreiheit (accessibility statement).
+"""The Erklärung zur Barrierefreiheit (accessibility statement): a site page of ``home``, own blueprint.
 
 Bremen's public bodies must publish one for their websites (BremBGG § 12 with the
 BITV 2.0 and the EU model statement, Durchführungsbeschluss (EU) 2018/1523). The
-text lives in ``templates/core/accessibility.html``; what differs per installation
+text lives in ``templates/home/accessibility.html``; what differs per installation
 (contact, date of the last review) comes from the configuration.
 """
 
@@ -30,7 +30,7 @@ def reviewed_on() -> date | None:
 def statement():
     config = current_app.config
     return render_template(
-        "core/accessibility.html",
+        "home/accessibility.html",
         contact_email=config.get("ACCESSIBILITY_CONTACT_EMAIL"),
         contact_name=config.get("ACCESSIBILITY_CONTACT_NAME"),
         reviewed_on=reviewed_on(),

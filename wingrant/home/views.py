@@ -1,0 +1,63 @@
+"""The start page and the budget overview: the ``home`` blueprint.
+
+Members see their own neighbourhoods' budgets; everyone else (and administrators, who look after
+every neighbourhood) the paged, searchable overview of all budgets of the year. A feature above
+the ledger, whose read queries it shows.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, render_template, request, url_for
+from flask_login import current_user
+
+from ..auth.permissions import neighbourhood_ids_for
+from ..fields import whole_number
+from ..ledger import queries as ledger_queries
+
+bp = Blueprint("home", __name__)
+
+
+#: Neighbourhoods per page of the budget overview: the page must not grow with every city that joins.
+OVERVIEW_PER_PAGE = 20
+#: Longest name search that is taken as it is (neighbourhood names are at most 120 characters).
+MAX_SEARCH = 120
+
+
+@bp.get("/")
+def index():
+    """The start page: a member's own neighbourhoods' budgets, everyone else the overview of all.
+
+    WiN is about transparency, so budgets are public. A Quartiersmanagerin comes here
+    for her own neighbourhood; the overview of every neighbourhood is one link away.
+    """
+    year = date.today().year
+    own = _own_neighbourhood_ids()
+    if not own:
+        return _overview(year)
+    rows = ledger_queries.budget_overview(year, own)
+    return render_template("home/index.html", year=year, by_neighbourhood=ledger_queries.by_neighbourhood(rows))
+
+
+@bp.get("/budgets")
+def budgets():
+    """Every neighbourhood's budgets of the year, by name, a page at a time, with a name search."""
+    return _overview(date.today().year)
+
+
+def _own_neighbourhood_ids() -> list[int]:
+    if not current_user.is_authenticated or current_user.is_admin:
+        return []  # administrators look after every neighbourhood: they start with the overview
+    return neighbourhood_ids_for(current_user) or []
+
+
+def _overview(year: int):
+    name = request.args.get("q", "").strip()[:MAX_SEARCH]
+    page = request.args.get("seite", 1, type=whole_number) or 1
+    overview = ledger_queries.overview_page(year, page=page, per_page=OVERVIEW_PER_PAGE, name=name)
+    args = {"q": name} if name else {}
+    return render_template(
+        "home/budgets.html", year=year, overview=overview, name=name,
+        page_url=lambda n: url_for("home.budgets", **args, seite=n),
+    )
