@@ -45,3 +45,13 @@ def test_login_keeps_a_local_next_page(client, make_user):
     response = client.post("/anmelden?next=/traeger",
                            data={"csrf_token": token, "email": "qm@example.org", "password": TEST_PASSWORD})
     assert response.headers["Location"] == "/traeger"
+
+
+def test_language_switch_returns_only_to_a_page_of_this_site(client):
+    from tests.conftest import csrf_token_from
+
+    token = csrf_token_from(client.get("/").get_data(as_text=True))
+    response = client.post("/sprache", data={"csrf_token": token, "lang": "en", "next": "/\t/evil.example"})
+    assert response.headers["Location"] == "/"
+    response = client.post("/sprache", data={"csrf_token": token, "lang": "de", "next": "/portal/"})
+    assert response.headers["Location"] == "/portal/"

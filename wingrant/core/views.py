@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 
 from ..extensions import db
 from .i18n import available_languages
+from .redirects import safe_next
 
 bp = Blueprint("core", __name__)
 
@@ -32,10 +33,7 @@ def set_language():
     lang = request.form.get("lang", "")
     if lang in available_languages():
         session["lang"] = lang
-    target = request.form.get("next", "")
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("home.index")
-    return redirect(target)
+    return redirect(safe_next(request.form.get("next"), url_for("home.index")))
 
 
 @bp.app_errorhandler(404)
