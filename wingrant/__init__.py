@@ -35,7 +35,7 @@ def create_app(config: dict | None = None, *, instance_path: str | None = None) 
 
         install_engine_hooks(db.engine)
 
-    from .audit import views as audit_views
+    from .administration import views as administration_views
     from .auth import admin_views, two_factor_views
     from .auth import views as auth_views
     from .core import views as core_views
@@ -50,7 +50,7 @@ def create_app(config: dict | None = None, *, instance_path: str | None = None) 
     app.register_blueprint(meeting_views.bp)
     app.register_blueprint(live_views.bp)
     app.register_blueprint(admin_views.bp)
-    app.register_blueprint(audit_views.bp)
+    app.register_blueprint(administration_views.bp)
     from .ledger import views as ledger_views
 
     app.register_blueprint(ledger_views.bp)

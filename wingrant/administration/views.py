@@ -1,4 +1,10 @@
-"""The audit log for administrators: every write, failed login and denied access."""
+"""Pages for the WiN-Geschäftsführung that read across the infrastructure: the audit log.
+
+The ``administration`` blueprint. The audit log lists every write, failed login and denied access
+(written by ``audit.services.record`` from every feature); the page checks ``auth`` permissions
+and shows user and neighbourhood names. It sits above ``auth`` and ``audit`` so that ``audit``
+stays at the bottom, importable by ``auth``'s services without a cycle.
+"""
 
 from __future__ import annotations
 
@@ -6,21 +12,21 @@ import sqlalchemy as sa
 from flask import Blueprint, render_template, request
 from flask_login import current_user, login_required
 
+from ..audit.models import AuditEvent
 from ..auth.models import User
 from ..auth.permissions import Action, can, deny
 from ..extensions import db
 from ..fields import whole_number
 from ..neighbourhoods.models import Neighbourhood
-from .models import AuditEvent
 
-bp = Blueprint("audit", __name__, url_prefix="/verwaltung/audit")
+bp = Blueprint("administration", __name__, url_prefix="/verwaltung")
 
 PAGE_SIZE = 50
 
 
-@bp.get("/")
+@bp.get("/audit/")
 @login_required
-def index():
+def audit_log():
     if not can(current_user, None, Action.ADMINISTER):
         deny(Action.ADMINISTER)
     neighbourhood_id = request.args.get("quartier", type=whole_number)
@@ -40,5 +46,6 @@ def index():
     rows = db.session.execute(stmt.limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)).all()
     neighbourhoods = db.session.execute(
         sa.select(Neighbourhood.id, Neighbourhood.name).order_by(Neighbourhood.name)).all()
-    return render_template("audit/index.html", rows=rows[:PAGE_SIZE], has_next=len(rows) > PAGE_SIZE, page=page,
-                           neighbourhoods=neighbourhoods, neighbourhood_id=neighbourhood_id, action=action)
+    return render_template("administration/audit_log.html", rows=rows[:PAGE_SIZE], has_next=len(rows) > PAGE_SIZE,
+                           page=page, neighbourhoods=neighbourhoods, neighbourhood_id=neighbourhood_id,
+                           action=action)

@@ -1,0 +1,1 @@
+"""Cross-feature pages for administrators (the audit log), above auth and audit."""
