@@ -31,8 +31,8 @@ from ..money import format_eur
 from ..neighbourhoods.models import Programme
 from . import consensus, queries
 from .labels import REASONS
+from .locking import open_meeting
 from .models import AgendaItem, AttendeeGroup, Decision, DecisionAmount, Meeting, Objection, Outcome, Recusal
-from .services import open_meeting
 
 #: Where each outcome moves the application.
 STATE_FOR = {

@@ -3,7 +3,7 @@
 Every function takes the acting user, runs in one unit of work, locks the
 meeting row first (so two people editing the same meeting are serialised) and
 writes an audit entry. Once the minutes are approved the meeting is locked:
-every write here and in ``decisions.py`` is refused.
+every write here and in ``decisions.py`` is refused (``locking.open_meeting``).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from ..extensions import db
 from ..ledger.models import LedgerEntry
 from ..neighbourhoods.models import Neighbourhood, Programme
 from . import queries
+from .locking import open_meeting
 from .models import AgendaItem, AgendaItemKind, Attendance, AttendeeGroup, Decision, HeadCount, Meeting, MeetingState
 
 #: The WiN standard agenda. Stored titles are content of the minutes, so they are German data, not UI text.
@@ -44,20 +45,6 @@ NEXT_STATE = {
 }
 
 TITLE_MAX = 300
-
-
-class MeetingLocked(DomainError):
-    def __init__(self):
-        super().__init__(_("Das Protokoll dieser Sitzung ist genehmigt. Sitzung, Tagesordnung, Anwesenheit und "
-                           "Beschlüsse können nicht mehr geändert werden."))
-
-
-def open_meeting(meeting_id: int) -> Meeting:
-    """Lock the meeting for this unit of work; refuse if its minutes are approved."""
-    meeting = lock_row(Meeting, meeting_id)
-    if meeting.state == MeetingState.MINUTES_APPROVED:
-        raise MeetingLocked()
-    return meeting
 
 
 def _item_of(meeting: Meeting, item_id: int) -> AgendaItem:
