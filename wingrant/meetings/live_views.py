@@ -15,6 +15,7 @@ from wtforms.fields.choices import SelectChoice
 from ..auth.permissions import Action, can
 from ..errors import DomainError
 from ..extensions import db
+from ..fields import show_error_at
 from ..funding.models import Grant
 from . import administration as admin_acts
 from . import consensus, decisions, outcome_input, pdf, queries, services
@@ -30,7 +31,7 @@ from .forms import (
 )
 from .labels import OUTCOMES
 from .models import AgendaItem, AttendeeGroup, MeetingState
-from .view_helpers import attach_error, load
+from .view_helpers import load
 
 bp = Blueprint("live", __name__)
 
@@ -90,7 +91,7 @@ def _run(neighbourhood, meeting, call, success, *, item_id=None, form=None, form
     try:
         call()
     except DomainError as error:
-        if form is not None and attach_error(form, error):
+        if form is not None and show_error_at(form, error):
             return render_live(neighbourhood, meeting, 422, item_id=item_id, **{form_name: form})
         flash(error.message, "error")
     else:
@@ -342,7 +343,7 @@ def admin_decide(slug, meeting_id, item_id):
     try:
         admin_acts.record_admin_decision(item.decision.id, data, user=current_user)
     except DomainError as error:
-        if attach_error(form, error):
+        if show_error_at(form, error):
             return render_admin(neighbourhood, meeting, item_id, 422, admin=form)
         flash(error.message, "error")
     else:
@@ -366,7 +367,7 @@ def admin_grant(slug, meeting_id, item_id):
     try:
         admin_acts.record_grant(item.decision.id, lines, user=current_user)
     except DomainError as error:
-        if attach_error(form, error):
+        if show_error_at(form, error):
             return render_admin(neighbourhood, meeting, item_id, 422, grant=form)
         flash(error.message, "error")
     else:

@@ -17,6 +17,7 @@ from ..applications.lifecycle import STATE_LABELS
 from ..auth.permissions import Action, authorize, can, neighbourhood_ids_for
 from ..errors import DomainError
 from ..extensions import db
+from ..fields import show_error_at
 from ..neighbourhoods.models import Neighbourhood
 from . import queries, services
 from .forms import (
@@ -29,7 +30,7 @@ from .forms import (
 )
 from .labels import GROUPS, KINDS, MEETING_STATE_ACTIONS, MEETING_STATES, OUTCOMES, REASONS
 from .models import Attendance, AttendeeGroup, HeadCount, Meeting, MeetingState
-from .view_helpers import attach_error, load
+from .view_helpers import load
 
 bp = Blueprint("meetings", __name__)
 
@@ -90,7 +91,7 @@ def create(slug):
         try:
             meeting = services.create_meeting(neighbourhood, _meeting_data(form), user=current_user)
         except DomainError as error:
-            if not attach_error(form, error):
+            if not show_error_at(form, error):
                 flash(error.message, "error")
         else:
             flash(_("Die Sitzung ist angelegt, mit der Standard-Tagesordnung des Forums."), "success")
@@ -108,7 +109,7 @@ def edit(slug, meeting_id):
         try:
             services.update_meeting(meeting, _meeting_data(form), user=current_user)
         except DomainError as error:
-            if not attach_error(form, error):
+            if not show_error_at(form, error):
                 flash(error.message, "error")
         else:
             flash(_("Die Angaben zur Sitzung sind gespeichert."), "success")
@@ -162,7 +163,7 @@ def _run(neighbourhood, meeting, call, success: str, anchor: str, *, form=None, 
     try:
         call()
     except DomainError as error:
-        if form is not None and attach_error(form, error):
+        if form is not None and show_error_at(form, error):
             return render_meeting(neighbourhood, meeting, 422, **{form_name: form})
         flash(error.message, "error")
     else:

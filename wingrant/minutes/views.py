@@ -15,6 +15,7 @@ from wtforms.fields.choices import SelectChoice
 from ..auth.permissions import Action, authorize, can, deny, neighbourhood_ids_for, scoped_or_404
 from ..errors import DomainError
 from ..extensions import db
+from ..fields import show_error_at
 from ..meetings.models import Meeting
 from . import forms, queries, reports, services
 from .chart import minutes_chart
@@ -41,10 +42,7 @@ def _load(slug: str, meeting_id: int, action: Action):
 
 
 def _show_error(error: DomainError, form=None) -> None:
-    field = getattr(form, error.field, None) if (form is not None and error.field) else None
-    if field is not None:
-        field.errors = [*field.errors, error.message] if isinstance(field.errors, list) else [error.message]
-    else:
+    if not show_error_at(form, error):
         flash(error.message, "error")
 
 
