@@ -43,6 +43,7 @@ def audit_log():
         stmt = stmt.where(AuditEvent.neighbourhood_id == neighbourhood_id)
     if action:
         stmt = stmt.where(AuditEvent.action.startswith(action, autoescape=True))
+    # No COUNT over the whole log (it only grows): one row more than a page says whether there is a next.
     rows = db.session.execute(stmt.limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)).all()
     neighbourhoods = db.session.execute(
         sa.select(Neighbourhood.id, Neighbourhood.name).order_by(Neighbourhood.name)).all()

@@ -9,7 +9,6 @@ and take the filters ``created_since``, ``created_until``, ``modified_since``,
 from __future__ import annotations
 
 import json
-import math
 import re
 from datetime import UTC, date, datetime
 
@@ -18,6 +17,7 @@ from flask import Blueprint, Response, abort, request, url_for
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
+from ...core.pagination import Window
 from ...extensions import db
 from ...neighbourhoods.models import Neighbourhood
 from . import files as protocols
@@ -91,10 +91,11 @@ def _list(entries: list[Entry], build, endpoint: str, **values) -> Response:
                 and (since_m is None or e.modified >= since_m) and (until_m is None or e.modified <= until_m)]
     per_page = _positive("elementsPerPage", DEFAULT_PER_PAGE, MAX_PER_PAGE)
     page = _positive("page", 1)
-    pages = max(1, math.ceil(len(selected) / per_page))
+    window = Window(page, per_page, len(selected))
+    pages = window.pages
     if page > pages:
         abort(404)
-    keys = [e.key for e in selected[(page - 1) * per_page:page * per_page]]
+    keys = [e.key for e in selected[window.offset:window.offset + per_page]]
     objects = build(keys) if keys else {}
     kept = {k: request.args[k] for k in (*FILTERS, "elementsPerPage") if k in request.args}
 

@@ -17,7 +17,6 @@ feed serve the public.
 from __future__ import annotations
 
 import json
-import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -30,6 +29,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException, default_exceptions
 
+from ...core.pagination import Window, count
 from ...errors import DomainError, NotAllowed
 from .. import tokens
 from . import schema as s
@@ -360,7 +360,7 @@ def paginated(items: list, total: int, args: dict):
     """The page envelope with a ``Link`` header (first, prev, next, last)."""
     page, per_page = page_bounds(args)
     response = ok({"items": items, "page": page, "per_page": per_page, "total": total})
-    last = max(1, math.ceil(total / per_page))
+    last = Window(page, per_page, total).pages
     query = {k: ("true" if v else "false") if isinstance(v, bool) else v for k, v in args.items()
              if v is not None and k not in ("page", "per_page") and k not in (request.view_args or {})}
 
@@ -380,19 +380,16 @@ def paginated(items: list, total: int, args: dict):
 
 def paginate_list(rows: list, args: dict, serialize: Callable):
     """Paginate rows already loaded (lists that are small by nature, e.g. a forum's meetings)."""
-    page, per_page = page_bounds(args)
-    chunk = rows[(page - 1) * per_page: page * per_page]
+    window = Window(*page_bounds(args), len(rows))
+    chunk = rows[window.offset: window.offset + window.per_page]
     return paginated([serialize(r) for r in chunk], len(rows), args)
 
 
 def paginate_query(stmt, args: dict, serialize: Callable, *, scalars: bool = True):
     """Paginate a SELECT in the database: one COUNT and one page query."""
-    import sqlalchemy as sa
-
     from ...extensions import db
 
-    page, per_page = page_bounds(args)
-    total = db.session.execute(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())).scalar_one()
-    result = db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page))
+    window = Window(*page_bounds(args), count(stmt))
+    result = db.session.execute(stmt.limit(window.per_page).offset(window.offset))
     rows = list(result.scalars() if scalars else result.all())
-    return paginated([serialize(r) for r in rows], total, args)
+    return paginated([serialize(r) for r in rows], window.total, args)
