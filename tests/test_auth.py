@@ -50,6 +50,18 @@ def test_logout_needs_post_and_ends_the_session(auth, client, make_user):
     assert "Abmelden" not in client.get("/").get_data(as_text=True)
 
 
+def test_logout_ends_the_session_on_the_server_so_a_copied_cookie_is_worthless(app, auth, client, make_user):
+    make_user("qm@example.org")
+    auth.login("qm@example.org")
+    copied = client.get_cookie("session").value  # e.g. left behind on a shared computer
+    thief = app.test_client()
+    thief.set_cookie("session", copied)
+    assert thief.get("/konto/passwort").status_code == 200  # the copy works while the session lives
+    auth.logout()
+    page = thief.get("/konto/passwort")
+    assert page.status_code == 302 and "/anmelden" in page.headers["Location"]
+
+
 def test_ending_sessions_on_the_server_logs_out_every_browser(auth, client, make_user, db):
     user = make_user("qm@example.org")
     auth.login("qm@example.org")

@@ -101,6 +101,17 @@ def end_sessions(user_id: int, *, actor=None) -> None:
         audit.record("auth.sessions_ended", user=actor or user, obj=user)
 
 
+def logout(user_id: int) -> None:
+    """End the session on the server, not only in this browser: a copy of the session cookie (taken
+    from a shared computer, say) stops working too. Like any change of session version it ends the
+    user's other sessions as well; logging out means being logged out."""
+    with unit_of_work():
+        user = db.session.get(User, user_id)
+        if user is not None:
+            user.session_version += 1
+            audit.record("auth.logout", user=user, obj=user)
+
+
 def change_password(user_id: int, current_password: str, new_password: str) -> User:
     """Set a new password; every other session of the user ends."""
     with unit_of_work():

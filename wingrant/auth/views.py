@@ -77,6 +77,8 @@ def login():
 @bp.post("/abmelden")
 @login_required
 def logout():
+    if current_user.is_authenticated:
+        services.logout(current_user.id)
     logout_user()
     _new_session()
     flash(_("Sie sind abgemeldet."), "success")
