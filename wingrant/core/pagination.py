@@ -23,8 +23,8 @@ class Window:
     @classmethod
     def of(cls, total: int, requested: int | None, per_page: int) -> Window:
         """Page ``requested`` of ``total`` rows; a number past the end shows the last page, garbage the first."""
-        pages = max(1, -(-total // per_page))
-        return cls(min(max(1, requested or 1), pages), per_page, total)
+        last = cls(1, per_page, total).pages
+        return cls(min(max(1, requested or 1), last), per_page, total)
 
     @property
     def pages(self) -> int:
