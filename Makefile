@@ -61,9 +61,12 @@ new-translation: extract-messages
 	$(BIN)/pybabel init -i $(POT) -d $(TRANSLATIONS) -l $(LANG_CODE)
 
 ## run: set everything up, load demo data into an empty database, serve on HOST:PORT (127.0.0.1:5000)
+## with the mail worker beside it (mail lands as .eml files in instance/mail/ unless WINGRANT_MAIL_URL is set)
 run: system-run db translations
 	$(BIN)/wingrant demo-data --if-empty
-	$(BIN)/wingrant run --host $(HOST) --port $(PORT)
+	WINGRANT_PUBLIC_URL=$${WINGRANT_PUBLIC_URL:-http://$(HOST):$(PORT)} sh -c '\
+	  $(BIN)/wingrant worker & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+	  $(BIN)/wingrant run --host $(HOST) --port $(PORT)'
 
 # axe-core for the accessibility tests, from the npm registry (pinned in package-lock.json)
 $(AXE): package.json package-lock.json

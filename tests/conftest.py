@@ -66,6 +66,8 @@ def _base_config(url: str, tmp: Path) -> dict:
         "SQLALCHEMY_DATABASE_URI": url,
         "SECRET_KEY": "test-secret-key-not-for-production",
         "UPLOAD_FOLDER": str(tmp / "files"),
+        "MAIL_FOLDER": str(tmp / "mail"),
+        "PUBLIC_URL": "http://localhost",
     }
 
 
@@ -130,10 +132,11 @@ def test_world(tmp_path_factory) -> Iterator[TestWorld]:
 
 @pytest.fixture
 def app(test_world, tmp_path) -> Iterator[Flask]:
-    """The session's app on an empty database, with this test's own upload folder."""
+    """The session's app on an empty database, with this test's own upload and mail folders."""
     app = test_world.app
     test_world.reset()
     app.config["UPLOAD_FOLDER"] = str(tmp_path / "files")
+    app.config["MAIL_FOLDER"] = str(tmp_path / "mail")
     yield app
     with app.app_context():
         _db.session.remove()

@@ -78,6 +78,9 @@ def create_app(config: dict | None = None, *, instance_path: str | None = None) 
 
     app.register_blueprint(oparl_views.bp)
     from .home import accessibility
+    from .mail import views as mail_views
+
+    app.register_blueprint(mail_views.bp)
 
     app.register_blueprint(accessibility.bp)
     from .api import token_views as api_token_views

@@ -22,6 +22,7 @@ def register_commands(app) -> None:
     app.cli.add_command(restore_command)
     app.cli.add_command(anonymise_command)
     app.cli.add_command(export_person_command)
+    app.cli.add_command(worker_command)
 
 
 @click.command("create-user")
@@ -147,3 +148,28 @@ def export_person_command(who):
     from .maintenance.privacy import export_person
 
     click.echo(json.dumps(export_person(who), indent=2, ensure_ascii=False, default=str))
+
+
+@click.command("worker")
+@click.option("--once", is_flag=True, help="Fällige Mails einmal zustellen und beenden")
+@click.option("--poll", type=float, default=None, help="Sekunden zwischen zwei Blicken in den Postausgang")
+@with_appcontext
+def worker_command(once, poll):
+    """Den Postausgang zustellen (läuft dauerhaft; mit --once nur einmal)."""
+    from flask import current_app
+
+    from .mail import transport, worker
+    from .maintenance import scheduled
+
+    sender = transport.from_config(current_app.config)
+    if once:
+        scheduled.run_due()
+        click.echo(f"Postausgang ({sender.describe()}): {worker.deliver_due(sender=sender)}")
+        return
+    click.echo(f"Postausgang wird zugestellt ({sender.describe()}); beenden mit Strg+C.")
+    try:
+        worker.run_forever(poll_seconds=poll or current_app.config["MAIL_POLL_SECONDS"],
+                           before=scheduled.run_due_every_few_minutes,
+                           on_report=lambda report: click.echo(f"Postausgang: {report}"))
+    except KeyboardInterrupt:
+        pass

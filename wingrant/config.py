@@ -41,6 +41,22 @@ class DefaultConfig:
     #: Where uploads and published PDFs live (outside the web root).
     UPLOAD_FOLDER: str | None = None
 
+    #: The installation's public address (scheme, host, optional path prefix): every absolute link
+    #: in mails, OParl, iCal and QR codes is built from it, never from the request's Host header.
+    PUBLIC_URL = "http://localhost:5000"
+
+    #: Outgoing mail: ``smtp://[user:pass@]host:port`` (STARTTLS when offered, required with a
+    #: password), ``smtps://…`` (implicit TLS), or unset: each mail is written as an .eml file
+    #: under MAIL_FOLDER (``instance/mail``) – the embedded default of ``make run``.
+    MAIL_URL: str | None = None
+    MAIL_FROM = "WiN-Quartiersmanagement <wingrant@localhost>"
+    MAIL_FOLDER: str | None = None
+    #: The worker: seconds between looks at the outbox, attempts before a mail counts as failed,
+    #: and the SMTP timeout (seconds).
+    MAIL_POLL_SECONDS = 5
+    MAIL_MAX_ATTEMPTS = 10
+    MAIL_TIMEOUT = 30
+
     #: Served over HTTPS behind a reverse proxy: secure cookies, HSTS, X-Forwarded-* trusted.
     HTTPS = False
 
@@ -66,6 +82,10 @@ ENV_SETTINGS = {
     "UPLOAD_FOLDER": "UPLOAD_FOLDER",
     "RETENTION_DAYS": "PERSONAL_DATA_RETENTION_DAYS",
     "ACCESSIBILITY_CONTACT_EMAIL": "ACCESSIBILITY_CONTACT_EMAIL",
+    "PUBLIC_URL": "PUBLIC_URL",
+    "MAIL_URL": "MAIL_URL",
+    "MAIL_FROM": "MAIL_FROM",
+    "MAIL_FOLDER": "MAIL_FOLDER",
 }
 
 
@@ -90,6 +110,8 @@ def load_config(app, overrides: dict | None = None) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'wingrant.sqlite'}"
     if not app.config["UPLOAD_FOLDER"]:
         app.config["UPLOAD_FOLDER"] = str(instance / "files")
+    if not app.config["MAIL_FOLDER"]:
+        app.config["MAIL_FOLDER"] = str(instance / "mail")
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _instance_secret_key(instance)
 

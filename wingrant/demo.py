@@ -136,6 +136,7 @@ def load_demo_data(today: date | None = None) -> DemoReport:
             neighbourhoods[slug] = _get_or_add(
                 Neighbourhood, {"slug": slug}, name=name, code=code, forum_name=forum, social_index_percent=index,
                 office_name=f"Quartiersmanagement {name}", office_address=f"Quartiersbüro {name}, Bremen",
+                office_email=f"qm-{slug}@wingrant.example", office_phone="0421 361-0000",
             )
         organisations = {}
         for oname, form, street, postcode, contact, non_profit in ORGANISATIONS:

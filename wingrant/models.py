@@ -7,6 +7,7 @@ from .auth.models import *  # noqa: F401,F403
 from .core.models import *  # noqa: F401,F403
 from .funding.models import *  # noqa: F401,F403
 from .ledger.models import *  # noqa: F401,F403
+from .mail.models import *  # noqa: F401,F403
 from .meetings.models import *  # noqa: F401,F403
 from .minutes.models import *  # noqa: F401,F403
 from .neighbourhoods.models import *  # noqa: F401,F403

@@ -95,6 +95,8 @@ class Application(db.Model):
     access_token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     #: How the applicant can be reached about this application (personal data, retention applies).
     contact_email: Mapped[str] = mapped_column(sa.String(254), default="")
+    #: The language of mail to the applicant: the one the public form was filled in.
+    contact_language: Mapped[str] = mapped_column(sa.String(5), default="de", server_default="de")
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -37,6 +37,8 @@ class User(UserMixin, db.Model):
     totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
     #: The last TOTP time step accepted, so a code cannot be used twice.
     totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
+    #: The language of mail to this account (``de``, ``en``); the pages follow the browser or /sprache.
+    language: Mapped[str] = mapped_column(sa.String(5), default="de", server_default="de")
     last_login_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from babel.dates import format_date as babel_format_date
+from babel.numbers import format_decimal
 from flask_babel import get_locale, to_user_timezone
 
 from .. import money
@@ -22,6 +23,7 @@ def init_templating(app) -> None:
     app.jinja_env.filters["amount"] = money.format_number
     app.jinja_env.filters["date_de"] = format_date_de
     app.jinja_env.filters["percent_of"] = _percent_of
+    app.jinja_env.filters["filesize"] = format_filesize
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "de")
     app.jinja_env.globals["available_languages"] = available_languages
     app.jinja_env.trim_blocks = True
@@ -40,6 +42,13 @@ def format_date_de(value: date | datetime | None, fmt: str = "medium") -> str:
         language = str(get_locale() or "de").split("_")[0]
         locale = WORDED_DATE_LOCALES.get(language, language)
     return babel_format_date(value, fmt, locale=locale)
+
+
+def format_filesize(size_bytes: int) -> str:
+    """``40,4 kB`` / ``1,2 MB``: German decimals like the amounts, whatever the UI language."""
+    if size_bytes < 1024 * 1024:
+        return f"{format_decimal(round(size_bytes / 1024, 1), format='#,##0.0', locale='de')} kB"
+    return f"{format_decimal(round(size_bytes / 1024 / 1024, 1), format='#,##0.0', locale='de')} MB"
 
 
 def _percent_of(part: int, whole: int) -> int:

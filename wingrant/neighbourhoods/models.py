@@ -32,6 +32,9 @@ class Neighbourhood(db.Model):
     #: Letterhead of the minutes: the Quartiersmanagement office.
     office_name: Mapped[str] = mapped_column(sa.String(200), default="")
     office_address: Mapped[str] = mapped_column(sa.Text, default="")
+    #: How applicants and subscribers reach the office; named in every mail about the neighbourhood.
+    office_email: Mapped[str] = mapped_column(sa.String(254), default="", server_default="")
+    office_phone: Mapped[str] = mapped_column(sa.String(60), default="", server_default="")
     #: Share of the standard WiN budget by the social index (100 = 150 000 € a year).
     social_index_percent: Mapped[int] = mapped_column(default=100)
 
@@ -47,6 +50,12 @@ class Neighbourhood(db.Model):
 
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def office_contact(self) -> dict[str, str]:
+        """Whom a mail about this neighbourhood names as the contact."""
+        return {"name": self.office_name or f"Quartiersmanagement {self.name}",
+                "email": self.office_email, "phone": self.office_phone}
 
     def __repr__(self) -> str:
         return f"<Neighbourhood {self.slug}>"

@@ -1,0 +1,48 @@
+"""The notices wingrant sends, who gets them, and which an account may switch off.
+
+Mail to applicants and subscribers answers something they did (applied, subscribed) and is not
+switched off here (subscribers unsubscribe with one click). Staff notices are on by default; every
+account chooses on its settings page (``preferences.py``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    label: object  # a lazy string: rendered in the reader's language
+    #: ``manager``/``minutes`` (a neighbourhood role), ``admin``, or ``applicant``/``subscriber``.
+    audience: str
+
+    @property
+    def for_accounts(self) -> bool:
+        return self.audience in ("manager", "minutes", "admin")
+
+
+KINDS: dict[str, Kind] = {k.name: k for k in (
+    # To the Träger (through the application's contact address).
+    Kind("applicant.receipt", _l("Eingangsbestätigung eines Antrags"), "applicant"),
+    Kind("applicant.query", _l("Rückfrage zu einem Antrag"), "applicant"),
+    Kind("applicant.decision", _l("Beschlussmitteilung"), "applicant"),
+    Kind("applicant.grant", _l("Bewilligung"), "applicant"),
+    Kind("applicant.payout", _l("Auszahlung"), "applicant"),
+    Kind("applicant.report_due", _l("Erinnerung an den Verwendungsnachweis"), "applicant"),
+    Kind("applicant.link", _l("Privater Link zum Antrag"), "applicant"),
+    # To the Quartiersmanagement.
+    Kind("manager.submission", _l("Neuer Antrag eingereicht"), "manager"),
+    Kind("manager.answer", _l("Antwort auf eine Rückfrage"), "manager"),
+    Kind("manager.objection_period", _l("Einspruchsfrist eines Protokolls abgelaufen"), "manager"),
+    Kind("manager.referral_decided", _l("Entscheidung in einem Dissens-Verfahren"), "manager"),
+    # To the WiN-Geschäftsführung.
+    Kind("admin.referral", _l("Dissens-Verfahren wartet auf Entscheidung"), "admin"),
+    Kind("admin.grant_due", _l("Bewilligung auszustellen"), "admin"),
+)}
+
+
+def account_kinds() -> list[Kind]:
+    return [k for k in KINDS.values() if k.for_accounts]

@@ -1,0 +1,32 @@
+"""An outbox row as an RFC 5322 message (``email.message.EmailMessage``)."""
+
+from __future__ import annotations
+
+from datetime import UTC
+from email.message import EmailMessage
+from email.utils import format_datetime
+
+from ..database import utcnow
+from .models import OutboxMail
+
+
+def build(mail: OutboxMail, mail_from: str) -> EmailMessage:
+    msg = EmailMessage()
+    msg["From"] = mail_from
+    msg["To"] = mail.recipient
+    msg["Subject"] = mail.subject
+    msg["Date"] = format_datetime((mail.created_at or utcnow()).replace(tzinfo=UTC))
+    msg["Message-ID"] = mail.message_id
+    msg["Content-Language"] = mail.language
+    # Tells auto-responders and out-of-office replies not to answer (RFC 3834).
+    msg["Auto-Submitted"] = "auto-generated"
+    for name, value in (mail.headers or {}).items():
+        msg[name] = value
+    msg.set_content(mail.body_text)
+    if mail.body_html:
+        msg.add_alternative(mail.body_html, subtype="html")
+    for attachment in mail.attachments:
+        maintype, _, subtype = attachment.content_type.partition("/")
+        msg.add_attachment(attachment.data, maintype=maintype, subtype=subtype or "octet-stream",
+                           filename=attachment.filename)
+    return msg

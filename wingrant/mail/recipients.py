@@ -1,0 +1,45 @@
+"""Which accounts get a notice: the role holders of a neighbourhood, or the administrators,
+minus those who switched the kind off."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from ..auth.models import Membership, Role, User
+from ..extensions import db
+from .models import NotificationOptOut
+
+
+@dataclass(frozen=True)
+class Recipient:
+    email: str
+    name: str
+    language: str
+
+
+def _not_opted_out(kind: str):
+    return ~sa.exists().where(NotificationOptOut.user_id == User.id, NotificationOptOut.kind == kind)
+
+
+def staff(neighbourhood_id: int, role: Role, kind: str) -> list[Recipient]:
+    rows = db.session.execute(
+        sa.select(User.email, User.name, User.language)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.neighbourhood_id == neighbourhood_id, Membership.role == role, User.active,
+               _not_opted_out(kind))
+        .order_by(User.id)).all()
+    return [Recipient(*row) for row in rows]
+
+
+def administrators(kind: str) -> list[Recipient]:
+    rows = db.session.execute(
+        sa.select(User.email, User.name, User.language)
+        .where(User.is_admin, User.active, _not_opted_out(kind)).order_by(User.id)).all()
+    return [Recipient(*row) for row in rows]
+
+
+def opted_out(user_id: int) -> set[str]:
+    return set(db.session.execute(
+        sa.select(NotificationOptOut.kind).where(NotificationOptOut.user_id == user_id)).scalars())
