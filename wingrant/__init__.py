@@ -81,6 +81,10 @@ def create_app(config: dict | None = None, *, instance_path: str | None = None) 
     from .mail import views as mail_views
 
     app.register_blueprint(mail_views.bp)
+    from .minutes.letters import render_letter
+
+    # Documents the mail worker renders at the first delivery (the features own them; mail sits below).
+    app.extensions["wingrant.attachment_renderers"] = {"decision_letter": render_letter}
 
     app.register_blueprint(accessibility.bp)
     from .api import token_views as api_token_views

@@ -14,13 +14,14 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from ..applications import queries, rules
 from ..applications import services as application_services
 from ..applications.models import Application, ApplicationTransition
 from ..applications.models import ApplicationState as S
-from ..applications.private_link import hash_token, new_token
+from ..applications.tokens import hash_token, new_token
 from ..audit import services as audit
 from ..core import throttle
 from ..database import lock_row, unit_of_work
@@ -82,6 +83,8 @@ def start_application(neighbourhood: Neighbourhood, organisation: dict, data: ru
                           reference=application_services.next_reference(neighbourhood, data.year),
                           state=S.DRAFT, version=1, access_token_hash=hash_token(token))
         application_services.apply_input(app, data, programmes)
+        # Mail to the applicant speaks the language the form was filled in.
+        app.contact_language = str(get_locale() or "de").split("_")[0]
         db.session.add(app)
         db.session.flush()
         db.session.add(ApplicationTransition(application_id=app.id, from_state=None, to_state=S.DRAFT,
@@ -111,9 +114,10 @@ def update_draft(app: Application, data: rules.ApplicationInput, *, loaded_at: s
     return app
 
 
-def submit(app: Application) -> Application:
+def submit(app: Application, token: str) -> Application:
+    """The applicant submits through the private link ``token`` (the receipt links back to it)."""
     return application_services.take_step(app, application_services.STEPS["einreichen"], user=None, text="",
-                              author_name=_applicant_name(app))
+                                          author_name=_applicant_name(app), token=token)
 
 
 def answer(app: Application, text: str) -> Application:

@@ -147,7 +147,7 @@ def submit(token):
     if not ReasonForm(prefix="einreichen").validate():
         abort(400)
     try:
-        applicant.submit(app)
+        applicant.submit(app, token)
     except application_services.InvalidApplication as error:
         flash(_("Der Antrag kann noch nicht eingereicht werden: %(problems)s",
                 problems=" ".join(p.message for p in error.problems)), "error")

@@ -115,6 +115,11 @@ class Application(db.Model):
     def total_cost_cents(self) -> int:
         return sum(item.amount_cents for item in self.cost_items)
 
+    @property
+    def requested_total_cents(self) -> int:
+        """What the application asks of the programmes together."""
+        return sum(f.amount_cents for f in self.financing_items if f.source == FundingSource.PROGRAMME)
+
     def requested_cents(self, programme_id: int) -> int:
         return sum(
             f.amount_cents for f in self.financing_items

@@ -7,21 +7,13 @@ Staff issue a new link on the application's page (``issue_link``); the
 
 from __future__ import annotations
 
-import hashlib
-import secrets
-
 from ..audit import services as audit
 from ..database import lock_row, unit_of_work
 from .models import Application
 from .services import require
+from .tokens import hash_token, new_token
 
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def new_token() -> str:
-    return secrets.token_urlsafe(32)
+__all__ = ["hash_token", "issue_link", "new_token"]
 
 
 def issue_link(app: Application, *, user) -> str:

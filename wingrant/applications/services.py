@@ -25,7 +25,7 @@ from ..ledger import services as ledger
 from ..ledger.models import LedgerEntry
 from ..neighbourhoods.models import FieldOfAction, Neighbourhood, Programme
 from ..organisations.models import Organisation
-from . import queries, rules, versions
+from . import notices, queries, rules, versions
 from .lifecycle import allowed_targets, transition
 from .models import (
     Application,
@@ -259,8 +259,10 @@ def perform_step(app: Application, step_name: str, *, user, text: str = "") -> A
     return take_step(app, step, user=user, text=text, author_name=getattr(user, "name", ""))
 
 
-def take_step(app: Application, step: Step, *, user, text: str, author_name: str) -> Application:
-    """``perform_step`` once access is settled (``user`` is None for an applicant's private link)."""
+def take_step(app: Application, step: Step, *, user, text: str, author_name: str,
+              token: str | None = None) -> Application:
+    """``perform_step`` once access is settled (``user`` is None for an applicant's private link, whose
+    ``token`` the receipt links to)."""
     text = (text or "").strip()
     with unit_of_work():
         app = lock_row(Application, app.id)
@@ -283,6 +285,11 @@ def take_step(app: Application, step: Step, *, user, text: str, author_name: str
                                               author_name=author_name, body=text, created_at=now))
         if step.target == S.SUBMITTED:
             app.submitted_at = now
+            notices.submitted(app, by_applicant=user is None, token=token)
+        elif step.name == "rueckfrage":
+            notices.query(app, text)
+        elif step.name == "antwort" and user is None:
+            notices.answered(app, text)
     return app
 
 

@@ -36,6 +36,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..ledger import services as ledger
 from ..ledger.models import Budget
+from . import notices
 from .models import Payout, UseOfFundsLine, UseOfFundsReport
 from .queries import GrantRow, grant_rows, report_of
 from .rules import PAYABLE_STATES, REPORTABLE_STATES, payout_problems, report_problems, settle
@@ -86,6 +87,7 @@ def record_payout(app: Application, grant_id: int, amount_cents: int | None, pai
         db.session.add(payout)
         if app.state == S.GRANTED:
             transition(app, S.RUNNING, user=user, reason=_("Erste Auszahlung"))
+        notices.paid(app, payout, row.grant)
         audit.record("payout.record", user=user, obj=payout, neighbourhood_id=app.neighbourhood_id,
                      after={"application_id": app.id, "grant": row.grant.number, "amount_cents": amount_cents,
                             "paid_on": paid_on.isoformat(), "paid_before_cents": row.paid_cents})

@@ -26,6 +26,8 @@ def build(mail: OutboxMail, mail_from: str) -> EmailMessage:
     if mail.body_html:
         msg.add_alternative(mail.body_html, subtype="html")
     for attachment in mail.attachments:
+        if attachment.data is None:  # not rendered yet (the worker renders before it sends)
+            continue
         maintype, _, subtype = attachment.content_type.partition("/")
         msg.add_attachment(attachment.data, maintype=maintype, subtype=subtype or "octet-stream",
                            filename=attachment.filename)

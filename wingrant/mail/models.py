@@ -66,7 +66,12 @@ class OutboxAttachment(db.Model):
     mail_id: Mapped[int] = mapped_column(sa.ForeignKey("outbox_mail.id", ondelete="CASCADE"), index=True)
     filename: Mapped[str] = mapped_column(sa.String(200))
     content_type: Mapped[str] = mapped_column(sa.String(100))
-    data: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    #: The bytes; NULL until the worker has rendered them from ``source``.
+    data: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    #: ``<renderer>:<argument>``, e.g. ``decision_letter:17``: a document rendered at the first delivery
+    #: attempt from records that no longer change (a PDF/A takes a second; the event's request
+    #: should not wait for it). See ``worker.render_missing``.
+    source: Mapped[str | None] = mapped_column(sa.String(80))
 
     mail: Mapped[OutboxMail] = relationship(back_populates="attachments")
 

@@ -7,6 +7,7 @@ what was true when it was written, even if it is delivered hours later after an 
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -14,6 +15,8 @@ from email.utils import parseaddr
 
 from flask import current_app, render_template
 from flask_babel import force_locale
+from jinja2 import TemplateNotFound
+from markupsafe import Markup, escape
 
 from ..core.urls import public_host
 from ..extensions import db
@@ -25,7 +28,9 @@ from .models import OutboxAttachment, OutboxMail
 class Attachment:
     filename: str
     content_type: str
-    data: bytes
+    data: bytes | None = None
+    #: Instead of ``data``: rendered by the worker (``renderer:argument``, see ``worker.render_missing``).
+    source: str | None = None
 
 
 class NotInUnitOfWork(RuntimeError):
@@ -40,13 +45,42 @@ def _render_block(template_name: str, block: str, context: dict) -> str:
     return "".join(template.blocks[block](template.new_context(ctx))).strip()
 
 
+_URL = re.compile(r"https?://[^\s<>\"]+")
+
+
+def text_to_html(text: str) -> Markup:
+    """Paragraphs and lines of a plain-text body as HTML, its links clickable (everything else escaped)."""
+
+    def line(value: str) -> str:
+        out, last = [], 0
+        for match in _URL.finditer(value):
+            out.append(str(escape(value[last:match.start()])))
+            url = escape(match.group())
+            out.append(f'<a href="{url}" style="color:#00528a">{url}</a>')
+            last = match.end()
+        out.append(str(escape(value[last:])))
+        return "".join(out)
+
+    paragraphs = [p for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
+    return Markup("\n".join(f"<p>{'<br>'.join(line(x) for x in p.splitlines())}</p>" for p in paragraphs))
+
+
 def render(template: str, context: dict, language: str) -> tuple[str, str, str]:
-    """(subject, text, html) of ``templates/mail/<template>.txt`` and ``.html`` in ``language``."""
+    """(subject, text, html) of ``templates/mail/<template>.txt`` in ``language``.
+
+    The HTML part comes from ``<template>.html`` where a mail has one of its own, else from the
+    text's body block, so that every mail is written once and reads the same in both parts.
+    """
     with force_locale(language):
-        subject = _render_block(f"mail/{template}.txt", "subject", context)
+        # One line (template whitespace collapsed); the no-break space in "400,00 €" stays.
+        subject = re.sub(r"[ \t\r\n]+", " ", _render_block(f"mail/{template}.txt", "subject", context)).strip()
         text = render_template(f"mail/{template}.txt", **context).strip() + "\n"
-        html = render_template(f"mail/{template}.html", subject=subject, **context)
-    return " ".join(subject.split()), text, html
+        try:
+            html = render_template(f"mail/{template}.html", subject=subject, **context)
+        except TemplateNotFound:
+            body = text_to_html(_render_block(f"mail/{template}.txt", "body", context))
+            html = render_template("mail/_text_as_html.html", subject=subject, body_html=body, **context)
+    return subject, text, html
 
 
 def new_message_id() -> str:
@@ -69,7 +103,7 @@ def enqueue(kind: str, *, to: str, template: str, context: dict, language: str |
     mail = OutboxMail(kind=kind, neighbourhood_id=neighbourhood_id, recipient=address, subject=subject[:300],
                       body_text=text, body_html=html, language=language, headers=headers or None,
                       message_id=new_message_id())
-    mail.attachments = [OutboxAttachment(filename=a.filename, content_type=a.content_type, data=a.data)
-                        for a in attachments]
+    mail.attachments = [OutboxAttachment(filename=a.filename, content_type=a.content_type, data=a.data,
+                                         source=a.source) for a in attachments]
     db.session.add(mail)
     return mail

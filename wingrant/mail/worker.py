@@ -22,7 +22,7 @@ from flask import current_app
 from ..database import unit_of_work, utcnow
 from ..extensions import db
 from . import message, transport
-from .models import MailStatus, OutboxMail
+from .models import MailStatus, OutboxAttachment, OutboxMail
 
 #: How long a claim holds: longer than any send (the SMTP timeout) of a batch.
 LEASE = timedelta(minutes=10)
@@ -71,10 +71,36 @@ def _finish(mail_id: int, name: str, **values) -> None:
                            .values(claimed_by=None, claimed_until=None, **values))
 
 
+def render_missing(mail_id: int) -> None:
+    """Render the attachments that are given by their source, once, and keep the bytes.
+
+    The renderers come from the app (``app.extensions["wingrant.attachment_renderers"]``, filled by
+    the app factory): the features that own the documents sit above the mail component.
+    """
+    missing = db.session.execute(sa.select(OutboxAttachment).where(
+        OutboxAttachment.mail_id == mail_id, OutboxAttachment.data.is_(None))).scalars().all()
+    if not missing:
+        return
+    renderers = current_app.extensions.get("wingrant.attachment_renderers", {})
+    rendered = {}
+    for attachment in missing:
+        kind, _, argument = (attachment.source or "").partition(":")
+        if kind not in renderers:
+            raise LookupError(f"no renderer for attachment source {attachment.source!r}")
+        rendered[attachment.id] = renderers[kind](argument)
+    db.session.rollback()
+    with unit_of_work():
+        for attachment_id, data in rendered.items():
+            db.session.execute(sa.update(OutboxAttachment).where(OutboxAttachment.id == attachment_id)
+                               .values(data=data))
+
+
 def deliver(mail_id: int, name: str, sender, report: Report) -> None:
     mail = db.session.get(OutboxMail, mail_id, populate_existing=True)
     attempts = mail.attempts + 1
     try:
+        render_missing(mail_id)
+        mail = db.session.get(OutboxMail, mail_id, populate_existing=True)
         msg = message.build(mail, current_app.config["MAIL_FROM"])
         db.session.rollback()  # end the read before talking to the server
         sender.send(msg, f"{mail_id:08d}")

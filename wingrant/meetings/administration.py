@@ -26,7 +26,7 @@ from ..funding.models import Grant
 from ..ledger import services as ledger
 from ..ledger.models import Budget
 from ..money import format_eur
-from . import consensus, queries
+from . import consensus, notices, queries
 from .decisions import STATE_FOR, OutcomeData, _audit, _commit_amounts, approved_amounts
 from .models import Decision, Outcome
 
@@ -73,6 +73,7 @@ def record_admin_decision(decision_id: int, data: OutcomeData, *, user) -> Decis
         _commit_amounts(decision, application, amounts, user=user, memo=_("Entscheidung der WiN-Geschäftsführung"))
         lifecycle.transition(application, STATE_FOR[outcome], user=user,
                              reason=data.reason.strip() or _("Entscheidung der WiN-Geschäftsführung"))
+        notices.referral_decided(decision, application)
         _audit("decision.admin", decision, application.neighbourhood_id, user=user,
                after={"admin_outcome": outcome.value, "amounts": {str(k): v for k, v in amounts.items()},
                       "reason": data.reason.strip()})
@@ -133,6 +134,7 @@ def record_grant(decision_id: int, lines: list[GrantLine], *, user) -> list[Gran
         db.session.flush()
         lifecycle.transition(application, S.GRANTED, user=user,
                              reason=_("Zuwendungsbescheid %(numbers)s", numbers=", ".join(g.number for g in grants)))
+        notices.granted(application, grants)
         audit.record("grant.record", user=user, obj=application, neighbourhood_id=application.neighbourhood_id,
                      after={"decision_id": decision.id,
                             "grants": [{"programme_id": g.programme_id, "number": g.number,

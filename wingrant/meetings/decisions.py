@@ -29,7 +29,7 @@ from ..ledger import services as ledger
 from ..ledger.models import Budget, EntryKind, LedgerEntry
 from ..money import format_eur
 from ..neighbourhoods.models import Programme
-from . import consensus, queries
+from . import consensus, notices, queries
 from .labels import REASONS
 from .locking import open_meeting
 from .models import AgendaItem, AttendeeGroup, Decision, DecisionAmount, Meeting, Objection, Outcome, Recusal
@@ -304,6 +304,8 @@ def record_outcome(meeting: Meeting, item_id: int, data: OutcomeData, *, user) -
         _commit_amounts(decision, application, amounts, user=user,
                         memo=_("Beschluss %(forum)s vom %(date)s", forum=meeting.neighbourhood.forum_name,
                                date=meeting.date.strftime("%d.%m.%Y")))
+        if outcome == Outcome.REFERRED and before.get("outcome") != Outcome.REFERRED.value:
+            notices.referred(decision, application, meeting)
         target = STATE_FOR[outcome]
         if application.state != target:
             lifecycle.transition(application, target, user=user, correction=correcting,

@@ -29,6 +29,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..meetings.models import AgendaItem, AgendaItemKind, Decision, Meeting, MeetingState
 from ..neighbourhoods.models import Neighbourhood
+from . import letters
 from .models import Minutes, MinutesState, MinutesVersion
 from .pdf import render_pdf
 from .record_loader import minutes_record
@@ -223,6 +224,7 @@ def approve(meeting_id: int, *, user, in_meeting_id: int | None = None, no_objec
             meeting.state = MeetingState.MINUTES_APPROVED
         audit.record("minutes.approve", user=user, obj=minutes, neighbourhood_id=meeting.neighbourhood_id,
                      after={"in_meeting_id": in_meeting_id, "after_objection_period": in_meeting_id is None})
+        letters.write_letters(meeting.id)
     return minutes
 
 

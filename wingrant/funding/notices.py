@@ -1,0 +1,79 @@
+"""Mail after the grant: each payout, and the reminders of the Verwendungsnachweis (due soon, overdue).
+
+The payout mail is written in the payout's unit of work. The reminders are written by the worker's
+scheduled job (``remind_reports_due``), each once (its ``dedup_key``), for every granted or running
+project whose report is not in: ``REPORT_DUE_WEEKS`` after the project's end, reminded
+``REPORT_REMINDER_DAYS`` before and on the first day after.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from ..applications.models import Application
+from ..applications.models import ApplicationState as S
+from ..applications.notices import fresh_private_link
+from ..database import unit_of_work
+from ..extensions import db
+from ..mail import outbox
+from ..mail.models import OutboxMail
+from .models import UseOfFundsReport
+
+#: States in which a project owes its report.
+OWING = (S.GRANTED, S.RUNNING)
+
+
+def _context(app: Application, **extra) -> dict:
+    return {"app": app, "reference": app.reference, "title": app.title, "contact": app.neighbourhood.office_contact,
+            **extra}
+
+
+def _reason(app: Application) -> str:
+    with force_locale(app.contact_language):
+        return _("Sie sind als Kontakt des Antrags %(reference)s angegeben.", reference=app.reference)
+
+
+def paid(app: Application, payout, grant) -> None:
+    if app.contact_email:
+        outbox.enqueue("applicant.payout", to=app.contact_email, template="applicant_payout",
+                       language=app.contact_language, neighbourhood_id=app.neighbourhood_id,
+                       context=_context(app, payout=payout, grant=grant, reason=_reason(app)))
+
+
+def report_due_on(end: date) -> date:
+    return end + timedelta(weeks=current_app.config["REPORT_DUE_WEEKS"])
+
+
+def remind_reports_due(today: date | None = None) -> int:
+    """Write the reminders that are due today and not yet written; returns how many."""
+    today = today or date.today()
+    weeks = current_app.config["REPORT_DUE_WEEKS"]
+    warn = timedelta(days=current_app.config["REPORT_REMINDER_DAYS"])
+    # Projects whose due date (end + weeks) is at most ``warn`` away: end <= today + warn - weeks.
+    latest_end = today + warn - timedelta(weeks=weeks)
+    written = 0
+    with unit_of_work():
+        apps = db.session.execute(
+            sa.select(Application)
+            .where(Application.state.in_(OWING), Application.end_date.is_not(None),
+                   Application.end_date <= latest_end, Application.contact_email != "",
+                   ~sa.exists().where(UseOfFundsReport.application_id == Application.id))
+            .order_by(Application.id)).scalars().all()
+        for app in apps:
+            due = report_due_on(app.end_date)
+            stage = "overdue" if today > due else "soon"
+            key = f"report_due:{app.id}:{stage}"
+            if db.session.execute(sa.select(OutboxMail.id).where(OutboxMail.dedup_key == key)).first():
+                continue
+            mail = outbox.enqueue("applicant.report_due", to=app.contact_email, template="applicant_report_due",
+                                  language=app.contact_language, neighbourhood_id=app.neighbourhood_id,
+                                  context=_context(app, due=due, overdue=stage == "overdue", reason=_reason(app),
+                                                   link=fresh_private_link(app)))
+            mail.dedup_key = key
+            written += 1
+    return written
