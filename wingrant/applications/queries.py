@@ -9,6 +9,8 @@ import sqlalchemy as sa
 
 from ..core.pagination import Window, count
 from ..extensions import db
+from ..ledger.models import Budget
+from ..ledger.queries import balances
 from ..neighbourhoods.models import FieldOfAction, Programme
 from ..organisations.models import Organisation
 from .lifecycle import STATE_LABELS
@@ -50,6 +52,29 @@ def requestable_programmes(app: Application | None = None) -> list[Programme]:
             sa.select(FinancingItem.programme_id).where(FinancingItem.application_id == app.id))
     return list(db.session.execute(
         sa.select(Programme).where(condition).order_by(Programme.position, Programme.code)).scalars())
+
+
+def open_budget_programmes(neighbourhood_id: int, years: list[int]) -> dict[int, list[Programme]]:
+    """Per year, the active programmes the neighbourhood has an open budget for: money allocated
+    (more than 0 €) and the year not closed. What the public form offers; two queries.
+
+    Money already bound does not close a budget: the forum may still decide (and the QM advise)
+    on an application for a programme that is spent for now.
+    """
+    if not years:
+        return {}
+    rows = db.session.execute(
+        sa.select(Budget.id, Budget.year, Programme)
+        .join(Programme, Budget.programme_id == Programme.id)
+        .where(Budget.neighbourhood_id == neighbourhood_id, Budget.year.in_(years), Budget.closed.is_(False),
+               Programme.active.is_(True))
+        .order_by(Budget.year, Programme.position, Programme.code)).all()
+    allocated = balances([budget_id for budget_id, _year, _p in rows]) if rows else {}
+    result: dict[int, list[Programme]] = {year: [] for year in years}
+    for budget_id, year, programme in rows:
+        if budget_id in allocated and allocated[budget_id].allocated > 0:
+            result[year].append(programme)
+    return result
 
 
 def field_groups(selected_ids: list[int] | None = None) -> list[tuple[str, list[tuple[int, str]]]]:
