@@ -16,6 +16,7 @@ from ..organisations.models import Organisation
 from .lifecycle import STATE_LABELS
 from .models import (
     Application,
+    ApplicationTransition,
     ApplicationVersion,
     Attachment,
     CostItem,
@@ -27,6 +28,7 @@ from .models import (
 from .models import (
     ApplicationState as S,
 )
+from .rules import report_overdue_before
 
 PER_PAGE = 25
 
@@ -102,6 +104,44 @@ def form_years(current: int | None = None) -> list[int]:
     return sorted(years)
 
 
+# --- open work: shared by the list's filter and the start page's to-do list ----------------
+
+
+def answered_query():
+    """In review again because the applicant answered the Rückfrage: the last step came from "Rückfrage"."""
+    last_from = (sa.select(ApplicationTransition.from_state)
+                 .where(ApplicationTransition.application_id == Application.id)
+                 .order_by(ApplicationTransition.id.desc()).limit(1).scalar_subquery())
+    return sa.and_(Application.state == S.IN_REVIEW, last_from == S.QUERY.value)
+
+
+def awaiting_grant():
+    """Decided by the forum (or the administration), not yet formally granted."""
+    return Application.state.in_([S.APPROVED, S.APPROVED_WITH_CHANGES])
+
+
+def awaiting_first_payout():
+    """Granted, nothing paid out yet (the first payout sets the project running)."""
+    return Application.state == S.GRANTED
+
+
+def report_overdue(today: date):
+    """Granted or running, the proof of use not in, and its due date (``rules.report_due_on``) passed."""
+    before = report_overdue_before(today)
+    return sa.and_(Application.state.in_([S.GRANTED, S.RUNNING]),
+                   sa.or_(Application.end_date < before,
+                          sa.and_(Application.end_date.is_(None), Application.year < before.year)))
+
+
+#: The list's "open work" filters (``?offen=…``): the same conditions the start page counts.
+OPEN_WORK = {
+    "antworten": lambda today: answered_query(),
+    "bewilligen": lambda today: awaiting_grant(),
+    "auszahlen": lambda today: awaiting_first_payout(),
+    "nachweis": report_overdue,
+}
+
+
 # --- the list of applications -------------------------------------------------------
 
 
@@ -113,6 +153,8 @@ class Filters:
     programme_id: int | None = None
     organisation_id: int | None = None
     field_id: int | None = None
+    #: A key of ``OPEN_WORK``.
+    open_work: str | None = None
     sort: str = "-updated"
     page: int = 1
 
@@ -194,6 +236,8 @@ def _conditions(neighbourhood_id: int, filters: Filters) -> list:
     if filters.field_id is not None:
         conditions.append(sa.exists().where(application_field.c.application_id == Application.id,
                                             application_field.c.field_of_action_id == filters.field_id))
+    if filters.open_work in OPEN_WORK:
+        conditions.append(OPEN_WORK[filters.open_work](date.today()))
     return conditions
 
 
