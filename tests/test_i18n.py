@@ -78,6 +78,15 @@ def test_english_catalogue_has_no_fuzzy_or_empty_entries():
     assert not bad, bad
 
 
+#: Placeholders only German grammar needs: English has no grammatical gender, so "entscheidet
+#: %(article)s %(forum)s" becomes "the %(forum)s decides" and the forum's article is left out.
+GERMAN_GRAMMAR_ONLY = {"%(article)s"}
+
+
+def _kept(text: str) -> list[str]:
+    return sorted(p for p in PLACEHOLDER.findall(text) if p not in GERMAN_GRAMMAR_ONLY)
+
+
 def test_translations_keep_placeholders():
     wrong = []
     for m in _english_catalogue():
@@ -88,7 +97,7 @@ def test_translations_keep_placeholders():
         else:
             pairs = [(m.id, m.string)]
         for source, target in pairs:
-            if sorted(PLACEHOLDER.findall(source)) != sorted(PLACEHOLDER.findall(target)):
+            if _kept(source) != _kept(target):
                 wrong.append(f"{source!r} → {target!r}")
     assert not wrong, "placeholders differ:\n" + "\n".join(wrong)
 

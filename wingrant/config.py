@@ -57,9 +57,8 @@ class DefaultConfig:
     MAIL_MAX_ATTEMPTS = 10
     MAIL_TIMEOUT = 30
 
-    #: The Verwendungsnachweis is due this many weeks after a project's end; its reminder is mailed
-    #: this many days before (and once more when it is overdue).
-    REPORT_DUE_WEEKS = 12
+    #: The Verwendungsnachweis reminder is mailed this many days before it is due (and once more when
+    #: it is overdue); when it is due: ``applications.rules.report_due_on``.
     REPORT_REMINDER_DAYS = 14
 
     #: Served over HTTPS behind a reverse proxy: secure cookies, HSTS, X-Forwarded-* trusted.

@@ -40,28 +40,28 @@ from .meetings.models import (
     Objection,
     Outcome,
 )
-from .neighbourhoods.models import FieldOfAction, Neighbourhood, Programme
+from .neighbourhoods.models import FieldOfAction, ForumArticle, Neighbourhood, Programme
 from .organisations.models import Organisation
 
 #: 100 % of the social index = 150 000 € a year (since 2020).
 STANDARD_WIN_CENTS = 150_000_00
 
-#: (name, slug, code, forum name, social index %)
+#: (name, slug, code, forum name, the forum name's article, social index %)
 NEIGHBOURHOODS = [
-    ("Gröpelingen", "groepelingen", "GRO", "WiN-Forum Gröpelingen", 150),
-    ("Huchting", "huchting", "HUC", "Stadtteilgruppe Huchting", 100),
-    ("Osterholz-Tenever", "tenever", "TEN", "Stadtteilgruppe Tenever", 100),
-    ("Neue Vahr", "neue-vahr", "NVA", "WiN-Forum Neue Vahr", 100),
-    ("Kattenturm", "kattenturm", "KAT", "WiN-Forum Kattenturm", 100),
-    ("Lüssum-Bockhorn", "luessum-bockhorn", "LUE", "Quartiersforum Lüssum-Bockhorn", 100),
-    ("Hemelingen", "hemelingen", "HEM", "WiN-Forum Hemelingen", 100),
-    ("Schweizer Viertel", "schweizer-viertel", "SVI", "WiN-Forum Schweizer Viertel", 100),
-    ("Huckelriede", "huckelriede", "HKR", "WiN-Forum Huckelriede", 50),
-    ("Oslebshausen", "oslebshausen", "OSL", "WiN-Forum Oslebshausen", 50),
-    ("Grohn", "grohn", "GRN", "Stadtteilgruppe Grohn", 50),
-    ("Marßel", "marssel", "MAR", "WiN-Forum Marßel", 50),
-    ("Blumenthal", "blumenthal", "BLU", "WiN-Forum Blumenthal", 50),
-    ("Blockdiek", "blockdiek", "BLO", "WiN-Forum Blockdiek", 25),
+    ("Gröpelingen", "groepelingen", "GRO", "WiN-Forum Gröpelingen", "das", 150),
+    ("Huchting", "huchting", "HUC", "Stadtteilgruppe Huchting", "die", 100),
+    ("Osterholz-Tenever", "tenever", "TEN", "Stadtteilgruppe Tenever", "die", 100),
+    ("Neue Vahr", "neue-vahr", "NVA", "WiN-Forum Neue Vahr", "das", 100),
+    ("Kattenturm", "kattenturm", "KAT", "WiN-Forum Kattenturm", "das", 100),
+    ("Lüssum-Bockhorn", "luessum-bockhorn", "LUE", "Quartiersforum Lüssum-Bockhorn", "das", 100),
+    ("Hemelingen", "hemelingen", "HEM", "WiN-Forum Hemelingen", "das", 100),
+    ("Schweizer Viertel", "schweizer-viertel", "SVI", "WiN-Forum Schweizer Viertel", "das", 100),
+    ("Huckelriede", "huckelriede", "HKR", "WiN-Forum Huckelriede", "das", 50),
+    ("Oslebshausen", "oslebshausen", "OSL", "WiN-Forum Oslebshausen", "das", 50),
+    ("Grohn", "grohn", "GRN", "Stadtteilgruppe Grohn", "die", 50),
+    ("Marßel", "marssel", "MAR", "WiN-Forum Marßel", "das", 50),
+    ("Blumenthal", "blumenthal", "BLU", "WiN-Forum Blumenthal", "das", 50),
+    ("Blockdiek", "blockdiek", "BLO", "WiN-Forum Blockdiek", "das", 25),
 ]
 
 FIELDS = [
@@ -132,9 +132,10 @@ def load_demo_data(today: date | None = None) -> DemoReport:
                 _get_or_add(FieldOfAction, {"programme_id": p.id, "name": fname}, position=i)
             programmes[code] = p
         neighbourhoods = {}
-        for name, slug, code, forum, index in NEIGHBOURHOODS:
+        for name, slug, code, forum, article, index in NEIGHBOURHOODS:
             neighbourhoods[slug] = _get_or_add(
-                Neighbourhood, {"slug": slug}, name=name, code=code, forum_name=forum, social_index_percent=index,
+                Neighbourhood, {"slug": slug}, name=name, code=code, forum_name=forum,
+                forum_article=ForumArticle(article), social_index_percent=index,
                 office_name=f"Quartiersmanagement {name}", office_address=f"Quartiersbüro {name}, Bremen",
                 office_email=f"qm-{slug}@wingrant.example", office_phone="0421 361-0000",
             )

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
+from wingrant.applications import rules
 from wingrant.funding import notices
 from wingrant.funding.models import UseOfFundsReport
 from wingrant.mail.models import OutboxMail
@@ -42,7 +43,7 @@ def _granted_ending(db, make_granted, end=END):
 
 def test_report_reminder_comes_two_weeks_before_it_is_due_and_once_only(app, db, make_granted):
     application = _granted_ending(db, make_granted)
-    due = END + timedelta(weeks=app.config["REPORT_DUE_WEEKS"])
+    due = rules.report_due_on(END, YEAR)
     assert notices.remind_reports_due(today=due - timedelta(days=15)) == 0
     assert notices.remind_reports_due(today=due - timedelta(days=14)) == 1
     assert notices.remind_reports_due(today=due - timedelta(days=3)) == 0  # written once
@@ -53,7 +54,7 @@ def test_report_reminder_comes_two_weeks_before_it_is_due_and_once_only(app, db,
 
 def test_overdue_report_is_reminded_once_more(app, db, make_granted):
     application = _granted_ending(db, make_granted)
-    due = END + timedelta(weeks=app.config["REPORT_DUE_WEEKS"])
+    due = rules.report_due_on(END, YEAR)
     notices.remind_reports_due(today=due - timedelta(days=14))
     assert notices.remind_reports_due(today=due + timedelta(days=1)) == 1
     assert notices.remind_reports_due(today=due + timedelta(days=30)) == 0
@@ -66,4 +67,4 @@ def test_no_reminder_once_the_report_is_in(app, db, make_granted):
     db.session.add(UseOfFundsReport(application_id=application.id, submitted_on=END, actual_cost_cents=1,
                                     spent_cents=1))
     db.session.commit()
-    assert notices.remind_reports_due(today=END + timedelta(weeks=30)) == 0
+    assert notices.remind_reports_due(today=END + timedelta(days=400)) == 0

@@ -13,7 +13,7 @@ from wingrant.audit.models import AuditEvent
 from wingrant.core.models import ThrottleEvent
 from wingrant.organisations.models import Organisation
 
-from .conftest import application_form_data, count, detail_url, error_near, reload
+from .conftest import YEAR, application_form_data, count, detail_url, error_near, reload
 
 START = "/antrag-stellen/huchting"
 APPLICANT = {"org_name": "Lesefreunde Huchting e. V.", "legal_form": "e. V.", "postcode": "28259",
@@ -22,8 +22,9 @@ APPLICANT = {"org_name": "Lesefreunde Huchting e. V.", "legal_form": "e. V.", "p
 
 
 @pytest.fixture
-def start_data(huchting, win):
-    """A complete, balanced first application as the public form sends it."""
+def start_data(huchting, win, make_budget):
+    """A complete, balanced first application as the public form sends it (WiN has a budget in Huchting)."""
+    make_budget(150_000_00, neighbourhood=huchting, programme=win, year=YEAR)
     data = application_form_data(_Dummy(), requests={win: "500"})
     del data["organisation_id"]
     return {**APPLICANT, **data}

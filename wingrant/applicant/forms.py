@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, StringField
 from wtforms.validators import DataRequired, Length
 
-from ..applications.forms import ApplicationForm
+from ..applications import queries
+from ..applications.forms import ApplicationForm, application_form
 from ..fields import strip
+from ..neighbourhoods.models import Programme
 from ..organisations.forms import email_address, german_postcode
 
 
@@ -47,3 +51,33 @@ class PublicApplicationForm(ApplicantForm):
                 "postcode": self.postcode.data or "", "city": self.city.data or "",
                 "contact_person": self.contact_person.data, "email": self.email.data, "phone": self.phone.data or "",
                 "non_profit": bool(self.non_profit.data)}
+
+
+def applicant_form(base, neighbourhood_id: int, app=None):
+    """The applicant's form: only years and programmes with an open budget in the neighbourhood (and what
+    a stored draft already holds). ``form.open_years`` says per programme in which years it is open."""
+    years = queries.form_years(app.year if app else None)
+    by_year = queries.open_budget_programmes(neighbourhood_id, years)
+    offered = [y for y in years if by_year[y] or (app is not None and y == app.year)] or [date.today().year]
+    programmes: dict[int, Programme] = {}
+    open_years: dict[int, list[int]] = {}
+    for year in offered:
+        for programme in by_year.get(year, []):
+            programmes.setdefault(programme.id, programme)
+            open_years.setdefault(programme.id, []).append(year)
+    if app is not None:
+        requested = {item.programme_id for item in app.financing_items}
+        for programme in queries.requestable_programmes(app):
+            if programme.id in requested:
+                programmes.setdefault(programme.id, programme)
+    form = application_form(
+        base=base, programmes=sorted(programmes.values(), key=lambda p: (p.position, p.code)), organisations=[],
+        field_groups=queries.field_groups([f.id for f in app.fields_of_action] if app else []), years=offered)
+    form.open_years = open_years
+    return form
+
+
+def preferred_year(form) -> int:
+    """This year where it is offered, else the first year with an open budget."""
+    years = [value for value, _label in form.year.choices]
+    return date.today().year if date.today().year in years else years[0]

@@ -27,7 +27,7 @@ from ..core import throttle
 from ..database import lock_row, unit_of_work
 from ..errors import DomainError
 from ..extensions import db
-from ..neighbourhoods.models import Neighbourhood
+from ..neighbourhoods.models import Neighbourhood, Programme
 from ..organisations.models import Organisation
 
 THROTTLE_SCOPE = "public_form.ip"
@@ -66,13 +66,30 @@ def record_trap(ip: str) -> None:
         audit.record("application.public_trap", after={"ip": ip})
 
 
+def programmes_with_budget(neighbourhood_id: int, data: rules.ApplicationInput,
+                           keep: list[Programme] = ()) -> list[Programme]:
+    """What an applicant may request from: the programmes with an open budget in the neighbourhood and
+    the application's year — plus ``keep``, what a stored draft already requests — refusing every other
+    requested programme with a message that says why."""
+    allowed = {p.id: p for p in [*queries.open_budget_programmes(neighbourhood_id, [data.year])[data.year], *keep]}
+    refused = [pid for pid in data.requests if pid not in allowed]
+    if refused:
+        names = dict(db.session.execute(sa.select(Programme.id, Programme.name).where(Programme.id.in_(refused))).all())
+        raise application_services.InvalidApplication([rules.Problem(
+            _("Aus „%(programme)s“ kann für %(year)s nichts beantragt werden: In diesem Quartier ist dafür kein "
+              "Budget offen. Bitte ein anderes Förderprogramm oder Förderjahr wählen oder das Quartiersmanagement "
+              "fragen.", programme=names.get(pid, "?"), year=data.year),
+            rules.request_field(pid)) for pid in refused])
+    return list(allowed.values())
+
+
 def start_application(neighbourhood: Neighbourhood, organisation: dict, data: rules.ApplicationInput, *,
                       ip: str) -> tuple[Application, str]:
     """A new draft with its Träger, from the public form; returns it with the token of its private link."""
     check_rate(ip)
     token = new_token()
     with unit_of_work():
-        programmes = queries.active_programmes()
+        programmes = programmes_with_budget(neighbourhood.id, data)
         org = Organisation(**organisation)
         db.session.add(org)
         db.session.flush()
@@ -106,7 +123,9 @@ def update_draft(app: Application, data: rules.ApplicationInput, *, loaded_at: s
             raise application_services.EditConflict(app.updated_at)
         data.organisation_id = app.organisation_id
         data.contact_email = app.contact_email
-        programmes = queries.requestable_programmes(app)
+        requested = {item.programme_id for item in app.financing_items if item.programme_id is not None}
+        programmes = programmes_with_budget(
+            app.neighbourhood_id, data, [p for p in queries.requestable_programmes(app) if p.id in requested])
         application_services.check_input(data, programmes, complete=False)
         application_services.apply_input(app, data, programmes)
         audit.record("application.update_public", obj=app, neighbourhood_id=app.neighbourhood_id,

@@ -7,14 +7,11 @@ no referrer, so the link does not leak into other sites' logs.
 
 from __future__ import annotations
 
-from datetime import date
-
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from ..applications import forms as application_forms
-from ..applications import queries
 from ..applications import services as application_services
 from ..applications.forms import ReasonForm
 from ..applications.lifecycle import STATE_LABELS
@@ -38,11 +35,16 @@ def _private(response):
     return response
 
 
-def _form(base, app=None):
-    return application_forms.application_form(
-        base=base, programmes=queries.requestable_programmes(app), organisations=[],
-        field_groups=queries.field_groups([f.id for f in app.fields_of_action] if app else []),
-        years=queries.form_years(app.year if app else None))
+def _refuse_stray_requests(form) -> bool:
+    """A request for a programme the form does not offer (a stale page or a forged post) is refused
+    as a whole rather than silently dropped: the applicant must know the money was not asked for."""
+    stray = [name for name, value in request.form.items()
+             if name.startswith("request_") and value.strip() and name not in form]
+    if stray:
+        form.section_errors.setdefault("form", []).append(_(
+            "Aus einem der gewählten Förderprogramme kann hier nichts beantragt werden: In diesem Quartier ist "
+            "dafür kein Budget offen. Bitte die Seite neu laden und ein angebotenes Förderprogramm wählen."))
+    return bool(stray)
 
 
 @bp.route("/antrag-stellen/<slug>", methods=["GET", "POST"])
@@ -51,12 +53,14 @@ def start(slug):
         sa.select(Neighbourhood).filter_by(slug=slug, active=True)).scalar_one_or_none()
     if neighbourhood is None:
         abort(404)
-    form = _form(forms.PublicApplicationForm)
+    form = forms.applicant_form(forms.PublicApplicationForm, neighbourhood.id)
     status = 200
     if request.method == "GET":
-        form.year.data = date.today().year
+        form.year.data = forms.preferred_year(form)
     elif rows := form.wants_row(request.form):
         form.add_row(rows)
+    elif _refuse_stray_requests(form):
+        status = 422
     elif form.website.data:
         applicant.record_trap(request.remote_addr or "")
         form.section_errors["form"] = [_("Ihr Antrag konnte nicht gespeichert werden. Bitte lassen Sie das Feld "
@@ -96,7 +100,7 @@ def _load(token: str):
 @bp.route("/antrag/<token>", methods=["GET", "POST"])
 def private(token):
     app = _load(token)
-    form = _form(forms.ApplicantForm, app) if app.state == S.DRAFT else None
+    form = forms.applicant_form(forms.ApplicantForm, app.neighbourhood_id, app) if app.state == S.DRAFT else None
     status = 200
     if form is not None and request.method == "GET":
         form.fill_from(application_services.input_from_application(app))
@@ -105,7 +109,7 @@ def private(token):
         form.add_row(rows)
     elif form is not None and request.method == "POST":
         status = 422
-        if form.validate():
+        if not _refuse_stray_requests(form) and form.validate():
             try:
                 applicant.update_draft(app, form.to_input(), loaded_at=form.loaded_at.data)
             except application_services.InvalidApplication as error:

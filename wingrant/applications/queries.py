@@ -9,11 +9,14 @@ import sqlalchemy as sa
 
 from ..core.pagination import Window, count
 from ..extensions import db
+from ..ledger.models import Budget
+from ..ledger.queries import balances
 from ..neighbourhoods.models import FieldOfAction, Programme
 from ..organisations.models import Organisation
 from .lifecycle import STATE_LABELS
 from .models import (
     Application,
+    ApplicationTransition,
     ApplicationVersion,
     Attachment,
     CostItem,
@@ -25,6 +28,7 @@ from .models import (
 from .models import (
     ApplicationState as S,
 )
+from .rules import report_overdue_before
 
 PER_PAGE = 25
 
@@ -52,6 +56,29 @@ def requestable_programmes(app: Application | None = None) -> list[Programme]:
         sa.select(Programme).where(condition).order_by(Programme.position, Programme.code)).scalars())
 
 
+def open_budget_programmes(neighbourhood_id: int, years: list[int]) -> dict[int, list[Programme]]:
+    """Per year, the active programmes the neighbourhood has an open budget for: money allocated
+    (more than 0 €) and the year not closed. What the public form offers; two queries.
+
+    Money already bound does not close a budget: the forum may still decide (and the QM advise)
+    on an application for a programme that is spent for now.
+    """
+    if not years:
+        return {}
+    rows = db.session.execute(
+        sa.select(Budget.id, Budget.year, Programme)
+        .join(Programme, Budget.programme_id == Programme.id)
+        .where(Budget.neighbourhood_id == neighbourhood_id, Budget.year.in_(years), Budget.closed.is_(False),
+               Programme.active.is_(True))
+        .order_by(Budget.year, Programme.position, Programme.code)).all()
+    allocated = balances([budget_id for budget_id, _year, _p in rows]) if rows else {}
+    result: dict[int, list[Programme]] = {year: [] for year in years}
+    for budget_id, year, programme in rows:
+        if budget_id in allocated and allocated[budget_id].allocated > 0:
+            result[year].append(programme)
+    return result
+
+
 def field_groups(selected_ids: list[int] | None = None) -> list[tuple[str, list[tuple[int, str]]]]:
     """The fields of action to choose from, grouped by programme: [(programme, [(id, name)])]."""
     condition = Programme.active.is_(True)
@@ -77,6 +104,44 @@ def form_years(current: int | None = None) -> list[int]:
     return sorted(years)
 
 
+# --- open work: shared by the list's filter and the start page's to-do list ----------------
+
+
+def answered_query():
+    """In review again because the applicant answered the Rückfrage: the last step came from "Rückfrage"."""
+    last_from = (sa.select(ApplicationTransition.from_state)
+                 .where(ApplicationTransition.application_id == Application.id)
+                 .order_by(ApplicationTransition.id.desc()).limit(1).scalar_subquery())
+    return sa.and_(Application.state == S.IN_REVIEW, last_from == S.QUERY.value)
+
+
+def awaiting_grant():
+    """Decided by the forum (or the administration), not yet formally granted."""
+    return Application.state.in_([S.APPROVED, S.APPROVED_WITH_CHANGES])
+
+
+def awaiting_first_payout():
+    """Granted, nothing paid out yet (the first payout sets the project running)."""
+    return Application.state == S.GRANTED
+
+
+def report_overdue(today: date):
+    """Granted or running, the proof of use not in, and its due date (``rules.report_due_on``) passed."""
+    before = report_overdue_before(today)
+    return sa.and_(Application.state.in_([S.GRANTED, S.RUNNING]),
+                   sa.or_(Application.end_date < before,
+                          sa.and_(Application.end_date.is_(None), Application.year < before.year)))
+
+
+#: The list's "open work" filters (``?offen=…``): the same conditions the start page counts.
+OPEN_WORK = {
+    "antworten": lambda today: answered_query(),
+    "bewilligen": lambda today: awaiting_grant(),
+    "auszahlen": lambda today: awaiting_first_payout(),
+    "nachweis": report_overdue,
+}
+
+
 # --- the list of applications -------------------------------------------------------
 
 
@@ -88,6 +153,8 @@ class Filters:
     programme_id: int | None = None
     organisation_id: int | None = None
     field_id: int | None = None
+    #: A key of ``OPEN_WORK``.
+    open_work: str | None = None
     sort: str = "-updated"
     page: int = 1
 
@@ -169,6 +236,8 @@ def _conditions(neighbourhood_id: int, filters: Filters) -> list:
     if filters.field_id is not None:
         conditions.append(sa.exists().where(application_field.c.application_id == Application.id,
                                             application_field.c.field_of_action_id == filters.field_id))
+    if filters.open_work in OPEN_WORK:
+        conditions.append(OPEN_WORK[filters.open_work](date.today()))
     return conditions
 
 

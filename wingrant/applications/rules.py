@@ -212,3 +212,33 @@ def period_problems(start: date | None, end: date | None, year: int) -> list[Pro
     elif end.year != year:
         problems.append(Problem(_("Das Ende muss im Förderjahr %(year)s liegen.", year=year), "end_date"))
     return problems
+
+
+# --- after the project ----------------------------------------------------------------------
+
+#: The Verwendungsnachweis is due this many months after the project has ended (ANBest-P Nr. 6.1).
+REPORT_DUE_MONTHS = 6
+
+
+def shift_months(day: date, months: int) -> date:
+    """``day`` moved by whole months, kept inside the target month (31 August + 6 → 28/29 February)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    next_month = date(year + (month == 12), month % 12 + 1, 1)
+    return date(year, month, min(day.day, (next_month - date(year, month, 1)).days))
+
+
+def report_due_on(end_date: date | None, year: int) -> date:
+    """When the proof of use is due: some months after the project's end, or after its funding year
+    when no end was given."""
+    return shift_months(end_date or date(year, 12, 31), REPORT_DUE_MONTHS)
+
+
+def report_overdue_before(today: date) -> date:
+    """A granted project that ended before this day and has no proof of use yet is overdue.
+
+    The same rule as ``report_due_on(end) < today``, turned round so that a query can compare the
+    stored end date with one value.
+    """
+    return shift_months(today, -REPORT_DUE_MONTHS)

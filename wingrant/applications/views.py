@@ -57,7 +57,17 @@ def _filters_from(form: forms.ApplicationFilterForm) -> queries.Filters:
     return queries.Filters(
         q=(form.q.data or "")[:100], state=state, year=forms.parse_int(form.year.data),
         programme_id=forms.parse_int(form.programme.data), organisation_id=forms.parse_int(form.organisation.data),
-        field_id=forms.parse_int(form.field.data), sort=sort, page=forms.parse_int(request.args.get("seite")) or 1)
+        field_id=forms.parse_int(form.field.data), sort=sort, page=forms.parse_int(request.args.get("seite")) or 1,
+        open_work=offen if (offen := request.args.get("offen")) in queries.OPEN_WORK else None)
+
+
+#: What an "open work" filter (``?offen=…``, the start page's to-do links) shows.
+OPEN_WORK_LABELS = {
+    "antworten": _l("Anträge mit einer Antwort auf die Rückfrage"),
+    "bewilligen": _l("Beschlossene Anträge, noch nicht bewilligt"),
+    "auszahlen": _l("Bewilligte Anträge, noch nichts ausgezahlt"),
+    "nachweis": _l("Verwendungsnachweis überfällig"),
+}
 
 
 @bp.get("/quartiere/<slug>/antraege")
@@ -71,6 +81,7 @@ def index(slug):
     page = queries.list_applications(neighbourhood.id, filters)
     return render_template("applications/index.html", neighbourhood=neighbourhood, form=form, page=page,
                            filters=filters, state_labels=STATE_LABELS, columns=LIST_COLUMNS,
+                           open_work_label=OPEN_WORK_LABELS.get(filters.open_work or ""),
                            list_url=_list_url, page_url=lambda n: _list_url(seite=n),
                            export_args={k: v for k, v in request.args.items() if v and k in FILTER_KEYS},
                            may_manage=can(current_user, neighbourhood.id, Action.MANAGE_APPLICATIONS))
@@ -96,7 +107,7 @@ def export(slug, fmt):
 
 
 #: Query arguments of the list that the export carries over.
-FILTER_KEYS = ("q", "state", "year", "programme", "organisation", "field", "sort")
+FILTER_KEYS = ("q", "state", "year", "programme", "organisation", "field", "offen", "sort")
 
 #: The list's columns: (sort key or "", label, numeric).
 LIST_COLUMNS = [

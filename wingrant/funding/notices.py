@@ -2,8 +2,8 @@
 
 The payout mail is written in the payout's unit of work. The reminders are written by the worker's
 scheduled job (``remind_reports_due``), each once (its ``dedup_key``), for every granted or running
-project whose report is not in: ``REPORT_DUE_WEEKS`` after the project's end, reminded
-``REPORT_REMINDER_DAYS`` before and on the first day after.
+project whose report is not in: due as ``applications.rules.report_due_on`` says (the rule the
+start page's "overdue" count uses), reminded ``REPORT_REMINDER_DAYS`` before and on the first day after.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from ..applications import rules
 from ..applications.models import Application
 from ..applications.models import ApplicationState as S
 from ..applications.notices import fresh_private_link
@@ -45,27 +46,25 @@ def paid(app: Application, payout, grant) -> None:
                        context=_context(app, payout=payout, grant=grant, reason=_reason(app)))
 
 
-def report_due_on(end: date) -> date:
-    return end + timedelta(weeks=current_app.config["REPORT_DUE_WEEKS"])
-
-
 def remind_reports_due(today: date | None = None) -> int:
     """Write the reminders that are due today and not yet written; returns how many."""
     today = today or date.today()
-    weeks = current_app.config["REPORT_DUE_WEEKS"]
     warn = timedelta(days=current_app.config["REPORT_REMINDER_DAYS"])
-    # Projects whose due date (end + weeks) is at most ``warn`` away: end <= today + warn - weeks.
-    latest_end = today + warn - timedelta(weeks=weeks)
+    # Projects due at most ``warn`` from now ended before this day (or, without an end, in its year).
+    latest_end = rules.shift_months(today + warn, -rules.REPORT_DUE_MONTHS)
     written = 0
     with unit_of_work():
         apps = db.session.execute(
             sa.select(Application)
-            .where(Application.state.in_(OWING), Application.end_date.is_not(None),
-                   Application.end_date <= latest_end, Application.contact_email != "",
+            .where(Application.state.in_(OWING), Application.contact_email != "",
+                   sa.or_(Application.end_date <= latest_end,
+                          Application.end_date.is_(None) & (Application.year <= latest_end.year)),
                    ~sa.exists().where(UseOfFundsReport.application_id == Application.id))
             .order_by(Application.id)).scalars().all()
         for app in apps:
-            due = report_due_on(app.end_date)
+            due = rules.report_due_on(app.end_date, app.year)
+            if today < due - warn:
+                continue
             stage = "overdue" if today > due else "soon"
             key = f"report_due:{app.id}:{stage}"
             if db.session.execute(sa.select(OutboxMail.id).where(OutboxMail.dedup_key == key)).first():

@@ -15,6 +15,7 @@ from flask_login import current_user
 from ..auth.permissions import neighbourhood_ids_for
 from ..fields import whole_number
 from ..ledger import queries as ledger_queries
+from . import queries, todo
 
 bp = Blueprint("home", __name__)
 
@@ -31,13 +32,18 @@ def index():
 
     WiN is about transparency, so budgets are public. A Quartiersmanagerin comes here
     for her own neighbourhood; the overview of every neighbourhood is one link away.
+    Above the budgets, whoever has work here (QM, minute-taker, administration) sees it
+    counted and linked ("Zu erledigen").
     """
-    year = date.today().year
+    today = date.today()
+    scope = queries.audience(current_user)
+    open_work = todo.groups(queries.open_work(scope, today)) if scope is not None else None
     own = _own_neighbourhood_ids()
     if not own:
-        return _overview(year)
-    rows = ledger_queries.budget_overview(year, own)
-    return render_template("home/index.html", year=year, by_neighbourhood=ledger_queries.by_neighbourhood(rows))
+        return _overview(today.year, open_work=open_work)
+    rows = ledger_queries.budget_overview(today.year, own)
+    return render_template("home/index.html", year=today.year, open_work=open_work,
+                           by_neighbourhood=ledger_queries.by_neighbourhood(rows))
 
 
 @bp.get("/budgets")
@@ -52,12 +58,12 @@ def _own_neighbourhood_ids() -> list[int]:
     return neighbourhood_ids_for(current_user) or []
 
 
-def _overview(year: int):
+def _overview(year: int, open_work: list[todo.Group] | None = None):
     name = request.args.get("q", "").strip()[:MAX_SEARCH]
     page = request.args.get("seite", 1, type=whole_number) or 1
     overview = ledger_queries.overview_page(year, page=page, per_page=OVERVIEW_PER_PAGE, name=name)
     args = {"q": name} if name else {}
     return render_template(
-        "home/budgets.html", year=year, overview=overview, name=name,
+        "home/budgets.html", year=year, overview=overview, name=name, open_work=open_work,
         page_url=lambda n: url_for("home.budgets", **args, seite=n),
     )

@@ -1,12 +1,51 @@
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..database import utcnow
+from ..database import str_enum, utcnow
 from ..extensions import db
+
+
+class ForumArticle(enum.StrEnum):
+    """The definite article of the forum's name: die Stadtteilgruppe, das WiN-Forum, der Beirat.
+
+    German puts it before the name in running text ("Über den Antrag entscheidet das WiN-Forum"),
+    and the name is each neighbourhood's own, so its grammatical gender is stored beside it.
+    """
+
+    DER = "der"
+    DIE = "die"
+    DAS = "das"
+
+
+#: The article in the dative ("in der Stadtteilgruppe", "in dem WiN-Forum"); the genitive would also
+#: change the noun ("des WiN-Forums"), so texts use the nominative or the dative only.
+DATIVE = {ForumArticle.DER: "dem", ForumArticle.DIE: "der", ForumArticle.DAS: "dem"}
+
+#: Endings of the head noun (the forum name's first word) that say its gender; the first match wins.
+_GENDER_BY_ENDING = (
+    (("forum", "gremium", "plenum", "treffen", "parlament"), ForumArticle.DAS),
+    (("rat", "kreis", "ausschuss", "tisch", "verbund"), ForumArticle.DER),
+)
+
+
+def guess_forum_article(forum_name: str) -> ForumArticle:
+    """The article a forum name most likely takes, from its head noun; "die" (Stadtteilgruppe,
+    Konferenz, Runde) when nothing else fits. Only a default: the stored value can be changed."""
+    words = (forum_name or "").split()
+    head = words[0].rsplit("-", 1)[-1].lower() if words else ""
+    for endings, article in _GENDER_BY_ENDING:
+        if head.endswith(endings):
+            return article
+    return ForumArticle.DIE
+
+
+def _default_forum_article(context) -> str:
+    return guess_forum_article(context.get_current_parameters().get("forum_name") or "").value
 
 
 class Neighbourhood(db.Model):
@@ -29,6 +68,9 @@ class Neighbourhood(db.Model):
     code: Mapped[str] = mapped_column(sa.String(6), unique=True)
     #: Name of the forum as the neighbourhood calls it (Stadtteilgruppe, WiN-Forum, …).
     forum_name: Mapped[str] = mapped_column(sa.String(120))
+    #: The forum name's article (its grammatical gender); guessed from the name when not given.
+    forum_article: Mapped[ForumArticle] = mapped_column(str_enum(ForumArticle, "forum_article"),
+                                                        default=_default_forum_article)
     #: Letterhead of the minutes: the Quartiersmanagement office.
     office_name: Mapped[str] = mapped_column(sa.String(200), default="")
     office_address: Mapped[str] = mapped_column(sa.Text, default="")
@@ -56,6 +98,10 @@ class Neighbourhood(db.Model):
         """Whom a mail about this neighbourhood names as the contact."""
         return {"name": self.office_name or f"Quartiersmanagement {self.name}",
                 "email": self.office_email, "phone": self.office_phone}
+
+    @property
+    def forum_dative_article(self) -> str:
+        return DATIVE[ForumArticle(self.forum_article)]
 
     def __repr__(self) -> str:
         return f"<Neighbourhood {self.slug}>"

@@ -14,7 +14,7 @@ from ...ledger import queries as ledger_queries
 from ...ledger import services as ledger
 from ...ledger.forms import AllocationForm, ReversalForm
 from ...ledger.models import Budget, EntryKind, LedgerEntry
-from ...neighbourhoods.models import Neighbourhood, Programme
+from ...neighbourhoods.models import ForumArticle, Neighbourhood, Programme
 from . import schema as s
 from .core import ApiError, Param, iso, ok, paginate_list, paginate_query, route
 from .forms_input import FormInput, money, run_form
@@ -30,12 +30,13 @@ ME = s.component("Me", s.obj({
 
 NEIGHBOURHOOD = s.component("Neighbourhood", s.obj({
     "id": s.integer(1), "slug": s.string(60), "name": s.string(), "code": s.string(), "forum_name": s.string(),
+    "forum_article": s.string(enum=[a.value for a in ForumArticle]),
     "active": s.boolean(), "social_index_percent": s.integer(0, 1000),
     "objection_period_days": s.integer(0), "allow_dissent_referral": s.boolean(),
     "vote_after_deferrals": s.integer(1, nullable=True),
     "permissions": s.array(s.string(enum=ACTIONS), 20),
-}, ["id", "slug", "name", "code", "forum_name", "active", "social_index_percent", "objection_period_days",
-    "allow_dissent_referral", "vote_after_deferrals", "permissions"]))
+}, ["id", "slug", "name", "code", "forum_name", "forum_article", "active", "social_index_percent",
+    "objection_period_days", "allow_dissent_referral", "vote_after_deferrals", "permissions"]))
 
 PROGRAMME_REF = s.component("ProgrammeRef", s.obj({"id": s.integer(1), "code": s.string(), "name": s.string()},
                                                   ["id", "code", "name"]))
@@ -66,7 +67,7 @@ LEDGER_ENTRY = s.component("LedgerEntry", s.obj({
 def neighbourhood_json(nb: Neighbourhood) -> dict:
     return {
         "id": nb.id, "slug": nb.slug, "name": nb.name, "code": nb.code, "forum_name": nb.forum_name,
-        "active": nb.active, "social_index_percent": nb.social_index_percent,
+        "forum_article": str(nb.forum_article), "active": nb.active, "social_index_percent": nb.social_index_percent,
         "objection_period_days": nb.objection_period_days, "allow_dissent_referral": nb.allow_dissent_referral,
         "vote_after_deferrals": nb.vote_after_deferrals,
         "permissions": [a.value for a in Action if a != Action.ADMINISTER and can(current_user, nb.id, a)],
