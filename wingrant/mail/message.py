@@ -17,7 +17,6 @@ def build(mail: OutboxMail, mail_from: str) -> EmailMessage:
     msg["Subject"] = mail.subject
     msg["Date"] = format_datetime((mail.created_at or utcnow()).replace(tzinfo=UTC))
     msg["Message-ID"] = mail.message_id
-    msg["Content-Language"] = mail.language
     # Tells auto-responders and out-of-office replies not to answer (RFC 3834).
     msg["Auto-Submitted"] = "auto-generated"
     for name, value in (mail.headers or {}).items():
@@ -31,4 +30,6 @@ def build(mail: OutboxMail, mail_from: str) -> EmailMessage:
         maintype, _, subtype = attachment.content_type.partition("/")
         msg.add_attachment(attachment.data, maintype=maintype, subtype=subtype or "octet-stream",
                            filename=attachment.filename)
+    # After the body: setting the content clears every Content-* header.
+    msg["Content-Language"] = mail.language
     return msg

@@ -15,7 +15,7 @@ _last_run = 0.0
 
 def run_due() -> int:
     """Run every job now; returns the number of mails they wrote."""
-    from ..funding.reminders import remind_reports_due
+    from ..funding.notices import remind_reports_due
     from ..minutes.reminders import remind_objection_periods_ended
 
     return remind_reports_due() + remind_objection_periods_ended()
