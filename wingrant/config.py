@@ -52,6 +52,11 @@ class DefaultConfig:
     LOGIN_MAX_FAILURES_PER_IP = 20
     LOGIN_THROTTLE_MINUTES = 15
 
+    #: A login ends after this long without a request (idle timeout) ...
+    SESSION_IDLE_MINUTES = 120
+    #: ... and this long after it began, however busy (absolute lifetime). The API's tokens are apart.
+    SESSION_MAX_HOURS = 12
+
     #: Erklärung zur Barrierefreiheit (/barrierefreiheit): where people report barriers, and the
     #: date of the last review (ISO), to be renewed by the operator after each review.
     ACCESSIBILITY_CONTACT_EMAIL = "barrierefreiheit@wingrant.example"
@@ -66,7 +71,12 @@ ENV_SETTINGS = {
     "UPLOAD_FOLDER": "UPLOAD_FOLDER",
     "RETENTION_DAYS": "PERSONAL_DATA_RETENTION_DAYS",
     "ACCESSIBILITY_CONTACT_EMAIL": "ACCESSIBILITY_CONTACT_EMAIL",
+    "SESSION_IDLE_MINUTES": "SESSION_IDLE_MINUTES",
+    "SESSION_MAX_HOURS": "SESSION_MAX_HOURS",
 }
+
+#: Settings that are whole numbers: the environment (and a careless instance file) gives strings.
+INT_SETTINGS = ("PERSONAL_DATA_RETENTION_DAYS", "SESSION_IDLE_MINUTES", "SESSION_MAX_HOURS")
 
 
 def load_config(app, overrides: dict | None = None) -> None:
@@ -77,8 +87,9 @@ def load_config(app, overrides: dict | None = None) -> None:
         value = os.environ.get(f"WINGRANT_{env_name}")
         if value:
             app.config[key] = value
-    if isinstance(app.config["PERSONAL_DATA_RETENTION_DAYS"], str):
-        app.config["PERSONAL_DATA_RETENTION_DAYS"] = int(app.config["PERSONAL_DATA_RETENTION_DAYS"])
+    for key in INT_SETTINGS:
+        if isinstance(app.config[key], str):
+            app.config[key] = int(app.config[key])
     if os.environ.get("WINGRANT_HTTPS", "").lower() in ("1", "true", "yes"):
         app.config["HTTPS"] = True
     if overrides:
