@@ -51,6 +51,22 @@ class LoginThrottled(DomainError):
     pass
 
 
+def login_limits(email: str, ip: str) -> list[throttle.Limit]:
+    """The failure counters a login attempt (password or code) is held to."""
+    config = current_app.config
+    window = timedelta(minutes=config["LOGIN_THROTTLE_MINUTES"])
+    limits = [throttle.Limit("login.account", email, config["LOGIN_MAX_FAILURES_PER_ACCOUNT"], window)]
+    if ip:
+        limits.append(throttle.Limit("login.ip", ip, config["LOGIN_MAX_FAILURES_PER_IP"], window))
+    return limits
+
+
+def throttled_error() -> LoginThrottled:
+    return LoginThrottled(_("Zu viele fehlgeschlagene Anmeldeversuche. Bitte versuchen Sie es in "
+                            "%(minutes)s Minuten noch einmal.",
+                            minutes=current_app.config["LOGIN_THROTTLE_MINUTES"]))
+
+
 def authenticate(email: str, password: str, *, ip: str = "") -> User | None:
     """The user if e-mail and password match an active account; every outcome is audited.
 
@@ -58,27 +74,26 @@ def authenticate(email: str, password: str, *, ip: str = "") -> User | None:
     asks for the code next.
 
     After too many failures for the account or the client address within the
-    window, login is refused without even checking the password.
+    window, login is refused without even checking the password. The attempt is
+    counted as a failure *before* the password is checked, in one locked step with
+    the check of the limit, so that parallel guesses cannot all pass the limit
+    before the first of them is counted; a right password gives the count back.
     """
     email = normalise_email(email)[:254]
-    config = current_app.config
-    window = timedelta(minutes=config["LOGIN_THROTTLE_MINUTES"])
-    if throttle.is_limited("login.account", email, limit=config["LOGIN_MAX_FAILURES_PER_ACCOUNT"], window=window) \
-            or (ip and throttle.is_limited("login.ip", ip, limit=config["LOGIN_MAX_FAILURES_PER_IP"], window=window)):
-        with unit_of_work():
+    with unit_of_work():
+        attempt = throttle.take(*login_limits(email, ip))
+        if attempt is None:
             audit.record("auth.login_throttled", after={"email": email})
-        raise LoginThrottled(_("Zu viele fehlgeschlagene Anmeldeversuche. Bitte versuchen Sie es in "
-                               "%(minutes)s Minuten noch einmal.", minutes=config["LOGIN_THROTTLE_MINUTES"]))
+    if attempt is None:
+        raise throttled_error()
 
     user = find_user(email)
     ok = verify_password(user.password_hash if user else None, password)
     with unit_of_work():
         if user is None or not ok or not user.active:
-            throttle.hit("login.account", email)
-            if ip:
-                throttle.hit("login.ip", ip)
             audit.record("auth.login_failed", user=user, after={"email": email})
-            return None
+            return None  # the attempt stays counted
+        throttle.give_back(attempt)
         user = db.session.get(User, user.id)
         if needs_rehash(user.password_hash):
             user.password_hash = hash_password(password)
