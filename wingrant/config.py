@@ -43,13 +43,21 @@ class DefaultConfig:
 
     #: Served over HTTPS behind a reverse proxy: secure cookies, HSTS, X-Forwarded-* trusted.
     HTTPS = False
+    #: Reverse proxies in front of the app whose X-Forwarded-For is trusted; None: 1 with HTTPS, else 0.
+    PROXY_COUNT: int | None = None
 
     #: Personal data (attendees, objecting people, contacts) is anonymised this long after use.
     PERSONAL_DATA_RETENTION_DAYS = 730
 
-    #: Login throttling (per account and per client address) within LOGIN_THROTTLE_MINUTES.
+    #: Login throttling within LOGIN_THROTTLE_MINUTES: failures per account from one client address
+    #: (then that pair is locked), per account from all addresses together (then it is locked: a
+    #: guesser spread over many addresses), and per address over all accounts: beyond that the
+    #: address is slowed down to one attempt every LOGIN_IP_SLOWDOWN_SECONDS, never locked, so that
+    #: guessing at made-up accounts cannot lock out everyone who shares the address (a proxy, an office).
     LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
+    LOGIN_MAX_FAILURES_PER_ACCOUNT_ALL_ADDRESSES = 50
     LOGIN_MAX_FAILURES_PER_IP = 20
+    LOGIN_IP_SLOWDOWN_SECONDS = 10
     LOGIN_THROTTLE_MINUTES = 15
 
     #: A login ends after this long without a request (idle timeout) ...
@@ -73,10 +81,11 @@ ENV_SETTINGS = {
     "ACCESSIBILITY_CONTACT_EMAIL": "ACCESSIBILITY_CONTACT_EMAIL",
     "SESSION_IDLE_MINUTES": "SESSION_IDLE_MINUTES",
     "SESSION_MAX_HOURS": "SESSION_MAX_HOURS",
+    "PROXY_COUNT": "PROXY_COUNT",
 }
 
 #: Settings that are whole numbers: the environment (and a careless instance file) gives strings.
-INT_SETTINGS = ("PERSONAL_DATA_RETENTION_DAYS", "SESSION_IDLE_MINUTES", "SESSION_MAX_HOURS")
+INT_SETTINGS = ("PERSONAL_DATA_RETENTION_DAYS", "SESSION_IDLE_MINUTES", "SESSION_MAX_HOURS", "PROXY_COUNT")
 
 
 def load_config(app, overrides: dict | None = None) -> None:
@@ -88,7 +97,7 @@ def load_config(app, overrides: dict | None = None) -> None:
         if value:
             app.config[key] = value
     for key in INT_SETTINGS:
-        if isinstance(app.config[key], str):
+        if isinstance(app.config.get(key), str):
             app.config[key] = int(app.config[key])
     if os.environ.get("WINGRANT_HTTPS", "").lower() in ("1", "true", "yes"):
         app.config["HTTPS"] = True

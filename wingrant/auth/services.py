@@ -52,16 +52,29 @@ class LoginThrottled(DomainError):
 
 
 def login_limits(email: str, ip: str) -> list[throttle.Limit]:
-    """The failure counters a login attempt (password or code) is held to."""
+    """The failure counters a login attempt (password or code) is held to (see ``config``)."""
     config = current_app.config
     window = timedelta(minutes=config["LOGIN_THROTTLE_MINUTES"])
-    limits = [throttle.Limit("login.account", email, config["LOGIN_MAX_FAILURES_PER_ACCOUNT"], window)]
-    if ip:
-        limits.append(throttle.Limit("login.ip", ip, config["LOGIN_MAX_FAILURES_PER_IP"], window))
-    return limits
+    return [
+        throttle.Limit(PAIR, pair_key(email, ip), config["LOGIN_MAX_FAILURES_PER_ACCOUNT"], window),
+        throttle.Limit("login.account", email, config["LOGIN_MAX_FAILURES_PER_ACCOUNT_ALL_ADDRESSES"], window),
+        *([throttle.Limit("login.ip", ip, config["LOGIN_MAX_FAILURES_PER_IP"], window,
+                          slowdown=timedelta(seconds=config["LOGIN_IP_SLOWDOWN_SECONDS"]))] if ip else []),
+    ]
 
 
-def throttled_error() -> LoginThrottled:
+PAIR = "login.account_ip"
+
+
+def pair_key(email: str, ip: str) -> str:
+    return f"{ip}|{email}"  # the address first: a long e-mail address is cut, never the address
+
+
+def throttled_error(limit: throttle.Limit) -> LoginThrottled:
+    if limit.slowdown is not None:
+        return LoginThrottled(_("Von Ihrer Adresse kamen viele fehlgeschlagene Anmeldeversuche. Bitte warten Sie "
+                                "%(seconds)s Sekunden und versuchen Sie es dann noch einmal.",
+                                seconds=int(limit.slowdown.total_seconds())))
     return LoginThrottled(_("Zu viele fehlgeschlagene Anmeldeversuche. Bitte versuchen Sie es in "
                             "%(minutes)s Minuten noch einmal.",
                             minutes=current_app.config["LOGIN_THROTTLE_MINUTES"]))
@@ -73,19 +86,21 @@ def authenticate(email: str, password: str, *, ip: str = "") -> User | None:
     A user with a second factor (``totp_secret``) is not logged in yet: the caller
     asks for the code next.
 
-    After too many failures for the account or the client address within the
-    window, login is refused without even checking the password. The attempt is
-    counted as a failure *before* the password is checked, in one locked step with
-    the check of the limit, so that parallel guesses cannot all pass the limit
-    before the first of them is counted; a right password gives the count back.
+    After too many failures (``login_limits``) login is refused without even checking
+    the password. The attempt is counted as a failure *before* the password is checked,
+    in one locked step with the check of the limits, so that parallel guesses cannot all
+    pass the limit before the first of them is counted; a right password gives it back.
     """
     email = normalise_email(email)[:254]
+    refused: throttle.Limit | None = None
     with unit_of_work():
-        attempt = throttle.take(*login_limits(email, ip))
-        if attempt is None:
-            audit.record("auth.login_throttled", after={"email": email})
-    if attempt is None:
-        raise throttled_error()
+        try:
+            attempt = throttle.take(*login_limits(email, ip))
+        except throttle.LimitReached as e:
+            refused = e.limit
+            audit.record("auth.login_throttled", after={"email": email, "limit": refused.scope})
+    if refused is not None:
+        raise throttled_error(refused)
 
     user = find_user(email)
     ok = verify_password(user.password_hash if user else None, password)
@@ -103,7 +118,8 @@ def authenticate(email: str, password: str, *, ip: str = "") -> User | None:
             audit.record("auth.login_password_ok", user=user, obj=user)
             return user
         user.last_login_at = utcnow()
-        throttle.clear("login.account", email)
+        # Only this address's count: a success here must not hand a guesser elsewhere fresh attempts.
+        throttle.clear(PAIR, pair_key(email, ip))
         audit.record("auth.login", user=user, obj=user)
     return user
 

@@ -20,7 +20,7 @@ from ..extensions import db
 from . import totp
 from .models import User
 from .passwords import verify_password
-from .services import login_limits, throttled_error
+from .services import PAIR, login_limits, pair_key, throttled_error
 
 #: How long the code step of a login waits after the correct password.
 PENDING_LOGIN_SECONDS = 5 * 60
@@ -30,13 +30,15 @@ def _now(now: float | None) -> float:
     return time.time() if now is None else now
 
 
-def _take_attempt(user: User, ip: str) -> list[int] | None:
-    """Count the attempt before the code is checked, atomically with the limit (``throttle.take``);
-    None when the limit is reached (audited)."""
-    attempt = throttle.take(*login_limits(user.email, ip))
-    if attempt is None:
-        audit.record("auth.login_throttled", user=user, after={"email": user.email, "step": "totp"})
-    return attempt
+def _take_attempt(user: User, ip: str) -> tuple[list[int], throttle.Limit | None]:
+    """Count the attempt before the code is checked, atomically with the limits (``throttle.take``);
+    or the limit that refuses it (audited)."""
+    try:
+        return throttle.take(*login_limits(user.email, ip)), None
+    except throttle.LimitReached as e:
+        audit.record("auth.login_throttled", user=user,
+                     after={"email": user.email, "step": "totp", "limit": e.limit.scope})
+        return [], e.limit
 
 
 def enable(user_id: int, secret: str, code: str, *, now: float | None = None) -> User:
@@ -65,9 +67,9 @@ def disable(user_id: int, *, password: str = "", code: str = "", ip: str = "", n
         user = lock_row(User, user_id)
         if not user.totp_secret:
             raise DomainError(_("Die Zwei-Faktor-Anmeldung ist nicht eingerichtet."))
-        attempt = _take_attempt(user, ip)
+        attempt, refused = _take_attempt(user, ip)
         failed = False
-        if attempt is not None:
+        if refused is None:
             step = totp.matching_step(user.totp_secret, code, unix_time=_now(now), last_step=user.totp_last_step) \
                 if code else None
             if step is None and not (password and verify_password(user.password_hash, password)):
@@ -79,8 +81,8 @@ def disable(user_id: int, *, password: str = "", code: str = "", ip: str = "", n
                 user.totp_last_step = None
                 audit.record("auth.totp_disabled", user=user, obj=user)
     # Raised after the unit of work, so that the counted attempt and the audit entry are kept.
-    if attempt is None:
-        raise throttled_error()
+    if refused is not None:
+        raise throttled_error(refused)
     if failed:
         raise DomainError(_("Bitte Ihr Passwort oder einen aktuellen Code aus der App angeben."), field="password")
     return user
@@ -108,17 +110,17 @@ def verify_login(user_id: int, code: str, *, ip: str = "", now: float | None = N
         return None
     with unit_of_work():
         user = lock_row(User, user_id)
-        attempt = _take_attempt(user, ip)
-        step = None if attempt is None else \
+        attempt, refused = _take_attempt(user, ip)
+        step = None if refused is not None else \
             totp.matching_step(user.totp_secret, code, unix_time=_now(now), last_step=user.totp_last_step)
-        if attempt is not None and step is None:
+        if refused is None and step is None:
             audit.record("auth.totp_failed", user=user, obj=user)  # the attempt stays counted
         elif step is not None:
             user.totp_last_step = step
             user.last_login_at = utcnow()
-            throttle.clear("login.account", user.email)
-            throttle.give_back(attempt or [])
+            throttle.clear(PAIR, pair_key(user.email, ip))
+            throttle.give_back(attempt)
             audit.record("auth.login", user=user, obj=user, after={"second_factor": "totp"})
-    if attempt is None:
-        raise throttled_error()
+    if refused is not None:
+        raise throttled_error(refused)
     return user if step is not None else None

@@ -32,29 +32,52 @@ def is_limited(scope: str, key: str, *, limit: int, window: timedelta) -> bool:
 
 @dataclass(frozen=True)
 class Limit:
-    """At most ``limit`` events of ``scope``/``key`` within ``window``."""
+    """At most ``limit`` events of ``scope``/``key`` within ``window``.
+
+    With a ``slowdown`` the limit is a slow-down rather than a lock: beyond it, one more event
+    is allowed each time ``slowdown`` has passed since the latest one.
+    """
 
     scope: str
     key: str
     limit: int
     window: timedelta
+    slowdown: timedelta | None = None
 
 
-def take(*limits: Limit) -> list[int] | None:
-    """Count one event under every limit if each has room, atomically; else count nothing.
+class LimitReached(Exception):
+    def __init__(self, limit: Limit):
+        super().__init__(limit.scope)
+        self.limit = limit
 
-    Returns the ids of the counted events (for ``give_back``), or None when a limit is reached.
-    Call inside a unit of work: on SQLite it holds the database write lock already; on
-    PostgreSQL a transaction-scoped advisory lock per counter serialises the count and the insert,
-    which READ COMMITTED alone would not (two requests would both count four and both insert).
+
+def has_room(limit: Limit) -> bool:
+    if recent_count(limit.scope, limit.key, limit.window) < limit.limit:
+        return True
+    if limit.slowdown is None:
+        return False
+    latest = db.session.execute(sa.select(sa.func.max(ThrottleEvent.occurred_at)).where(
+        ThrottleEvent.scope == limit.scope, ThrottleEvent.key == limit.key[:254])).scalar_one()
+    return latest is None or latest <= utcnow() - limit.slowdown
+
+
+def take(*limits: Limit) -> list[int]:
+    """Count one event under every limit if each has room, atomically; else count nothing and
+    raise ``LimitReached`` naming the first limit without room.
+
+    Returns the ids of the counted events (for ``give_back``). Call inside a unit of work: on
+    SQLite it holds the database write lock already; on PostgreSQL a transaction-scoped advisory
+    lock per counter serialises the count and the insert, which READ COMMITTED alone would not
+    (two requests would both count four and both insert).
     """
     if db.session.get_bind().dialect.name == "postgresql":
         # Always in the same order, so that two requests locking the same counters cannot deadlock.
         for scope, key in sorted({(lim.scope, lim.key[:254]) for lim in limits}):
             db.session.execute(sa.select(sa.func.pg_advisory_xact_lock(sa.func.hashtext(scope),
                                                                        sa.func.hashtext(key))))
-    if any(is_limited(lim.scope, lim.key, limit=lim.limit, window=lim.window) for lim in limits):
-        return None
+    for lim in limits:
+        if not has_room(lim):
+            raise LimitReached(lim)
     events = [ThrottleEvent(scope=lim.scope, key=lim.key[:254]) for lim in limits]
     db.session.add_all(events)
     db.session.flush()
