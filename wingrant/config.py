@@ -38,6 +38,10 @@ class DefaultConfig:
     BABEL_DEFAULT_TIMEZONE = "Europe/Berlin"
     LANGUAGES = ("de", "en")
 
+    #: Attachments may take this much space together, per application and per neighbourhood.
+    ATTACHMENT_QUOTA_PER_APPLICATION_MB = 50
+    ATTACHMENT_QUOTA_PER_NEIGHBOURHOOD_MB = 2048
+
     #: Where uploads and published PDFs live (outside the web root).
     UPLOAD_FOLDER: str | None = None
 
@@ -82,10 +86,13 @@ ENV_SETTINGS = {
     "SESSION_IDLE_MINUTES": "SESSION_IDLE_MINUTES",
     "SESSION_MAX_HOURS": "SESSION_MAX_HOURS",
     "PROXY_COUNT": "PROXY_COUNT",
+    "ATTACHMENT_QUOTA_PER_APPLICATION_MB": "ATTACHMENT_QUOTA_PER_APPLICATION_MB",
+    "ATTACHMENT_QUOTA_PER_NEIGHBOURHOOD_MB": "ATTACHMENT_QUOTA_PER_NEIGHBOURHOOD_MB",
 }
 
 #: Settings that are whole numbers: the environment (and a careless instance file) gives strings.
-INT_SETTINGS = ("PERSONAL_DATA_RETENTION_DAYS", "SESSION_IDLE_MINUTES", "SESSION_MAX_HOURS", "PROXY_COUNT")
+INT_SETTINGS = ("PERSONAL_DATA_RETENTION_DAYS", "SESSION_IDLE_MINUTES", "SESSION_MAX_HOURS", "PROXY_COUNT",
+                "ATTACHMENT_QUOTA_PER_APPLICATION_MB", "ATTACHMENT_QUOTA_PER_NEIGHBOURHOOD_MB")
 
 
 def load_config(app, overrides: dict | None = None) -> None:
