@@ -78,6 +78,58 @@ def test_restore_refuses_to_overwrite_data_without_force(app, db, populated, tmp
         restore_backup(archive)
 
 
+def test_restore_refuses_a_database_with_data_even_without_bookings(app, db, test_world, tmp_path,
+                                                                   make_neighbourhood):
+    from wingrant.organisations.models import Organisation
+
+    if PG_URL and shutil.which("pg_dump") is None:
+        pytest.skip("pg_dump not installed")
+    make_neighbourhood("Huchting")
+    archive = tmp_path / "backup.tar.gz"
+    create_backup(archive)
+    db.session.add(Organisation(name="Bürgerhaus Huchting e. V."))  # data of the day, no booking among it
+    db.session.commit()
+    with pytest.raises(BackupError, match=r"enthält bereits Daten \(neighbourhood, organisation\).*--force"):
+        restore_backup(archive)
+    assert db.session.execute(sa.select(sa.func.count()).select_from(Organisation)).scalar_one() == 1
+
+
+def test_restore_refuses_to_overwrite_uploaded_files_without_force(app, db, tmp_path):
+    if PG_URL and shutil.which("pg_dump") is None:
+        pytest.skip("pg_dump not installed")
+    archive = tmp_path / "backup.tar.gz"
+    create_backup(archive)
+    uploads = Path(app.config["UPLOAD_FOLDER"]) / "attachments"
+    uploads.mkdir(parents=True)
+    (uploads / "f00.pdf").write_bytes(b"%PDF uploaded today")
+    with pytest.raises(BackupError, match="--force"):
+        restore_backup(archive)
+    assert (uploads / "f00.pdf").exists()
+
+
+def test_restore_into_a_freshly_migrated_database_needs_no_force(app, db, tmp_path, test_world, make_neighbourhood):
+    if PG_URL and shutil.which("pg_dump") is None:
+        pytest.skip("pg_dump not installed")
+    make_neighbourhood("Huchting")
+    archive = tmp_path / "backup.tar.gz"
+    create_backup(archive)
+    db.session.remove()
+    test_world.reset()
+    restore_backup(archive)
+    from wingrant.neighbourhoods.models import Neighbourhood
+
+    assert _db.session.execute(sa.select(Neighbourhood.name)).scalar_one() == "Huchting"
+
+
+def test_backup_archive_is_readable_by_its_owner_only(app, populated, tmp_path):
+    import stat
+
+    target = tmp_path / "backups" / "wingrant.tar.gz"
+    create_backup(target)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert stat.S_IMODE(target.parent.stat().st_mode) == 0o700
+
+
 def test_restore_refuses_a_damaged_archive(app, db, populated, tmp_path):
     archive = tmp_path / "backup.tar.gz"
     create_backup(archive)

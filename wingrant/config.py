@@ -38,6 +38,10 @@ class DefaultConfig:
     BABEL_DEFAULT_TIMEZONE = "Europe/Berlin"
     LANGUAGES = ("de", "en")
 
+    #: Attachments may take this much space together, per application and per neighbourhood.
+    ATTACHMENT_QUOTA_PER_APPLICATION_MB = 50
+    ATTACHMENT_QUOTA_PER_NEIGHBOURHOOD_MB = 2048
+
     #: Where uploads and published PDFs live (outside the web root).
     UPLOAD_FOLDER: str | None = None
 
@@ -63,14 +67,27 @@ class DefaultConfig:
 
     #: Served over HTTPS behind a reverse proxy: secure cookies, HSTS, X-Forwarded-* trusted.
     HTTPS = False
+    #: Reverse proxies in front of the app whose X-Forwarded-For is trusted; None: 1 with HTTPS, else 0.
+    PROXY_COUNT: int | None = None
 
     #: Personal data (attendees, objecting people, contacts) is anonymised this long after use.
     PERSONAL_DATA_RETENTION_DAYS = 730
 
-    #: Login throttling (per account and per client address) within LOGIN_THROTTLE_MINUTES.
+    #: Login throttling within LOGIN_THROTTLE_MINUTES: failures per account from one client address
+    #: (then that pair is locked), per account from all addresses together (then it is locked: a
+    #: guesser spread over many addresses), and per address over all accounts: beyond that the
+    #: address is slowed down to one attempt every LOGIN_IP_SLOWDOWN_SECONDS, never locked, so that
+    #: guessing at made-up accounts cannot lock out everyone who shares the address (a proxy, an office).
     LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
+    LOGIN_MAX_FAILURES_PER_ACCOUNT_ALL_ADDRESSES = 50
     LOGIN_MAX_FAILURES_PER_IP = 20
+    LOGIN_IP_SLOWDOWN_SECONDS = 10
     LOGIN_THROTTLE_MINUTES = 15
+
+    #: A login ends after this long without a request (idle timeout) ...
+    SESSION_IDLE_MINUTES = 120
+    #: ... and this long after it began, however busy (absolute lifetime). The API's tokens are apart.
+    SESSION_MAX_HOURS = 12
 
     #: Erklärung zur Barrierefreiheit (/barrierefreiheit): where people report barriers, and the
     #: date of the last review (ISO), to be renewed by the operator after each review.
@@ -90,7 +107,16 @@ ENV_SETTINGS = {
     "MAIL_URL": "MAIL_URL",
     "MAIL_FROM": "MAIL_FROM",
     "MAIL_FOLDER": "MAIL_FOLDER",
+    "SESSION_IDLE_MINUTES": "SESSION_IDLE_MINUTES",
+    "SESSION_MAX_HOURS": "SESSION_MAX_HOURS",
+    "PROXY_COUNT": "PROXY_COUNT",
+    "ATTACHMENT_QUOTA_PER_APPLICATION_MB": "ATTACHMENT_QUOTA_PER_APPLICATION_MB",
+    "ATTACHMENT_QUOTA_PER_NEIGHBOURHOOD_MB": "ATTACHMENT_QUOTA_PER_NEIGHBOURHOOD_MB",
 }
+
+#: Settings that are whole numbers: the environment (and a careless instance file) gives strings.
+INT_SETTINGS = ("PERSONAL_DATA_RETENTION_DAYS", "SESSION_IDLE_MINUTES", "SESSION_MAX_HOURS", "PROXY_COUNT",
+                "ATTACHMENT_QUOTA_PER_APPLICATION_MB", "ATTACHMENT_QUOTA_PER_NEIGHBOURHOOD_MB")
 
 
 def load_config(app, overrides: dict | None = None) -> None:
@@ -101,8 +127,9 @@ def load_config(app, overrides: dict | None = None) -> None:
         value = os.environ.get(f"WINGRANT_{env_name}")
         if value:
             app.config[key] = value
-    if isinstance(app.config["PERSONAL_DATA_RETENTION_DAYS"], str):
-        app.config["PERSONAL_DATA_RETENTION_DAYS"] = int(app.config["PERSONAL_DATA_RETENTION_DAYS"])
+    for key in INT_SETTINGS:
+        if isinstance(app.config.get(key), str):
+            app.config[key] = int(app.config[key])
     if os.environ.get("WINGRANT_HTTPS", "").lower() in ("1", "true", "yes"):
         app.config["HTTPS"] = True
     if overrides:

@@ -139,3 +139,46 @@ def test_content_disposition_cannot_be_broken_by_quotes_or_newlines():
     header = content_disposition('a"b\r\nSet-Cookie: x.pdf')
     assert "\r" not in header and "\n" not in header
     assert header.startswith('attachment; filename="a_b__Set-Cookie_ x.pdf"; filename*=UTF-8\'\'')
+
+
+def _pdf_of(kib: int) -> bytes:
+    return PDF + b"x" * (kib * 1024 - len(PDF))
+
+
+def _upload_large(client, app, content: bytes, filename: str) -> tuple[int, str]:
+    response = _upload(client, app, content, filename)
+    page = response.get_data(as_text=True)
+    response.close()
+    response.request.environ["wsgi.input"].close()  # the test client spooled the large body to a file
+    return response.status_code, page
+
+
+def test_attachments_of_one_application_are_refused_beyond_its_quota(as_manager, make_application, db, app):
+    app.config["ATTACHMENT_QUOTA_PER_APPLICATION_MB"] = 1
+    application = make_application()
+    assert _upload_large(as_manager, application, _pdf_of(600), "eins.pdf")[0] == 302
+    status, page = _upload_large(as_manager, application, _pdf_of(600), "zwei.pdf")
+    assert status == 422
+    assert ("Die Anhänge eines Antrags dürfen zusammen höchstens 1 MB groß sein; belegt sind schon 0,6 MB."
+            in page)
+    assert count(db, Attachment) == 1
+    assert len(list((Path(app.config["UPLOAD_FOLDER"]) / "attachments").iterdir())) == 1  # no stray file
+    assert _upload_large(as_manager, make_application(), _pdf_of(600), "drei.pdf")[0] == 302  # another one
+
+
+def test_attachments_of_a_neighbourhood_are_refused_beyond_its_quota(as_manager, make_application, db, app):
+    app.config["ATTACHMENT_QUOTA_PER_NEIGHBOURHOOD_MB"] = 2
+    for name in ("eins.pdf", "zwei.pdf"):
+        assert _upload_large(as_manager, make_application(), _pdf_of(900), name)[0] == 302
+    status, page = _upload_large(as_manager, make_application(), _pdf_of(900), "drei.pdf")
+    assert status == 422
+    assert "Die Anhänge aller Anträge dieses Quartiers dürfen zusammen höchstens 2 MB groß sein" in page
+    assert count(db, Attachment) == 2
+
+
+def test_default_quotas_are_50_mb_per_application_and_2_gb_per_neighbourhood(app):
+    from wingrant.applications.attachments import _size
+
+    assert (app.config["ATTACHMENT_QUOTA_PER_APPLICATION_MB"], app.config["ATTACHMENT_QUOTA_PER_NEIGHBOURHOOD_MB"]) \
+        == (50, 2048)
+    assert (_size(50), _size(2048)) == ("50 MB", "2 GB")

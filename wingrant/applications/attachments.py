@@ -15,13 +15,16 @@ import zipfile
 from pathlib import Path
 from urllib.parse import quote
 
+import sqlalchemy as sa
 from flask import current_app
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 
 from ..audit import services as audit
 from ..database import lock_row, unit_of_work
 from ..errors import DomainError
 from ..extensions import db
+from ..neighbourhoods.models import Neighbourhood
 from .models import Application, Attachment
 from .services import require
 
@@ -105,8 +108,46 @@ def max_bytes() -> int:
     return current_app.config.get("ATTACHMENT_MAX_BYTES", DEFAULT_MAX_BYTES)
 
 
+MIB = 1024 * 1024
+
+
+def _size(mib: int) -> str:
+    """A quota for people: "50 MB", "2 GB" (binary units, as the upload limit is counted)."""
+    if mib >= 1024 and mib % 1024 == 0:
+        return f"{mib // 1024} GB"
+    return f"{mib} MB"
+
+
+def _used_mb(size: int) -> str:
+    return format_decimal(size / MIB, format="#,##0.0")
+
+
+def check_quota(app: Application, size: int) -> None:
+    """Refuse a file that would take the application's or the neighbourhood's attachments over their
+    quota (``ATTACHMENT_QUOTA_PER_APPLICATION_MB``, ``…_PER_NEIGHBOURHOOD_MB``): the upload limit
+    holds per file only, and the disk is shared. Call under the neighbourhood's lock."""
+    config = current_app.config
+    per_application = int(config["ATTACHMENT_QUOTA_PER_APPLICATION_MB"])
+    used = db.session.execute(sa.select(sa.func.coalesce(sa.func.sum(Attachment.size_bytes), 0))
+                              .where(Attachment.application_id == app.id)).scalar_one()
+    if used + size > per_application * MIB:
+        raise DomainError(_("Die Anhänge eines Antrags dürfen zusammen höchstens %(limit)s groß sein; belegt sind "
+                            "schon %(used)s MB. Bitte fassen Sie Unterlagen zusammen oder verkleinern Sie "
+                            "sie (z. B. Fotos in geringerer Auflösung).",
+                            limit=_size(per_application), used=_used_mb(used)), field="file")
+    per_neighbourhood = int(config["ATTACHMENT_QUOTA_PER_NEIGHBOURHOOD_MB"])
+    used = db.session.execute(sa.select(sa.func.coalesce(sa.func.sum(Attachment.size_bytes), 0))
+                              .join(Application, Application.id == Attachment.application_id)
+                              .where(Application.neighbourhood_id == app.neighbourhood_id)).scalar_one()
+    if used + size > per_neighbourhood * MIB:
+        raise DomainError(_("Die Anhänge aller Anträge dieses Quartiers dürfen zusammen höchstens %(limit)s groß "
+                            "sein; belegt sind schon %(used)s MB. Bitte wenden Sie sich an die "
+                            "Administration.", limit=_size(per_neighbourhood), used=_used_mb(used)), field="file")
+
+
 def add_attachment(app: Application, stream, filename: str, *, user) -> Attachment:
-    """Store an uploaded file; refuse unknown types and files over the limit (nothing is kept then)."""
+    """Store an uploaded file; refuse unknown types, files over the limit and uploads over the quota
+    (nothing is kept then)."""
     require(user, app.neighbourhood_id)
     limit = max_bytes()
     storage_name = secrets.token_hex(20)
@@ -130,7 +171,11 @@ def add_attachment(app: Application, stream, filename: str, *, user) -> Attachme
                                 "ODT."), field="file")
         os.replace(partial, target)
         with unit_of_work():
+            # The neighbourhood first (as numbering does): parallel uploads to its applications queue
+            # here, so that two cannot both fit into the last free megabytes of the quota.
+            lock_row(Neighbourhood, app.neighbourhood_id)
             app = lock_row(Application, app.id)
+            check_quota(app, size)
             attachment = Attachment(application_id=app.id, original_name=clean_filename(filename, media_type),
                                     storage_name=storage_name, media_type=media_type, size_bytes=size,
                                     sha256=digest.hexdigest(), uploaded_by_id=getattr(user, "id", None))

@@ -51,34 +51,64 @@ class LoginThrottled(DomainError):
     pass
 
 
+def login_limits(email: str, ip: str) -> list[throttle.Limit]:
+    """The failure counters a login attempt (password or code) is held to (see ``config``)."""
+    config = current_app.config
+    window = timedelta(minutes=config["LOGIN_THROTTLE_MINUTES"])
+    return [
+        throttle.Limit(PAIR, pair_key(email, ip), config["LOGIN_MAX_FAILURES_PER_ACCOUNT"], window),
+        throttle.Limit("login.account", email, config["LOGIN_MAX_FAILURES_PER_ACCOUNT_ALL_ADDRESSES"], window),
+        *([throttle.Limit("login.ip", ip, config["LOGIN_MAX_FAILURES_PER_IP"], window,
+                          slowdown=timedelta(seconds=config["LOGIN_IP_SLOWDOWN_SECONDS"]))] if ip else []),
+    ]
+
+
+PAIR = "login.account_ip"
+
+
+def pair_key(email: str, ip: str) -> str:
+    return f"{ip}|{email}"  # the address first: a long e-mail address is cut, never the address
+
+
+def throttled_error(limit: throttle.Limit) -> LoginThrottled:
+    if limit.slowdown is not None:
+        return LoginThrottled(_("Von Ihrer Adresse kamen viele fehlgeschlagene Anmeldeversuche. Bitte warten Sie "
+                                "%(seconds)s Sekunden und versuchen Sie es dann noch einmal.",
+                                seconds=int(limit.slowdown.total_seconds())))
+    return LoginThrottled(_("Zu viele fehlgeschlagene Anmeldeversuche. Bitte versuchen Sie es in "
+                            "%(minutes)s Minuten noch einmal.",
+                            minutes=current_app.config["LOGIN_THROTTLE_MINUTES"]))
+
+
 def authenticate(email: str, password: str, *, ip: str = "") -> User | None:
     """The user if e-mail and password match an active account; every outcome is audited.
 
     A user with a second factor (``totp_secret``) is not logged in yet: the caller
     asks for the code next.
 
-    After too many failures for the account or the client address within the
-    window, login is refused without even checking the password.
+    After too many failures (``login_limits``) login is refused without even checking
+    the password. The attempt is counted as a failure *before* the password is checked,
+    in one locked step with the check of the limits, so that parallel guesses cannot all
+    pass the limit before the first of them is counted; a right password gives it back.
     """
     email = normalise_email(email)[:254]
-    config = current_app.config
-    window = timedelta(minutes=config["LOGIN_THROTTLE_MINUTES"])
-    if throttle.is_limited("login.account", email, limit=config["LOGIN_MAX_FAILURES_PER_ACCOUNT"], window=window) \
-            or (ip and throttle.is_limited("login.ip", ip, limit=config["LOGIN_MAX_FAILURES_PER_IP"], window=window)):
-        with unit_of_work():
-            audit.record("auth.login_throttled", after={"email": email})
-        raise LoginThrottled(_("Zu viele fehlgeschlagene Anmeldeversuche. Bitte versuchen Sie es in "
-                               "%(minutes)s Minuten noch einmal.", minutes=config["LOGIN_THROTTLE_MINUTES"]))
+    refused: throttle.Limit | None = None
+    with unit_of_work():
+        try:
+            attempt = throttle.take(*login_limits(email, ip))
+        except throttle.LimitReached as e:
+            refused = e.limit
+            audit.record("auth.login_throttled", after={"email": email, "limit": refused.scope})
+    if refused is not None:
+        raise throttled_error(refused)
 
     user = find_user(email)
     ok = verify_password(user.password_hash if user else None, password)
     with unit_of_work():
         if user is None or not ok or not user.active:
-            throttle.hit("login.account", email)
-            if ip:
-                throttle.hit("login.ip", ip)
             audit.record("auth.login_failed", user=user, after={"email": email})
-            return None
+            return None  # the attempt stays counted
+        throttle.give_back(attempt)
         user = db.session.get(User, user.id)
         if needs_rehash(user.password_hash):
             user.password_hash = hash_password(password)
@@ -88,7 +118,8 @@ def authenticate(email: str, password: str, *, ip: str = "") -> User | None:
             audit.record("auth.login_password_ok", user=user, obj=user)
             return user
         user.last_login_at = utcnow()
-        throttle.clear("login.account", email)
+        # Only this address's count: a success here must not hand a guesser elsewhere fresh attempts.
+        throttle.clear(PAIR, pair_key(email, ip))
         audit.record("auth.login", user=user, obj=user)
     return user
 

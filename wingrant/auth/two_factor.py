@@ -9,9 +9,7 @@ parallel requests cannot both use it).
 from __future__ import annotations
 
 import time
-from datetime import timedelta
 
-from flask import current_app
 from flask_babel import gettext as _
 
 from ..audit import services as audit
@@ -22,7 +20,7 @@ from ..extensions import db
 from . import totp
 from .models import User
 from .passwords import verify_password
-from .services import LoginThrottled
+from .services import PAIR, login_limits, pair_key, throttled_error
 
 #: How long the code step of a login waits after the correct password.
 PENDING_LOGIN_SECONDS = 5 * 60
@@ -32,27 +30,15 @@ def _now(now: float | None) -> float:
     return time.time() if now is None else now
 
 
-def _throttled(email: str, ip: str) -> bool:
-    config = current_app.config
-    window = timedelta(minutes=config["LOGIN_THROTTLE_MINUTES"])
-    return throttle.is_limited("login.account", email, limit=config["LOGIN_MAX_FAILURES_PER_ACCOUNT"],
-                               window=window) or bool(
-        ip and throttle.is_limited("login.ip", ip, limit=config["LOGIN_MAX_FAILURES_PER_IP"], window=window))
-
-
-def _refuse_throttled(user: User) -> None:
-    with unit_of_work():
-        audit.record("auth.login_throttled", user=user, after={"email": user.email, "step": "totp"})
-    raise LoginThrottled(_("Zu viele fehlgeschlagene Anmeldeversuche. Bitte versuchen Sie es in "
-                           "%(minutes)s Minuten noch einmal.",
-                           minutes=current_app.config["LOGIN_THROTTLE_MINUTES"]))
-
-
-def _count_failure(user: User, ip: str, action: str) -> None:
-    throttle.hit("login.account", user.email)
-    if ip:
-        throttle.hit("login.ip", ip)
-    audit.record(action, user=user, obj=user)
+def _take_attempt(user: User, ip: str) -> tuple[list[int], throttle.Limit | None]:
+    """Count the attempt before the code is checked, atomically with the limits (``throttle.take``);
+    or the limit that refuses it (audited)."""
+    try:
+        return throttle.take(*login_limits(user.email, ip)), None
+    except throttle.LimitReached as e:
+        audit.record("auth.login_throttled", user=user,
+                     after={"email": user.email, "step": "totp", "limit": e.limit.scope})
+        return [], e.limit
 
 
 def enable(user_id: int, secret: str, code: str, *, now: float | None = None) -> User:
@@ -77,24 +63,27 @@ def enable(user_id: int, secret: str, code: str, *, now: float | None = None) ->
 
 def disable(user_id: int, *, password: str = "", code: str = "", ip: str = "", now: float | None = None) -> User:
     """Turn the second factor off; needs the password or a current code. Wrong attempts are throttled."""
-    user = db.session.get(User, user_id)
-    if _throttled(user.email, ip):
-        _refuse_throttled(user)
     with unit_of_work():
         user = lock_row(User, user_id)
         if not user.totp_secret:
             raise DomainError(_("Die Zwei-Faktor-Anmeldung ist nicht eingerichtet."))
-        step = totp.matching_step(user.totp_secret, code, unix_time=_now(now), last_step=user.totp_last_step) \
-            if code else None
-        if step is None and not (password and verify_password(user.password_hash, password)):
-            _count_failure(user, ip, "auth.totp_disable_failed")
-            failed = True
-        else:
-            failed = False
-            user.totp_secret = None
-            user.totp_last_step = None
-            audit.record("auth.totp_disabled", user=user, obj=user)
-    if failed:  # raised after the unit of work, so that the counted failure is kept
+        attempt, refused = _take_attempt(user, ip)
+        failed = False
+        if refused is None:
+            step = totp.matching_step(user.totp_secret, code, unix_time=_now(now), last_step=user.totp_last_step) \
+                if code else None
+            if step is None and not (password and verify_password(user.password_hash, password)):
+                audit.record("auth.totp_disable_failed", user=user, obj=user)  # the attempt stays counted
+                failed = True
+            else:
+                throttle.give_back(attempt)
+                user.totp_secret = None
+                user.totp_last_step = None
+                audit.record("auth.totp_disabled", user=user, obj=user)
+    # Raised after the unit of work, so that the counted attempt and the audit entry are kept.
+    if refused is not None:
+        raise throttled_error(refused)
+    if failed:
         raise DomainError(_("Bitte Ihr Passwort oder einen aktuellen Code aus der App angeben."), field="password")
     return user
 
@@ -119,16 +108,19 @@ def verify_login(user_id: int, code: str, *, ip: str = "", now: float | None = N
     user = db.session.get(User, user_id)
     if user is None or not user.active or not user.totp_secret:
         return None
-    if _throttled(user.email, ip):
-        _refuse_throttled(user)
     with unit_of_work():
         user = lock_row(User, user_id)
-        step = totp.matching_step(user.totp_secret, code, unix_time=_now(now), last_step=user.totp_last_step)
-        if step is None:
-            _count_failure(user, ip, "auth.totp_failed")
-            return None
-        user.totp_last_step = step
-        user.last_login_at = utcnow()
-        throttle.clear("login.account", user.email)
-        audit.record("auth.login", user=user, obj=user, after={"second_factor": "totp"})
-    return user
+        attempt, refused = _take_attempt(user, ip)
+        step = None if refused is not None else \
+            totp.matching_step(user.totp_secret, code, unix_time=_now(now), last_step=user.totp_last_step)
+        if refused is None and step is None:
+            audit.record("auth.totp_failed", user=user, obj=user)  # the attempt stays counted
+        elif step is not None:
+            user.totp_last_step = step
+            user.last_login_at = utcnow()
+            throttle.clear(PAIR, pair_key(user.email, ip))
+            throttle.give_back(attempt)
+            audit.record("auth.login", user=user, obj=user, after={"second_factor": "totp"})
+    if refused is not None:
+        raise throttled_error(refused)
+    return user if step is not None else None

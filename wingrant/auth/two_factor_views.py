@@ -18,6 +18,7 @@ from . import totp, two_factor
 from .forms import TotpCodeForm, TotpDisableForm
 from .pending_login import PENDING, pending_user
 from .services import LoginThrottled
+from .session_lifetime import LOGIN_AT
 
 bp = Blueprint("two_factor", __name__)
 
@@ -72,7 +73,10 @@ def settings():
         except DomainError as e:
             show_error_at(form, e, "code")
         else:
+            login_at = session.get(LOGIN_AT)
             session.clear()
+            if login_at is not None:  # a code is no password: the session's absolute lifetime runs on
+                session[LOGIN_AT] = login_at
             login_user(user)  # this browser stays logged in; every other session has ended
             flash(_("Die Zwei-Faktor-Anmeldung ist eingerichtet. Andere Sitzungen wurden abgemeldet."), "success")
             return redirect(url_for(".settings"))

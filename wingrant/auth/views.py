@@ -13,6 +13,7 @@ from . import services
 from .forms import LoginForm, PasswordChangeForm
 from .models import User
 from .pending_login import start_pending_login
+from .session_lifetime import init_session_lifetime
 
 bp = Blueprint("auth", __name__)
 
@@ -22,6 +23,7 @@ def init_login(app) -> None:
     login_manager.login_message = _l("Bitte melden Sie sich an, um diese Seite zu sehen.")
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
+    init_session_lifetime(app)
 
 
 @login_manager.user_loader

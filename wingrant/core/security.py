@@ -44,13 +44,26 @@ class LimitedRequest(Request):
         self._max_content_length = value
 
 
+def proxy_count(config) -> int:
+    """How many reverse proxies stand before the app: ``PROXY_COUNT``, else one when served over HTTPS."""
+    if config.get("PROXY_COUNT") is not None:
+        return int(config["PROXY_COUNT"])
+    return 1 if config.get("HTTPS") else 0
+
+
 def init_security(app) -> None:
     app.request_class = LimitedRequest
-    if app.config.get("HTTPS"):
+    proxies = proxy_count(app.config)
+    if proxies:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
-        # Behind the TLS-terminating reverse proxy: trust one hop of X-Forwarded-*.
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+        # The client's address is the one the outermost trusted proxy saw (X-Forwarded-For, counted
+        # from the right: anything further left the client could have written itself). Without this
+        # every user has the proxy's address, and the per-address login limit is shared by all.
+        # Scheme and host come from the nearest proxy, which terminates TLS.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=1 if app.config.get("HTTPS") else 0,
+                                x_host=1 if app.config.get("HTTPS") else 0)
+    if app.config.get("HTTPS"):
         app.config.update(SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True, PREFERRED_URL_SCHEME="https")
 
     @app.before_request

@@ -96,9 +96,12 @@ def create_backup(target: Path) -> dict:
             "database": {"name": dump.name, "sha256": _sha256(dump)},
             "files": {},
         }
-        target.parent.mkdir(parents=True, exist_ok=True)
+        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         partial = target.with_name(target.name + ".partial")
-        with tarfile.open(partial, "w:gz") as archive:
+        # Owner only from the first byte: the archive holds every password hash and personal datum.
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.fchmod(fd, 0o600)  # O_CREAT keeps the mode of a leftover partial file
+        with os.fdopen(fd, "wb") as out, tarfile.open(fileobj=out, mode="w:gz") as archive:
             archive.add(dump, arcname=dump.name)
             if uploads.is_dir():
                 for path in sorted(p for p in uploads.rglob("*") if p.is_file()):
@@ -113,18 +116,34 @@ def create_backup(target: Path) -> dict:
     return manifest
 
 
-def _database_is_empty() -> bool:
-    tables = sa.inspect(db.engine).get_table_names()
-    if "ledger_entry" not in tables:
-        return True
-    return db.session.execute(sa.text("SELECT COUNT(*) FROM ledger_entry")).scalar_one() == 0
+#: Tables that a freshly migrated, never used database already fills.
+BOOKKEEPING_TABLES = {"alembic_version"}
+
+
+def data_in_the_way() -> list[str]:
+    """What a restore would overwrite: the tables holding rows, and the upload folder if it holds files.
+
+    Any row counts, not only bookings: a database with applications and decisions but no ledger
+    entry yet is as much worth keeping as one with a budget.
+    """
+    found = []
+    for name in sorted(set(sa.inspect(db.engine).get_table_names()) - BOOKKEEPING_TABLES):
+        if db.session.execute(sa.select(sa.literal(1)).select_from(sa.table(name)).limit(1)).first() is not None:
+            found.append(name)
+    db.session.rollback()
+    uploads = Path(current_app.config["UPLOAD_FOLDER"])
+    if uploads.is_dir() and any(p.is_file() for p in uploads.rglob("*")):
+        found.append(str(uploads))
+    return found
 
 
 def restore_backup(source: Path, *, force: bool = False) -> dict:
     """Replace the database and uploaded files with the archive's content."""
-    if not force and not _database_is_empty():
-        raise BackupError("Die Datenbank enthält bereits Buchungen. Wiederherstellen überschreibt alles – "
-                          "bitte mit --force bestätigen.")
+    in_the_way = [] if force else data_in_the_way()
+    if in_the_way:
+        shown = ", ".join(in_the_way[:5]) + (f" und {len(in_the_way) - 5} weitere" if len(in_the_way) > 5 else "")
+        raise BackupError(f"Die Installation enthält bereits Daten ({shown}). Wiederherstellen überschreibt "
+                          "alles – bitte mit --force bestätigen.")
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         with tarfile.open(source, "r:gz") as archive:
