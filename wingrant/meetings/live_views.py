@@ -30,7 +30,7 @@ from .forms import (
     grant_form,
 )
 from .labels import OUTCOMES
-from .models import AgendaItem, AttendeeGroup, MeetingState
+from .models import AGENDA_PUBLIC_STATES, AgendaItem, AttendeeGroup, MeetingState
 from .view_helpers import load
 
 bp = Blueprint("live", __name__)
@@ -270,7 +270,7 @@ def invitation(slug, meeting_id):
     neighbourhood, meeting = load(slug, meeting_id, Action.READ)
     rows = queries.agenda(meeting)
     return render_template("meetings/invitation.html", neighbourhood=neighbourhood, meeting=meeting, rows=rows,
-                           money=queries.money_for(rows, neighbourhood), today=date.today())
+                           projection=queries.agenda_projection(meeting, rows), today=date.today())
 
 
 @bp.get("/quartiere/<slug>/sitzungen/<int:meeting_id>/einladung.pdf")
@@ -278,8 +278,10 @@ def invitation(slug, meeting_id):
 def invitation_pdf(slug, meeting_id):
     neighbourhood, meeting = load(slug, meeting_id, Action.READ)
     rows = queries.agenda(meeting)
-    document = pdf.invitation_pdf(neighbourhood=neighbourhood, meeting=meeting, rows=rows,
-                                  money=queries.money_for(rows, neighbourhood), today=date.today())
+    public_url = (url_for("public.meeting", slug=neighbourhood.slug, meeting_id=meeting.id, _external=True)
+                  if meeting.state in AGENDA_PUBLIC_STATES else None)
+    document = pdf.invitation_pdf(neighbourhood=neighbourhood, meeting=meeting, rows=rows, public_url=public_url,
+                                  projection=queries.agenda_projection(meeting, rows), today=date.today())
     response = make_response(document)
     response.headers["Content-Type"] = "application/pdf"
     response.headers["Content-Disposition"] = f'inline; filename="einladung-{meeting.date.isoformat()}.pdf"'

@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import defer, joinedload, raiseload, selectinload
 
 from ..applications.models import Application, ApplicationState, FundingSource
 from ..extensions import db
 from ..ledger import queries as ledger_queries
 from ..ledger.models import Budget, EntryKind, LedgerEntry
 from ..neighbourhoods.models import Neighbourhood, Programme
-from . import consensus
+from . import consensus, projection
 from .models import AgendaItem, AgendaItemKind, Decision, HeadCount, Meeting, Objection, Outcome
 
 # --- the deliberation -----------------------------------------------------------------
@@ -152,17 +152,26 @@ def top_numbers(items) -> list[tuple[str, bool]]:
     return numbers
 
 
-def agenda(meeting: Meeting) -> list[AgendaRow]:
-    """The agenda with its TOP numbers: application items are numbered under their heading (4.1, 4.2 …)."""
+def agenda(meeting: Meeting, *, public: bool = False) -> list[AgendaRow]:
+    """The agenda with its TOP numbers: application items are numbered under their heading (4.1, 4.2 …).
+
+    ``public``: the agenda as the portal shows it before the minutes are published — the
+    deliberation (decision, objections, recusals) and the item notes are not loaded, and
+    touching them raises, so a public template cannot show them by mistake.
+    """
+    if public:
+        options = [raiseload(AgendaItem.decision), defer(AgendaItem.notes, raiseload=True)]
+    else:
+        options = [selectinload(AgendaItem.decision).selectinload(Decision.objections),
+                   selectinload(AgendaItem.decision).selectinload(Decision.recusals),
+                   selectinload(AgendaItem.decision).selectinload(Decision.amounts)]
     items = db.session.execute(
         sa.select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)
         .order_by(AgendaItem.position, AgendaItem.id)
         .options(
             selectinload(AgendaItem.application).selectinload(Application.financing_items),
             selectinload(AgendaItem.application).selectinload(Application.organisation),
-            selectinload(AgendaItem.decision).selectinload(Decision.objections),
-            selectinload(AgendaItem.decision).selectinload(Decision.recusals),
-            selectinload(AgendaItem.decision).selectinload(Decision.amounts),
+            *options,
         )
     ).scalars().all()
     programmes = programmes_by_id()
@@ -261,6 +270,20 @@ def bound_by_decisions(decision_ids: list[int]) -> dict[tuple[int, int], int]:
     return {(d, b): int(total) for d, b, total in rows}
 
 
+def bound_by_meeting(meeting_id: int) -> dict[int, int]:
+    """Net money the decisions of one meeting have bound, per budget id."""
+    reversed_ids = sa.select(LedgerEntry.reverses_id).where(LedgerEntry.reverses_id.is_not(None))
+    rows = db.session.execute(
+        sa.select(LedgerEntry.budget_id, sa.func.sum(LedgerEntry.amount_cents))
+        .join(Decision, LedgerEntry.decision_id == Decision.id)
+        .join(AgendaItem, Decision.agenda_item_id == AgendaItem.id)
+        .where(AgendaItem.meeting_id == meeting_id, LedgerEntry.kind == EntryKind.COMMITMENT,
+               LedgerEntry.id.not_in(reversed_ids))
+        .group_by(LedgerEntry.budget_id)
+    )
+    return {budget_id: int(total) for budget_id, total in rows}
+
+
 def money_for(rows: list[AgendaRow], neighbourhood: Neighbourhood) -> dict[int, ItemMoney]:
     """Per application item: requested and decided amounts, each budget before and after the decision.
 
@@ -303,3 +326,67 @@ def money_for(rows: list[AgendaRow], neighbourhood: Neighbourhood) -> dict[int, 
 
 def _approved(decision: Decision) -> bool:
     return decision.outcome in consensus.APPROVALS or decision.admin_outcome in consensus.APPROVALS
+
+
+# --- the agenda's money, cumulative ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProjectedRow:
+    programme: Programme
+    year: int
+    requested: int
+    #: ``None`` when the neighbourhood has no budget for this programme and year.
+    step: projection.Step | None
+
+
+@dataclass
+class AgendaProjection:
+    """Per application item its requests with the budget before/after it; per budget the whole agenda."""
+
+    items: dict[int, list[ProjectedRow]] = field(default_factory=dict)
+    totals: list[ProjectedRow] = field(default_factory=list)
+
+    @property
+    def several_years(self) -> bool:
+        return len({r.year for r in self.totals}) > 1
+
+
+def agenda_projection(meeting: Meeting, rows: list[AgendaRow]) -> AgendaProjection:
+    """"Verfügbar jetzt → wenn alles auf dieser Tagesordnung beschlossen wird", item after item.
+
+    The start is what was available before this meeting: money its own decisions already
+    bound is added back, so the projection reads the same before, during and after the
+    meeting. Four queries, whatever the number of items; decisions are not read (the
+    public page gives rows without them).
+    """
+    app_rows = [r for r in rows if r.item.application is not None]
+    result = AgendaProjection()
+    if not app_rows:
+        return result
+    programmes = programmes_by_id()
+    years = {r.item.application.year for r in app_rows}
+    budgets = {(b.programme_id, b.year): b for b in db.session.execute(
+        sa.select(Budget).where(Budget.neighbourhood_id == meeting.neighbourhood_id, Budget.year.in_(years))
+    ).scalars()}
+    balances = ledger_queries.balances([b.id for b in budgets.values()])
+    bound_here = bound_by_meeting(meeting.id)
+    start = {key: (balances[b.id].available if b.id in balances else 0) + bound_here.get(b.id, 0)
+             for key, b in budgets.items()}
+    requests = [{(pid, r.item.application.year): cents
+                 for pid, cents in requested_amounts(r.item.application).items()} for r in app_rows]
+
+    def order(key: tuple[int, int]) -> tuple:
+        return programmes[key[0]].position, programmes[key[0]].code, key[1]
+
+    for r, request, steps in zip(app_rows, requests, projection.available_after_agenda(start, requests)):
+        result.items[r.item.id] = [ProjectedRow(programmes[key[0]], key[1], request[key], steps.get(key))
+                                   for key in sorted(request, key=order)]
+    totals = projection.totals_after_agenda(start, requests)
+    asked: dict[tuple[int, int], int] = {}
+    for request in requests:
+        for key, cents in request.items():
+            asked[key] = asked.get(key, 0) + cents
+    result.totals = [ProjectedRow(programmes[key[0]], key[1], asked[key], totals.get(key))
+                     for key in sorted(asked, key=order)]
+    return result
