@@ -12,8 +12,8 @@ from ..extensions import db
 from ..ledger import queries as ledger_queries
 from ..ledger.models import Budget, EntryKind, LedgerEntry
 from ..neighbourhoods.models import Neighbourhood, Programme
-from . import consensus, projection
-from .models import AgendaItem, AgendaItemKind, Decision, HeadCount, Meeting, Objection, Outcome
+from . import consensus
+from .models import AgendaItem, AgendaItemKind, Attendance, Decision, HeadCount, Meeting, Objection, Outcome
 
 # --- the deliberation -----------------------------------------------------------------
 
@@ -47,13 +47,42 @@ def rules_of(neighbourhood: Neighbourhood) -> consensus.Rules:
                            vote_after_deferrals=neighbourhood.vote_after_deferrals)
 
 
+def pure_objection(o: Objection) -> consensus.Objection:
+    """A named objection is that person's, whatever group was picked beside the name: so a
+    recused person's objection never counts. Only an objection without a name is the group's."""
+    name = o.person_name.strip()
+    if name or o.group is None:
+        return consensus.Objection(who=name, withdrawn=o.withdrawn)
+    return consensus.Objection(who=o.group.value, withdrawn=o.withdrawn, is_group=True)
+
+
+def attendance_recorded(meeting_id: int) -> bool:
+    """Someone counted or listed as present (an apology is not presence)."""
+    counted = sa.select(HeadCount.id).where(HeadCount.meeting_id == meeting_id, HeadCount.count > 0)
+    listed = sa.select(Attendance.id).where(Attendance.meeting_id == meeting_id, Attendance.apologised.is_(False))
+    return bool(db.session.execute(sa.select(sa.or_(counted.exists(), listed.exists()))).scalar())
+
+
+def attendee_names(meeting_id: int) -> list[str]:
+    """Names of the people listed as present, to pick from for objections and recusals."""
+    return list(db.session.execute(
+        sa.select(Attendance.name).where(Attendance.meeting_id == meeting_id, Attendance.apologised.is_(False))
+        .order_by(Attendance.name).distinct()
+    ).scalars())
+
+
+def first_decision_at(meeting_id: int):
+    """When the first outcome of this meeting was recorded (naive UTC), or ``None``."""
+    return db.session.execute(
+        sa.select(sa.func.min(Decision.decided_at)).join(AgendaItem, Decision.agenda_item_id == AgendaItem.id)
+        .where(AgendaItem.meeting_id == meeting_id, Decision.outcome.is_not(None))
+    ).scalar()
+
+
 def deliberation(decision: Decision | None, application: Application, meeting: Meeting,
                  votes: consensus.Votes | None = None) -> consensus.Deliberation:
     """Translate what was recorded into the pure rule's input."""
-    objections = tuple(
-        consensus.Objection(who=o.group.value if o.group is not None else o.person_name,
-                            withdrawn=o.withdrawn, is_group=o.group is not None)
-        for o in (decision.objections if decision else ()))
+    objections = tuple(pure_objection(o) for o in (decision.objections if decision else ()))
     recusals = tuple(consensus.Recusal(person=r.person_name, organisation=r.organisation)
                      for r in (decision.recusals if decision else ()))
     present = head_count_total(meeting.id)
@@ -75,7 +104,7 @@ def objection_counts(decision: Decision) -> tuple[list[Objection], list[Objectio
     for o in decision.objections:
         if o.withdrawn:
             continue
-        pure = consensus.Objection(o.group.value if o.group else o.person_name, is_group=o.group is not None)
+        pure = pure_objection(o)
         (discounted if consensus.is_recused(pure, recusals) else counting).append(o)
     return counting, discounted
 
@@ -270,20 +299,6 @@ def bound_by_decisions(decision_ids: list[int]) -> dict[tuple[int, int], int]:
     return {(d, b): int(total) for d, b, total in rows}
 
 
-def bound_by_meeting(meeting_id: int) -> dict[int, int]:
-    """Net money the decisions of one meeting have bound, per budget id."""
-    reversed_ids = sa.select(LedgerEntry.reverses_id).where(LedgerEntry.reverses_id.is_not(None))
-    rows = db.session.execute(
-        sa.select(LedgerEntry.budget_id, sa.func.sum(LedgerEntry.amount_cents))
-        .join(Decision, LedgerEntry.decision_id == Decision.id)
-        .join(AgendaItem, Decision.agenda_item_id == AgendaItem.id)
-        .where(AgendaItem.meeting_id == meeting_id, LedgerEntry.kind == EntryKind.COMMITMENT,
-               LedgerEntry.id.not_in(reversed_ids))
-        .group_by(LedgerEntry.budget_id)
-    )
-    return {budget_id: int(total) for budget_id, total in rows}
-
-
 def money_for(rows: list[AgendaRow], neighbourhood: Neighbourhood) -> dict[int, ItemMoney]:
     """Per application item: requested and decided amounts, each budget before and after the decision.
 
@@ -327,66 +342,3 @@ def money_for(rows: list[AgendaRow], neighbourhood: Neighbourhood) -> dict[int, 
 def _approved(decision: Decision) -> bool:
     return decision.outcome in consensus.APPROVALS or decision.admin_outcome in consensus.APPROVALS
 
-
-# --- the agenda's money, cumulative ------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ProjectedRow:
-    programme: Programme
-    year: int
-    requested: int
-    #: ``None`` when the neighbourhood has no budget for this programme and year.
-    step: projection.Step | None
-
-
-@dataclass
-class AgendaProjection:
-    """Per application item its requests with the budget before/after it; per budget the whole agenda."""
-
-    items: dict[int, list[ProjectedRow]] = field(default_factory=dict)
-    totals: list[ProjectedRow] = field(default_factory=list)
-
-    @property
-    def several_years(self) -> bool:
-        return len({r.year for r in self.totals}) > 1
-
-
-def agenda_projection(meeting: Meeting, rows: list[AgendaRow]) -> AgendaProjection:
-    """"Verfügbar jetzt → wenn alles auf dieser Tagesordnung beschlossen wird", item after item.
-
-    The start is what was available before this meeting: money its own decisions already
-    bound is added back, so the projection reads the same before, during and after the
-    meeting. Four queries, whatever the number of items; decisions are not read (the
-    public page gives rows without them).
-    """
-    app_rows = [r for r in rows if r.item.application is not None]
-    result = AgendaProjection()
-    if not app_rows:
-        return result
-    programmes = programmes_by_id()
-    years = {r.item.application.year for r in app_rows}
-    budgets = {(b.programme_id, b.year): b for b in db.session.execute(
-        sa.select(Budget).where(Budget.neighbourhood_id == meeting.neighbourhood_id, Budget.year.in_(years))
-    ).scalars()}
-    balances = ledger_queries.balances([b.id for b in budgets.values()])
-    bound_here = bound_by_meeting(meeting.id)
-    start = {key: (balances[b.id].available if b.id in balances else 0) + bound_here.get(b.id, 0)
-             for key, b in budgets.items()}
-    requests = [{(pid, r.item.application.year): cents
-                 for pid, cents in requested_amounts(r.item.application).items()} for r in app_rows]
-
-    def order(key: tuple[int, int]) -> tuple:
-        return programmes[key[0]].position, programmes[key[0]].code, key[1]
-
-    for r, request, steps in zip(app_rows, requests, projection.available_after_agenda(start, requests)):
-        result.items[r.item.id] = [ProjectedRow(programmes[key[0]], key[1], request[key], steps.get(key))
-                                   for key in sorted(request, key=order)]
-    totals = projection.totals_after_agenda(start, requests)
-    asked: dict[tuple[int, int], int] = {}
-    for request in requests:
-        for key, cents in request.items():
-            asked[key] = asked.get(key, 0) + cents
-    result.totals = [ProjectedRow(programmes[key[0]], key[1], asked[key], totals.get(key))
-                     for key in sorted(asked, key=order)]
-    return result

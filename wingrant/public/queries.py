@@ -16,6 +16,7 @@ from sqlalchemy.orm import aliased
 from ..applications.models import Application
 from ..extensions import db
 from ..ledger.models import Budget
+from ..meetings import agenda_money
 from ..meetings import queries as meeting_queries
 from ..meetings.models import AGENDA_PUBLIC_STATES, Decision, Meeting, MeetingState
 from ..minutes import published
@@ -88,7 +89,7 @@ class MeetingPage:
     meeting: Meeting
     #: Empty while the meeting is only planned.
     rows: list = field(default_factory=list)
-    projection: meeting_queries.AgendaProjection = field(default_factory=meeting_queries.AgendaProjection)
+    projection: agenda_money.AgendaProjection = field(default_factory=agenda_money.AgendaProjection)
     minutes_published: bool = False
 
     @property
@@ -112,7 +113,7 @@ def meeting_page(neighbourhood_id: int, meeting_id: int, today: date) -> Meeting
     page = MeetingPage(meeting, minutes_published=bool(published_minutes(neighbourhood_id, meeting_id=meeting.id)))
     if page.agenda_public:
         page.rows = meeting_queries.agenda(meeting, public=True)
-        page.projection = meeting_queries.agenda_projection(meeting, page.rows)
+        page.projection = agenda_money.agenda_projection(meeting, page.rows)
     return page
 
 
