@@ -26,8 +26,8 @@ def test_demo_data_follows_the_social_index(app, db):
     for slug, cents in expected.items():
         assert queries.balance(_budget(db, slug, "WIN", year).id).allocated == cents
     assert queries.balance(_budget(db, "huchting", "SOZ", year).id).allocated == 120_000_00
-    # the past meeting committed 4.800 € + 6.000 € from Huchting's WiN budget
-    assert queries.balance(_budget(db, "huchting", "WIN", year).id).committed == 10_800_00
+    # the past meetings committed 4.800 € + 6.000 € and 2.400 € from Huchting's WiN budget
+    assert queries.balance(_budget(db, "huchting", "WIN", year).id).committed == 10_800_00 + 2_400_00
     states = set(db.session.execute(sa.select(Application.state)).scalars())
     assert {ApplicationState.DRAFT, ApplicationState.SUBMITTED, ApplicationState.READY,
             ApplicationState.APPROVED, ApplicationState.DEFERRED} <= states
@@ -52,6 +52,30 @@ def test_demo_data_if_empty_leaves_a_used_database_alone(app, db, make_neighbour
     result = app.test_cli_runner().invoke(args=["demo-data", "--if-empty"])
     assert "keine Beispieldaten" in result.output
     assert db.session.execute(sa.select(sa.func.count(Programme.id))).scalar_one() == 0
+
+
+def test_demo_has_a_past_meeting_whose_minutes_can_be_approved_today(db, demo):
+    """The approve → publish path can be tried on the day the demo data is loaded."""
+    from wingrant.meetings.models import Meeting, MeetingState
+    from wingrant.minutes import services as minutes
+
+    qm = db.session.execute(sa.select(User).filter_by(email="qm.huchting@wingrant.example")).scalar_one()
+    waiting = db.session.execute(sa.select(Meeting).filter_by(state=MeetingState.HELD)).scalar_one()
+    minutes.approve(waiting.id, user=qm, no_objections=True)  # today: the objection period is over
+    db.session.expire_all()
+    assert db.session.get(Meeting, waiting.id).state == MeetingState.MINUTES_APPROVED
+
+
+def test_demo_invites_to_the_next_meeting_and_plans_the_one_after(client, db, demo):
+    from datetime import date
+
+    from wingrant.meetings.models import Meeting, MeetingState
+
+    meetings = db.session.execute(sa.select(Meeting.id, Meeting.date, Meeting.state).where(
+        Meeting.date > date.today()).order_by(Meeting.date)).all()
+    assert [m.state for m in meetings] == [MeetingState.INVITED, MeetingState.PLANNED]
+    page = client.get(f"/portal/huchting/sitzungen/{meetings[0].id}").get_data(as_text=True)
+    assert "Kiezkino im Sommer" in page and "Nachbarschaftsflohmarkt" in page
 
 
 def test_demo_users_can_log_in(app, auth):

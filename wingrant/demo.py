@@ -1,5 +1,6 @@
 """Realistic demo data: Bremen's WiN neighbourhoods, their budgets, organisations,
-applications in every early state and one past meeting with decisions.
+applications in every early state, a past meeting with published minutes, one waiting for
+its minutes, the next one invited (its agenda public) and the one after planned.
 
 Idempotent: every object is looked up by its natural key first, so running it
 again creates nothing twice (and shows no password twice).
@@ -231,7 +232,23 @@ APPLICATIONS = [
      [(CostCategory.FEES, "Honorare Lernbegleitung", 4_800)],
      {FundingSource.VOLUNTEER_WORK: 2_400}, {"WIN": 2_400},
      "Zweimal in der Woche Hilfe bei den Hausaufgaben für Grundschulkinder."),
+    # Decided in the meeting that waits for its minutes (LAST_MEETING).
+    ("Lastenrad für den Nachbarschaftsgarten", "Nachbarschaftsgarten Huchting e. V.", ApplicationState.READY,
+     [(CostCategory.INVESTMENT, "Lastenrad mit Kiste", 3_600)],
+     {FundingSource.OWN_FUNDS: 1_200}, {"WIN": 2_400},
+     "Ein Lastenrad, das Nachbar:innen für Einkäufe und Gartenarbeit ausleihen können."),
+    # On the agenda of the invited meeting (NEXT_MEETING): two WiN requests, one after the other.
+    ("Kiezkino im Sommer", "Jugendtheater Sodenmatt e. V.", ApplicationState.READY,
+     [(CostCategory.FEES, "Filmlizenzen, Technik", 3_800), (CostCategory.MATERIAL, "Werbung", 400)],
+     {FundingSource.OWN_FUNDS: 1_000}, {"WIN": 3_200},
+     "Vier Filmabende unter freiem Himmel am Sodenmatt-See, Filme von Jugendlichen ausgesucht."),
+    ("Nachbarschaftsflohmarkt", "Kita Regenbogen Huchting", ApplicationState.READY,
+     [(CostCategory.MATERIAL, "Tische, Pavillons, Plakate", 2_300)],
+     {FundingSource.VOLUNTEER_WORK: 500}, {"WIN": 1_800},
+     "Ein Flohmarkt auf dem Kita-Gelände, zweimal im Jahr, mit Kaffee und Kuchen."),
 ]
+#: How the demo meetings lie around the day the data is loaded (days from today).
+PUBLISHED_MEETING, NEXT_MEETING, MEETING_AFTER = -35, 14, 56
 
 
 def _demo_applications_and_meeting(nb, programmes, organisations, admin, today) -> str:
@@ -265,7 +282,7 @@ def _demo_applications_and_meeting(nb, programmes, organisations, admin, today) 
                                                  reason="Beispieldaten", user_id=qm.id))
             apps.append(app)
 
-        meeting = Meeting(neighbourhood_id=nb.id, date=today - timedelta(days=21), starts_at=time(18, 0),
+        meeting = Meeting(neighbourhood_id=nb.id, date=today + timedelta(days=PUBLISHED_MEETING), starts_at=time(18, 0),
                           ends_at=time(20, 15), place="Bürgerhaus Huchting, Saal 1",
                           address="Amersfoorter Str. 8, 28259 Bremen", state=MeetingState.HELD,
                           invitation_text="Herzliche Einladung zur Sitzung der Stadtteilgruppe Huchting.")
@@ -317,13 +334,15 @@ def _demo_applications_and_meeting(nb, programmes, organisations, admin, today) 
                           decision_id=decision.id, memo=f"Beschluss {meeting.date:%d.%m.%Y}")
     _publish_minutes_and_plan_next(nb, meeting, qm, today)
     return (f"{len(APPLICATIONS)} Anträge, 1 Sitzung mit 3 Beschlüssen und veröffentlichtem Protokoll, "
-            f"nächste Sitzung geplant")
+            f"1 Sitzung wartet auf ihr Protokoll, nächste Sitzung eingeladen, übernächste geplant")
 
 
 def _publish_minutes_and_plan_next(nb, meeting, qm, today) -> None:
-    """The past meeting's minutes approved after the objection period and published, and the
-    next meeting planned with the application that is ready for decision: so the portal,
-    the protocol PDF and the live meeting can be tried right after ``make run``."""
+    """The first meeting's minutes approved after the objection period and published; a later
+    meeting held and waiting for its minutes (its objection period ends today, so approve →
+    publish can be tried on the day the data is loaded); the next meeting invited with its
+    agenda public; the one after planned. So the portal, the protocol PDF, the public agenda
+    and the live meeting can be tried right after ``make run``."""
     from .meetings import services as meetings
     from .minutes import services as minutes_services
     from .minutes.models import Minutes
@@ -336,13 +355,45 @@ def _publish_minutes_and_plan_next(nb, meeting, qm, today) -> None:
     minutes_services.approve(meeting.id, user=qm, no_objections=True, today=today)
     minutes_services.publish(meeting.id, user=qm)
 
+    ready = {title: app_id for app_id, title in db.session.execute(
+        sa.select(Application.id, Application.title).filter_by(neighbourhood_id=nb.id, state=ApplicationState.READY))}
+    _held_meeting_waiting_for_minutes(nb, qm, today, ready.pop("Lastenrad für den Nachbarschaftsgarten"))
+
+    place = dict(starts_at=time(18, 0), ends_at=time(20, 0), place="Bürgerhaus Huchting, Saal 1",
+                 address="Amersfoorter Str. 8, 28259 Bremen")
     upcoming = meetings.create_meeting(nb, meetings.MeetingData(
-        date=today + timedelta(days=14), starts_at=time(18, 0), ends_at=time(20, 0),
-        place="Bürgerhaus Huchting, Saal 1", address="Amersfoorter Str. 8, 28259 Bremen",
+        date=today + timedelta(days=NEXT_MEETING), **place,
         invitation_text="Herzliche Einladung zur nächsten Sitzung der Stadtteilgruppe Huchting."), user=qm)
-    ready = db.session.execute(sa.select(Application.id).filter_by(
-        neighbourhood_id=nb.id, state=ApplicationState.READY)).scalars().all()
-    meetings.add_applications(upcoming, list(ready), user=qm)
+    meetings.add_applications(upcoming, [ready.pop("Kiezkino im Sommer"), ready.pop("Nachbarschaftsflohmarkt")],
+                              user=qm)
+    meetings.change_state(upcoming, MeetingState.INVITED, user=qm)
+    after = meetings.create_meeting(nb, meetings.MeetingData(date=today + timedelta(days=MEETING_AFTER), **place),
+                                    user=qm)
+    meetings.add_applications(after, list(ready.values()), user=qm)
+
+
+def _held_meeting_waiting_for_minutes(nb, qm, today, application_id: int) -> None:
+    """Run through the meeting services as the QM would, on a day one objection period ago."""
+    from .meetings import decisions
+    from .meetings import services as meetings
+    from .meetings.models import AgendaItem
+    from .minutes.models import Minutes
+
+    held = meetings.create_meeting(nb, meetings.MeetingData(
+        date=today - timedelta(days=nb.objection_period_days), starts_at=time(18, 0), ends_at=time(20, 0),
+        place="Quartierstreff Huchting", address="Kirchhuchtinger Landstraße 1, 28259 Bremen",
+        invitation_text="Herzliche Einladung zur Sitzung der Stadtteilgruppe Huchting."), user=qm)
+    meetings.add_applications(held, [application_id], user=qm)
+    meetings.change_state(held, MeetingState.INVITED, user=qm)
+    meetings.set_head_counts(held, {AttendeeGroup.RESIDENTS: 11, AttendeeGroup.INSTITUTIONS: 6,
+                                    AttendeeGroup.POLITICS: 1}, user=qm)
+    item = db.session.execute(sa.select(AgendaItem.id).filter_by(meeting_id=held.id,
+                                                                 application_id=application_id)).scalar_one()
+    decisions.record_outcome(held, item, decisions.OutcomeData(Outcome.APPROVED), user=qm)
+    meetings.change_state(held, MeetingState.HELD, user=qm)
+    with unit_of_work():  # the draft, written directly: its objection period runs from the meeting
+        db.session.add(Minutes(meeting_id=held.id, next_meeting_date=today + timedelta(days=NEXT_MEETING),
+                               introduction="Frau Hollmann begrüßt die Anwesenden."))
 
 
 def organisations_name(app, organisations) -> str:

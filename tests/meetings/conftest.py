@@ -68,15 +68,26 @@ def make_application(db, make_neighbourhood, make_organisation, make_programme):
     return make
 
 
+#: Meetings of these tests took place (decisions need a meeting that has begun) ...
+MEETING_DAY = date(YEAR, 11, 26)
+#: ... and counted who was there (decisions need the attendance).
+PRESENT = 20
+
+
 @pytest.fixture
 def make_meeting(db):
+    """``make_meeting(neighbourhood, on=…, present=20)``: a meeting of the past with 20 people counted
+    (``present=0``: no attendance recorded)."""
     from wingrant.meetings import services
+    from wingrant.meetings.models import AttendeeGroup, HeadCount
 
-    def make(neighbourhood, *, user=None, on: date = date(YEAR, 11, 26), **values):
+    def make(neighbourhood, *, user=None, on: date = MEETING_DAY, present: int = PRESENT, **values):
         data = services.MeetingData(date=on, starts_at=values.pop("starts_at", time(18, 0)),
                                     ends_at=values.pop("ends_at", time(20, 0)),
                                     place=values.pop("place", "Bürgerhaus, Saal 1"), **values)
         meeting = services.create_meeting(neighbourhood, data, user=user)
+        if present:
+            db.session.add(HeadCount(meeting_id=meeting.id, group=AttendeeGroup.RESIDENTS, count=present))
         db.session.commit()
         return meeting
 
@@ -101,7 +112,7 @@ class Forum:
 @pytest.fixture
 def forum(db, make_neighbourhood, make_programme, make_budget, make_user, make_meeting):
     """A neighbourhood with a WiN budget of 10.000 € and a Soziale-Stadt budget of 20.000 €, its
-    Quartiersmanagerin and one planned meeting."""
+    Quartiersmanagerin and one meeting (planned; dated in the past, with 20 people counted)."""
     from wingrant.auth.models import Role
 
     neighbourhood = make_neighbourhood("Huchting", slug="huchting", code="HUC")

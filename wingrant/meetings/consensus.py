@@ -10,8 +10,9 @@ The rules, in the order they are applied:
 1. Recused people (Befangenheit) never count: their objection neither blocks
    nor counts as dissent. An objection is recused when the objecting person's
    name matches a recused person or organisation (case and spacing ignored).
-   An objection in the name of a group always counts: somebody entitled from
-   that group objected.
+   An objection in the name of a group (no person named) always counts:
+   somebody entitled from that group objected. A named objection is the
+   person's, whatever group is recorded beside the name.
 2. A withdrawn objection no longer blocks.
 3. Any standing objection blocks approval (beschlossen, beschlossen mit
    Änderungen). Deferring, rejecting and withdrawal stay possible.

@@ -142,10 +142,14 @@ class AttendeeForm(FlaskForm):
     consent_to_publish = BooleanField(_l("Einverstanden, dass der Name im Protokoll veröffentlicht wird"))
 
 
+#: Names are picked from the attendance list (a <datalist> on the live page), or typed.
+ATTENDEE_LIST = {"list": "anwesende", "autocomplete": "off"}
+
+
 class ObjectionForm(FlaskForm):
     group = SelectField(_l("Einwand von"),
                         choices=[SelectChoice("", _l("einer einzelnen Person (Name unten)"))] + GROUP_CHOICES)
-    person_name = StringField(_l("Name der Person"), validators=[Length(max=200)])
+    person_name = StringField(_l("Name der Person"), validators=[Length(max=200)], render_kw=ATTENDEE_LIST)
     reason = _text(_l("Begründung des Einwands"), render_kw={"rows": 2})
     consent_to_publish = BooleanField(_l("Name darf im Protokoll stehen"))
 
@@ -153,7 +157,7 @@ class ObjectionForm(FlaskForm):
 class RecusalForm(FlaskForm):
     person_name = StringField(_l("Name der befangenen Person"),
                               validators=[InputRequired(_l("Bitte den Namen der befangenen Person angeben.")),
-                                          Length(max=200)])
+                                          Length(max=200)], render_kw=ATTENDEE_LIST)
     organisation = StringField(_l("Verbunden mit (Träger / Organisation)"), validators=[Length(max=200)])
     reason = _text(_l("Grund der Befangenheit"), render_kw={"rows": 2})
     consent_to_publish = BooleanField(_l("Name darf im Protokoll stehen"))

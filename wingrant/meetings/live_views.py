@@ -18,7 +18,7 @@ from ..extensions import db
 from ..fields import show_error_at
 from ..funding.models import Grant
 from . import administration as admin_acts
-from . import consensus, decisions, outcome_input, pdf, queries, services
+from . import agenda_money, consensus, decisions, outcome_input, pdf, queries, services
 from .forms import (
     ButtonForm,
     NavigateForm,
@@ -30,7 +30,7 @@ from .forms import (
     grant_form,
 )
 from .labels import OUTCOMES
-from .models import AgendaItem, AttendeeGroup, MeetingState
+from .models import AGENDA_PUBLIC_STATES, AgendaItem, AttendeeGroup, MeetingState
 from .view_helpers import load
 
 bp = Blueprint("live", __name__)
@@ -63,6 +63,7 @@ def render_live(neighbourhood, meeting, status=200, *, item_id=None, **forms):
             recusal=forms.get("recusal") or RecusalForm(prefix="recusal", formdata=None),
             outcome=forms.get("outcome") or outcome_input.form_for(row, money, assessment),
             reopen=forms.get("reopen") or ReopenForm(prefix="reopen", formdata=None),
+            attendees=queries.attendee_names(meeting.id),
         )
     navigate = NavigateForm(prefix="nav", formdata=None)
     navigate.item_id.choices = [SelectChoice(r.item.id, f"{r.number} {r.item.title}") for r in rows]
@@ -270,7 +271,7 @@ def invitation(slug, meeting_id):
     neighbourhood, meeting = load(slug, meeting_id, Action.READ)
     rows = queries.agenda(meeting)
     return render_template("meetings/invitation.html", neighbourhood=neighbourhood, meeting=meeting, rows=rows,
-                           money=queries.money_for(rows, neighbourhood), today=date.today())
+                           projection=agenda_money.agenda_projection(meeting, rows), today=date.today())
 
 
 @bp.get("/quartiere/<slug>/sitzungen/<int:meeting_id>/einladung.pdf")
@@ -278,8 +279,10 @@ def invitation(slug, meeting_id):
 def invitation_pdf(slug, meeting_id):
     neighbourhood, meeting = load(slug, meeting_id, Action.READ)
     rows = queries.agenda(meeting)
-    document = pdf.invitation_pdf(neighbourhood=neighbourhood, meeting=meeting, rows=rows,
-                                  money=queries.money_for(rows, neighbourhood), today=date.today())
+    public_url = (url_for("public.meeting", slug=neighbourhood.slug, meeting_id=meeting.id, _external=True)
+                  if meeting.state in AGENDA_PUBLIC_STATES else None)
+    document = pdf.invitation_pdf(neighbourhood=neighbourhood, meeting=meeting, rows=rows, public_url=public_url,
+                                  projection=agenda_money.agenda_projection(meeting, rows), today=date.today())
     response = make_response(document)
     response.headers["Content-Type"] = "application/pdf"
     response.headers["Content-Disposition"] = f'inline; filename="einladung-{meeting.date.isoformat()}.pdf"'

@@ -20,6 +20,10 @@ class MeetingState(enum.StrEnum):
     MINUTES_APPROVED = "minutes_approved"  # Protokoll genehmigt
 
 
+#: From the invitation on, a meeting's agenda is public (never while it is only planned).
+AGENDA_PUBLIC_STATES = frozenset({MeetingState.INVITED, MeetingState.HELD, MeetingState.MINUTES_APPROVED})
+
+
 class AgendaItemKind(enum.StrEnum):
     WELCOME = "welcome"  # Begrüßung
     MINUTES_APPROVAL = "minutes_approval"  # Genehmigung des Protokolls der letzten Sitzung

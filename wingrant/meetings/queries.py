@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import defer, joinedload, raiseload, selectinload
 
 from ..applications.models import Application, ApplicationState, FundingSource
 from ..extensions import db
@@ -13,7 +13,7 @@ from ..ledger import queries as ledger_queries
 from ..ledger.models import Budget, EntryKind, LedgerEntry
 from ..neighbourhoods.models import Neighbourhood, Programme
 from . import consensus
-from .models import AgendaItem, AgendaItemKind, Decision, HeadCount, Meeting, Objection, Outcome
+from .models import AgendaItem, AgendaItemKind, Attendance, Decision, HeadCount, Meeting, Objection, Outcome
 
 # --- the deliberation -----------------------------------------------------------------
 
@@ -47,13 +47,42 @@ def rules_of(neighbourhood: Neighbourhood) -> consensus.Rules:
                            vote_after_deferrals=neighbourhood.vote_after_deferrals)
 
 
+def pure_objection(o: Objection) -> consensus.Objection:
+    """A named objection is that person's, whatever group was picked beside the name: so a
+    recused person's objection never counts. Only an objection without a name is the group's."""
+    name = o.person_name.strip()
+    if name or o.group is None:
+        return consensus.Objection(who=name, withdrawn=o.withdrawn)
+    return consensus.Objection(who=o.group.value, withdrawn=o.withdrawn, is_group=True)
+
+
+def attendance_recorded(meeting_id: int) -> bool:
+    """Someone counted or listed as present (an apology is not presence)."""
+    counted = sa.select(HeadCount.id).where(HeadCount.meeting_id == meeting_id, HeadCount.count > 0)
+    listed = sa.select(Attendance.id).where(Attendance.meeting_id == meeting_id, Attendance.apologised.is_(False))
+    return bool(db.session.execute(sa.select(sa.or_(counted.exists(), listed.exists()))).scalar())
+
+
+def attendee_names(meeting_id: int) -> list[str]:
+    """Names of the people listed as present, to pick from for objections and recusals."""
+    return list(db.session.execute(
+        sa.select(Attendance.name).where(Attendance.meeting_id == meeting_id, Attendance.apologised.is_(False))
+        .order_by(Attendance.name).distinct()
+    ).scalars())
+
+
+def first_decision_at(meeting_id: int):
+    """When the first outcome of this meeting was recorded (naive UTC), or ``None``."""
+    return db.session.execute(
+        sa.select(sa.func.min(Decision.decided_at)).join(AgendaItem, Decision.agenda_item_id == AgendaItem.id)
+        .where(AgendaItem.meeting_id == meeting_id, Decision.outcome.is_not(None))
+    ).scalar()
+
+
 def deliberation(decision: Decision | None, application: Application, meeting: Meeting,
                  votes: consensus.Votes | None = None) -> consensus.Deliberation:
     """Translate what was recorded into the pure rule's input."""
-    objections = tuple(
-        consensus.Objection(who=o.group.value if o.group is not None else o.person_name,
-                            withdrawn=o.withdrawn, is_group=o.group is not None)
-        for o in (decision.objections if decision else ()))
+    objections = tuple(pure_objection(o) for o in (decision.objections if decision else ()))
     recusals = tuple(consensus.Recusal(person=r.person_name, organisation=r.organisation)
                      for r in (decision.recusals if decision else ()))
     present = head_count_total(meeting.id)
@@ -75,7 +104,7 @@ def objection_counts(decision: Decision) -> tuple[list[Objection], list[Objectio
     for o in decision.objections:
         if o.withdrawn:
             continue
-        pure = consensus.Objection(o.group.value if o.group else o.person_name, is_group=o.group is not None)
+        pure = pure_objection(o)
         (discounted if consensus.is_recused(pure, recusals) else counting).append(o)
     return counting, discounted
 
@@ -152,17 +181,26 @@ def top_numbers(items) -> list[tuple[str, bool]]:
     return numbers
 
 
-def agenda(meeting: Meeting) -> list[AgendaRow]:
-    """The agenda with its TOP numbers: application items are numbered under their heading (4.1, 4.2 …)."""
+def agenda(meeting: Meeting, *, public: bool = False) -> list[AgendaRow]:
+    """The agenda with its TOP numbers: application items are numbered under their heading (4.1, 4.2 …).
+
+    ``public``: the agenda as the portal shows it before the minutes are published — the
+    deliberation (decision, objections, recusals) and the item notes are not loaded, and
+    touching them raises, so a public template cannot show them by mistake.
+    """
+    if public:
+        options = [raiseload(AgendaItem.decision), defer(AgendaItem.notes, raiseload=True)]
+    else:
+        options = [selectinload(AgendaItem.decision).selectinload(Decision.objections),
+                   selectinload(AgendaItem.decision).selectinload(Decision.recusals),
+                   selectinload(AgendaItem.decision).selectinload(Decision.amounts)]
     items = db.session.execute(
         sa.select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)
         .order_by(AgendaItem.position, AgendaItem.id)
         .options(
             selectinload(AgendaItem.application).selectinload(Application.financing_items),
             selectinload(AgendaItem.application).selectinload(Application.organisation),
-            selectinload(AgendaItem.decision).selectinload(Decision.objections),
-            selectinload(AgendaItem.decision).selectinload(Decision.recusals),
-            selectinload(AgendaItem.decision).selectinload(Decision.amounts),
+            *options,
         )
     ).scalars().all()
     programmes = programmes_by_id()
@@ -303,3 +341,4 @@ def money_for(rows: list[AgendaRow], neighbourhood: Neighbourhood) -> dict[int, 
 
 def _approved(decision: Decision) -> bool:
     return decision.outcome in consensus.APPROVALS or decision.admin_outcome in consensus.APPROVALS
+

@@ -12,6 +12,7 @@ from flask import Blueprint, Response, abort, jsonify, render_template, request,
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from ..meetings.models import AGENDA_PUBLIC_STATES
 from . import calendar as ical
 from . import opendata, queries
 
@@ -87,11 +88,14 @@ def calendar(slug):
 
 
 def _event_text(nb, m) -> ical.EventText:
+    # The event links the meeting's public page: date and place, from the invitation on the agenda.
+    url = url_for("public.meeting", slug=nb.slug, meeting_id=m.id, _external=True)
     if m.minutes_published:
-        url = url_for("public.minutes", slug=nb.slug, meeting_id=m.id, _external=True)
-        extra = _("Das Protokoll ist veröffentlicht: %(url)s", url=url)
+        extra = _("Das Protokoll ist veröffentlicht: %(url)s", url=url_for(
+            "public.minutes", slug=nb.slug, meeting_id=m.id, _external=True))
+    elif m.state in AGENDA_PUBLIC_STATES:
+        extra = _("Tagesordnung und Einladung: %(url)s", url=url)
     else:
-        url = url_for("public.neighbourhood", slug=nb.slug, _external=True)
         extra = _("Alle Anwesenden können mitreden; beschlossen wird im Konsens.")
     description = _("Öffentliche Sitzung: %(forum)s.", forum=nb.forum_name) + " " + extra
     if m.online:

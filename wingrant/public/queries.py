@@ -7,7 +7,7 @@ decision). Names of people are never read here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 import sqlalchemy as sa
@@ -16,7 +16,9 @@ from sqlalchemy.orm import aliased
 from ..applications.models import Application
 from ..extensions import db
 from ..ledger.models import Budget
-from ..meetings.models import Decision, Meeting, MeetingState
+from ..meetings import agenda_money
+from ..meetings import queries as meeting_queries
+from ..meetings.models import AGENDA_PUBLIC_STATES, Decision, Meeting, MeetingState
 from ..minutes import published
 from ..minutes.models import Minutes, MinutesState, MinutesVersion
 from ..neighbourhoods.models import FieldOfAction, Neighbourhood, Programme
@@ -34,6 +36,9 @@ def neighbourhoods() -> list[Neighbourhood]:
     ).scalars())
 
 
+AGENDA_PUBLIC = AGENDA_PUBLIC_STATES
+
+
 @dataclass(frozen=True)
 class UpcomingMeeting:
     date: date
@@ -41,11 +46,18 @@ class UpcomingMeeting:
     place: str
     address: str
     online: bool
+    id: int
+    state: MeetingState
+
+    @property
+    def agenda_public(self) -> bool:
+        return self.state in AGENDA_PUBLIC
 
 
 def upcoming_meetings(neighbourhood_id: int, today: date) -> list[UpcomingMeeting]:
     rows = db.session.execute(
-        sa.select(Meeting.date, Meeting.starts_at, Meeting.place, Meeting.address, Meeting.online)
+        sa.select(Meeting.date, Meeting.starts_at, Meeting.place, Meeting.address, Meeting.online, Meeting.id,
+                  Meeting.state)
         .where(Meeting.neighbourhood_id == neighbourhood_id, Meeting.date >= today,
                Meeting.state.in_([MeetingState.PLANNED, MeetingState.INVITED]))
         .order_by(Meeting.date, Meeting.starts_at).limit(5)
@@ -61,12 +73,48 @@ def budget_years(neighbourhood_id: int) -> list[int]:
 
 
 def public_meeting(today: date):
-    """SQL condition on ``Meeting``: a meeting the public may know of — announced and not past
-    (what the portal lists as "Nächste Sitzungen"), or with published minutes (calendar, OParl)."""
+    """SQL condition on ``Meeting``: a meeting the public may know of — planned and not past
+    (what the portal lists as "Nächste Sitzungen"), invited (its agenda went public with the
+    invitation and stays so, held or not), or with published minutes (calendar, OParl)."""
     minutes = aliased(Minutes)  # the caller may join Minutes itself
     published = sa.exists().where(minutes.meeting_id == Meeting.id, minutes.state == MinutesState.PUBLISHED)
-    announced = sa.and_(Meeting.state.in_([MeetingState.PLANNED, MeetingState.INVITED]), Meeting.date >= today)
-    return sa.or_(announced, published)
+    planned = sa.and_(Meeting.state == MeetingState.PLANNED, Meeting.date >= today)
+    return sa.or_(planned, Meeting.state.in_(AGENDA_PUBLIC), published)
+
+
+@dataclass
+class MeetingPage:
+    """A meeting as the portal shows it: no decisions (those come with the published minutes)."""
+
+    meeting: Meeting
+    #: Empty while the meeting is only planned.
+    rows: list = field(default_factory=list)
+    projection: agenda_money.AgendaProjection = field(default_factory=agenda_money.AgendaProjection)
+    minutes_published: bool = False
+
+    @property
+    def agenda_public(self) -> bool:
+        return self.meeting.state in AGENDA_PUBLIC
+
+    @property
+    def before_meeting(self) -> bool:
+        """Not held yet: "available now" is what the budgets show today."""
+        return self.meeting.state in (MeetingState.PLANNED, MeetingState.INVITED)
+
+
+def meeting_page(neighbourhood_id: int, meeting_id: int, today: date) -> MeetingPage | None:
+    """A public meeting of this neighbourhood, with its agenda and money once invited: bounded queries."""
+    meeting = db.session.execute(
+        sa.select(Meeting).where(Meeting.id == meeting_id, Meeting.neighbourhood_id == neighbourhood_id,
+                                 public_meeting(today))
+    ).scalar_one_or_none()
+    if meeting is None:
+        return None
+    page = MeetingPage(meeting, minutes_published=bool(published_minutes(neighbourhood_id, meeting_id=meeting.id)))
+    if page.agenda_public:
+        page.rows = meeting_queries.agenda(meeting, public=True)
+        page.projection = agenda_money.agenda_projection(meeting, page.rows)
+    return page
 
 
 def filter_choices(neighbourhood_id: int) -> tuple[list[int], list[Programme], list[FieldOfAction]]:

@@ -15,6 +15,7 @@ from flask import Blueprint, abort, render_template, request, send_file, url_for
 from ..core.pagination import Window
 from ..fields import whole_number
 from ..ledger import queries as ledger_queries
+from ..meetings import pdf as meeting_pdf
 from ..minutes import published
 from ..minutes.chart import status_chart
 from ..minutes.downloads import stored_pdf_response
@@ -122,6 +123,30 @@ def minutes_pdf(slug, meeting_id, number):
     version = queries.published_version(nb.id, meeting_id, number) or abort(404)
     found = queries.published_minutes(nb.id, meeting_id=meeting_id)
     return stored_pdf_response(version, f"protokoll-{nb.slug}-{found[0].meeting_date.isoformat()}-v{number}.pdf")
+
+
+@bp.get("/<slug>/sitzungen/<int:meeting_id>")
+def meeting(slug, meeting_id):
+    """A meeting before its minutes: date and place; from the invitation on, the agenda and its money."""
+    nb = _neighbourhood(slug)
+    page = queries.meeting_page(nb.id, meeting_id, date.today()) or abort(404)
+    return render_template("public/meeting.html", nb=nb, page=page, m=page.meeting, today=date.today())
+
+
+@bp.get("/<slug>/sitzungen/<int:meeting_id>/einladung.pdf")
+def invitation_pdf(slug, meeting_id):
+    """The invitation as the QM prints it — public once the meeting is invited, never while planned."""
+    nb = _neighbourhood(slug)
+    page = queries.meeting_page(nb.id, meeting_id, date.today())
+    if page is None or not page.agenda_public:
+        abort(404)
+    document = meeting_pdf.invitation_pdf(
+        neighbourhood=nb, meeting=page.meeting, rows=page.rows, projection=page.projection, today=date.today(),
+        public_url=url_for("public.meeting", slug=nb.slug, meeting_id=meeting_id, _external=True))
+    name = f"einladung-{nb.slug}-{page.meeting.date.isoformat()}.pdf"
+    response = send_file(io.BytesIO(document), mimetype="application/pdf", download_name=name)
+    response.headers["Cache-Control"] = "no-cache"
+    return response
 
 
 @bp.get("/<slug>/jahresbericht/<int:year>")
