@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC
+from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime
 
@@ -32,4 +33,7 @@ def build(mail: OutboxMail, mail_from: str) -> EmailMessage:
                            filename=attachment.filename)
     # After the body: setting the content clears every Content-* header.
     msg["Content-Language"] = mail.language
+    # Headers unfolded up to RFC 5322's 998: Python folds "mit Änderungen" between an ASCII word and an
+    # encoded word so that readers show two spaces. The parts' encodings were chosen at 78 already.
+    msg.policy = policy.default.clone(max_line_length=998)
     return msg
