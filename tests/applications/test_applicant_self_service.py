@@ -66,7 +66,7 @@ def test_link_opens_only_its_own_application(client, db, make_application):
 def test_history_shows_steps_and_rueckfragen_but_not_the_offices_notes(applicant, db, as_manager,
                                                                         make_application):
     app = make_application("Lesepaten", state=S.SUBMITTED)
-    token = _with_link(db, app)
+    _with_link(db, app)
     post_step(as_manager, app, "pruefen", "Intern: Träger hatte 2024 Ärger mit der Abrechnung")
     post_step(as_manager, app, "rueckfrage", "Wie viele Kinder nehmen teil?")
     html = _page(applicant, _link_from_last_mail(db))

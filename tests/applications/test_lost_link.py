@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 
-
 from tests.conftest import csrf_token_from
 from tests.mail.conftest import smtp_server  # noqa: F401  (a real SMTP server)
 from wingrant.applications.models import ApplicationState as S
