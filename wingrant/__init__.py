@@ -85,6 +85,11 @@ def create_app(config: dict | None = None, *, instance_path: str | None = None) 
 
     # Documents the mail worker renders at the first delivery (the features own them; mail sits below).
     app.extensions["wingrant.attachment_renderers"] = {"decision_letter": render_letter}
+    from .applicant.decisions import SOURCE_KEY as APPLICANT_DECISIONS
+    from .minutes.for_applicant import decision_state
+
+    # The private page shows released decisions; minutes sit above the applicant feature.
+    app.extensions[APPLICANT_DECISIONS] = decision_state
 
     app.register_blueprint(accessibility.bp)
     from .api import token_views as api_token_views

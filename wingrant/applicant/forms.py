@@ -1,16 +1,19 @@
-"""The applicant's forms: the project through the private link, and the first form with the Träger."""
+"""The applicant's forms: the project through the private link, the first form with the Träger, the
+Verwendungsnachweis and the request for a lost link."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, StringField
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, MultipleFileField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from ..applications import queries
 from ..applications.forms import ApplicationForm, application_form
-from ..fields import strip
+from ..fields import MoneyField, strip
+from ..funding.rules import spent_field
 from ..neighbourhoods.models import Programme
 from ..organisations.forms import email_address, german_postcode
 
@@ -81,3 +84,47 @@ def preferred_year(form) -> int:
     """This year where it is offered, else the first year with an open budget."""
     years = [value for value, _label in form.year.choices]
     return date.today().year if date.today().year in years else years[0]
+
+
+class LostLinkForm(FlaskForm):
+    """"Link verloren?": the application's reference and the contact address it was filed with."""
+
+    reference = StringField(_l("Antragsnummer"), filters=[strip],
+                            validators=[DataRequired(_l("Bitte die Antragsnummer angeben.")), Length(max=30)],
+                            render_kw={"autocomplete": "off", "spellcheck": "false"})
+    email = StringField(_l("E-Mail-Adresse"), filters=[strip],
+                        validators=[DataRequired(_l("Bitte die E-Mail-Adresse angeben.")), Length(max=254),
+                                    email_address], render_kw={"type": "email", "autocomplete": "email"})
+
+
+class DraftReportForm(FlaskForm):
+    """The Verwendungsnachweis through the private link; build it with ``draft_report_form(rows)``."""
+
+    narrative = TextAreaField(_l("Sachbericht"), filters=[strip], validators=[Length(max=20_000)],
+                              render_kw={"rows": 8})
+    actual_cost = MoneyField(_l("Tatsächliche Gesamtkosten"), required=True, allow_zero=True)
+    files = MultipleFileField(_l("Belege und Unterlagen (optional)"))
+
+    @property
+    def spent_fields(self):
+        return [(row, self[spent_field(row.grant.id)]) for row in self._rows]
+
+    def uploads(self) -> list:
+        """The chosen files (a browser sends one empty part when none is chosen)."""
+        return [f for f in (self.files.data or []) if getattr(f, "filename", "")]
+
+    def attach(self, problems) -> None:
+        for problem in problems:
+            target = self._fields.get(problem.field or "") or self.actual_cost
+            target.errors = [*target.errors, problem.message]
+
+
+def draft_report_form(rows, *, submitted: bool = False) -> DraftReportForm:
+    """Empty, or (``submitted``) filled from the request's form and files."""
+    attrs = {spent_field(r.grant.id): MoneyField(
+        _l("Davon ausgegeben aus %(programme)s", programme=r.programme_name), required=True, allow_zero=True)
+        for r in rows}
+    form_class = type("BoundDraftReportForm", (DraftReportForm,), attrs)
+    form = form_class(prefix="nachweis") if submitted else form_class(prefix="nachweis", formdata=None)
+    form._rows = list(rows)
+    return form

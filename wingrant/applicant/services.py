@@ -3,7 +3,9 @@
 The link carries a random token; only its SHA-256 is stored
 (``Application.access_token_hash``), so a copy of the database does not open
 anyone's application. Whoever holds the link may edit the draft, submit it and
-answer a Rückfrage — nothing else. New applications from the public form are
+answer a Rückfrage, read the released decision and send a Verwendungsnachweis
+as a draft for the QM — nothing else. A lost link is sent again (as a new
+link) to the application's contact address only. New applications from the public form are
 rate limited per client address (``ThrottleEvent``, so the limit holds across
 server processes).
 """
@@ -14,7 +16,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import get_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 
 from ..applications import queries, rules
@@ -24,9 +26,11 @@ from ..applications.models import ApplicationState as S
 from ..applications.tokens import hash_token, new_token
 from ..audit import services as audit
 from ..core import throttle
+from ..core.urls import external_url
 from ..database import lock_row, unit_of_work
 from ..errors import DomainError
 from ..extensions import db
+from ..mail import outbox
 from ..neighbourhoods.models import Neighbourhood, Programme
 from ..organisations.models import Organisation
 
@@ -149,3 +153,52 @@ def _applicant_name(app: Application) -> str:
     org = db.session.get(Organisation, app.organisation_id)
     person = org.contact_person if org else ""
     return f"{person} ({org.name})" if person and org else (org.name if org else _("Antragsteller:in"))
+
+
+# --- a lost link sent again ------------------------------------------------------------------------
+
+LOST_LINK_SCOPE = "lost_link.ip"
+#: Requests per client address and hour (``LOST_LINK_MAX_PER_HOUR`` overrides it).
+DEFAULT_LOST_LINK_PER_HOUR = 5
+
+
+def check_lost_link_rate(ip: str) -> None:
+    limit = current_app.config.get("LOST_LINK_MAX_PER_HOUR", DEFAULT_LOST_LINK_PER_HOUR)
+    if throttle.is_limited(LOST_LINK_SCOPE, ip or "-", limit=limit, window=timedelta(hours=1)):
+        raise Throttled(_("Von Ihrem Anschluss kamen in der letzten Stunde sehr viele Anfragen. Bitte versuchen Sie "
+                          "es später noch einmal oder wenden Sie sich an das Quartiersmanagement."))
+
+
+def _same_address(a: str, b: str) -> bool:
+    return bool(a) and bool(b) and a.strip().casefold() == b.strip().casefold()
+
+
+def resend_link(reference: str, email: str, *, ip: str) -> bool:
+    """Mail a NEW private link when ``reference`` and ``email`` match an application's contact address.
+
+    Every request counts against the client address, matched or not; the caller answers the
+    same either way (whether it matched is for tests and the audit, never for the page). The
+    old link stops working: only the new token's hash is stored.
+    """
+    check_lost_link_rate(ip)
+    with unit_of_work():
+        throttle.hit(LOST_LINK_SCOPE, ip or "-")
+        app = db.session.execute(
+            sa.select(Application).where(sa.func.upper(Application.reference) == (reference or "").strip().upper())
+        ).scalar_one_or_none()
+        if app is None or not _same_address(app.contact_email, email):
+            return False
+        app = lock_row(Application, app.id)
+        token = new_token()
+        app.access_token_hash = hash_token(token)
+        contact = app.neighbourhood.office_contact
+        with force_locale(app.contact_language):
+            reason = _("Jemand hat auf der Seite „Link verloren?“ einen neuen Link zu Ihrem Antrag angefordert. "
+                       "Waren Sie das nicht, können Sie diese Mail ignorieren; Ihr alter Link gilt dann aber "
+                       "nicht mehr – wenden Sie sich bei Fragen an das Quartiersmanagement.")
+        outbox.enqueue("applicant.link", to=app.contact_email, template="applicant_link",
+                       language=app.contact_language, neighbourhood_id=app.neighbourhood_id,
+                       context={"app": app, "reference": app.reference, "title": app.title, "contact": contact,
+                                "link": external_url("applicant.private", token=token), "reason": reason})
+        audit.record("application.link_resent", obj=app, neighbourhood_id=app.neighbourhood_id, after={"ip": ip})
+    return True

@@ -11,17 +11,22 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from ..applications import attachments
 from ..applications import forms as application_forms
 from ..applications import services as application_services
 from ..applications.forms import ReasonForm
-from ..applications.lifecycle import STATE_LABELS
+from ..applications.lifecycle import AFTER_GRANT_STATES, STATE_LABELS
 from ..applications.models import ApplicationComment
 from ..applications.models import ApplicationState as S
+from ..core.security import accepts_uploads
 from ..errors import DomainError
 from ..extensions import db
 from ..fields import show_error_at
+from ..funding import drafts
+from ..funding import queries as funding_queries
+from ..funding.services import InvalidAfterGrant
 from ..neighbourhoods.models import Neighbourhood
-from . import forms
+from . import decisions, forms, history
 from . import services as applicant
 
 bp = Blueprint("applicant", __name__)
@@ -128,20 +133,27 @@ def private(token):
     return _render_private(token, app, form, status=status)
 
 
-def _render_private(token, app, form, *, answer_form=None, status=200):
+def _render_private(token, app, form, *, answer_form=None, report_form=None, status=200):
     answer_form = answer_form or ReasonForm(prefix="antwort", formdata=None)
     answer_form.reason.label.text = _("Ihre Antwort")
     data = form.plan_preview() if form is not None else application_services.input_from_application(app)
     comments = db.session.execute(
         sa.select(ApplicationComment).where(ApplicationComment.application_id == app.id)
         .order_by(ApplicationComment.created_at, ApplicationComment.id)).scalars().all()
+    decided = decisions.decision_state(app)
+    rows = funding_queries.grant_rows(app) if app.state in AFTER_GRANT_STATES else []
+    report_drafts = drafts.drafts_of(app) if rows else []
+    may_report = bool(rows) and drafts.may_send_draft(app)
     return render_template(
         "applicant/private.html", app=app, token=token, form=form, state_labels=STATE_LABELS,
         data=data, request_rows=form.request_rows(data) if form is not None else [],
         max_rows=application_forms.MAX_ROWS, comments=comments, is_new=request.args.get("neu") == "1",
         problems=application_services.problems_before_forum(app) if app.state == S.DRAFT else [],
         submit_form=ReasonForm(prefix="einreichen", formdata=None),
-        answer_form=answer_form,
+        answer_form=answer_form, status_label=history.status_label(app.state, decided), decisions=decided,
+        history=history.history(app, decided), grant_rows=rows, report_drafts=report_drafts,
+        report_form=report_form or (forms.draft_report_form(rows) if may_report else None),
+        max_upload_mb=attachments.max_bytes() // (1024 * 1024),
     ), status
 
 
@@ -178,3 +190,59 @@ def answer(token):
             flash(_("Danke für Ihre Antwort. Das Quartiersmanagement prüft den Antrag weiter."), "success")
             return redirect(url_for(".private", token=token))
     return _render_private(token, app, None, answer_form=form, status=422)
+
+
+@bp.get("/antrag/<token>/beschluss/<int:decision_id>.pdf")
+def decision_letter(token, decision_id):
+    app = _load(token)
+    pdf = decisions.letter_pdf(app, decision_id)
+    if pdf is None:
+        abort(404)
+    return pdf, 200, {"Content-Type": "application/pdf", "X-Content-Type-Options": "nosniff",
+                      "Content-Disposition": attachments.content_disposition(
+                          _("Beschlussmitteilung-%(reference)s.pdf", reference=app.reference))}
+
+
+@bp.post("/antrag/<token>/verwendungsnachweis")
+@accepts_uploads
+def report_draft(token):
+    app = _load(token)
+    rows = funding_queries.grant_rows(app)
+    form = forms.draft_report_form(rows, submitted=True)
+    if form.validate():
+        uploads = form.uploads()
+        try:
+            drafts.submit_draft(app, narrative=form.narrative.data or "", actual_cost_cents=form.actual_cost.data,
+                                spent={row.grant.id: f.data for row, f in form.spent_fields},
+                                uploads=[(f.stream, f.filename or "") for f in uploads])
+        except InvalidAfterGrant as error:
+            form.attach(error.problems)
+        except DomainError as error:
+            if error.field == "file":
+                form.files.errors = [*form.files.errors, error.message]
+            else:
+                flash(error.message, "error")
+                return redirect(url_for(".private", token=token))
+        else:
+            flash(_("Danke! Ihr Verwendungsnachweis liegt jetzt dem Quartiersmanagement vor. Es prüft ihn und "
+                    "meldet sich, falls etwas fehlt."), "success")
+            return redirect(url_for(".private", token=token) + "#verwendungsnachweis")
+    return _render_private(token, app, None, report_form=form, status=422)
+
+
+@bp.route("/link-verloren", methods=["GET", "POST"])
+def lost_link():
+    form = forms.LostLinkForm()
+    sent, problem, status = False, None, 200
+    if request.method == "POST":
+        if form.validate():
+            try:
+                # The page says the same whether anything matched: it must not tell who applied.
+                applicant.resend_link(form.reference.data, form.email.data, ip=request.remote_addr or "")
+            except applicant.Throttled as error:
+                problem, status = error.message, 429
+            else:
+                sent = True
+        else:
+            status = 422
+    return render_template("applicant/lost_link.html", form=form, sent=sent, problem=problem), status

@@ -12,6 +12,7 @@ import os
 import secrets
 import unicodedata
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
@@ -145,10 +146,22 @@ def check_quota(app: Application, size: int) -> None:
                             "Administration.", limit=_size(per_neighbourhood), used=_used_mb(used)), field="file")
 
 
-def add_attachment(app: Application, stream, filename: str, *, user) -> Attachment:
-    """Store an uploaded file; refuse unknown types, files over the limit and uploads over the quota
-    (nothing is kept then)."""
-    require(user, app.neighbourhood_id)
+@dataclass(frozen=True)
+class StoredFile:
+    """An upload on disk that passed the rules (size, type by content), not yet in the database."""
+
+    original_name: str
+    storage_name: str
+    media_type: str
+    size_bytes: int
+    sha256: str
+
+
+def store_file(stream, filename: str) -> StoredFile:
+    """Write an upload under a random name; refuse unknown types and files over the limit (nothing kept).
+
+    The caller records it in its unit of work and calls ``discard`` if that fails.
+    """
     limit = max_bytes()
     storage_name = secrets.token_hex(20)
     target = folder() / storage_name
@@ -170,21 +183,39 @@ def add_attachment(app: Application, stream, filename: str, *, user) -> Attachme
             raise DomainError(_("Dieser Dateityp ist nicht erlaubt. Erlaubt sind PDF, PNG, JPEG, DOCX, XLSX und "
                                 "ODT."), field="file")
         os.replace(partial, target)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        target.unlink(missing_ok=True)
+        raise
+    return StoredFile(clean_filename(filename, media_type), storage_name, media_type, size, digest.hexdigest())
+
+
+def discard(storage_name: str) -> None:
+    (folder() / storage_name).unlink(missing_ok=True)
+
+
+def add_attachment(app: Application, stream, filename: str, *, user) -> Attachment:
+    """Store an uploaded file; refuse unknown types, files over the limit and uploads over the quota
+    (nothing is kept then)."""
+    require(user, app.neighbourhood_id)
+    stored = store_file(stream, filename)
+    try:
         with unit_of_work():
             # The neighbourhood first (as numbering does): parallel uploads to its applications queue
             # here, so that two cannot both fit into the last free megabytes of the quota.
             lock_row(Neighbourhood, app.neighbourhood_id)
             app = lock_row(Application, app.id)
-            check_quota(app, size)
-            attachment = Attachment(application_id=app.id, original_name=clean_filename(filename, media_type),
-                                    storage_name=storage_name, media_type=media_type, size_bytes=size,
-                                    sha256=digest.hexdigest(), uploaded_by_id=getattr(user, "id", None))
+            check_quota(app, stored.size_bytes)
+            attachment = Attachment(application_id=app.id, original_name=stored.original_name,
+                                    storage_name=stored.storage_name, media_type=stored.media_type,
+                                    size_bytes=stored.size_bytes, sha256=stored.sha256,
+                                    uploaded_by_id=getattr(user, "id", None))
             db.session.add(attachment)
             audit.record("attachment.add", user=user, obj=attachment, neighbourhood_id=app.neighbourhood_id,
                          after={"application_id": app.id, "name": attachment.original_name,
-                                "media_type": media_type, "size_bytes": size, "sha256": attachment.sha256})
+                                "media_type": stored.media_type, "size_bytes": stored.size_bytes,
+                                "sha256": attachment.sha256})
     except BaseException:
-        partial.unlink(missing_ok=True)
-        target.unlink(missing_ok=True)
+        discard(stored.storage_name)
         raise
     return attachment

@@ -6,12 +6,13 @@ reads applications, applications never read these models.
 
 from __future__ import annotations
 
+import enum
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..database import Cents, utcnow
+from ..database import Cents, str_enum, utcnow
 from ..extensions import db
 
 
@@ -93,3 +94,64 @@ class UseOfFundsLine(db.Model):
     released_cents: Mapped[int] = mapped_column(Cents, default=0)
     #: … and money paid out but not spent, to be paid back by the Träger (Rückforderung).
     repayment_claim_cents: Mapped[int] = mapped_column(Cents, default=0)
+
+
+class DraftState(enum.StrEnum):
+    SUBMITTED = "submitted"  # eingereicht, wartet auf das Quartiersmanagement
+    ACCEPTED = "accepted"  # übernommen in den Verwendungsnachweis
+    RETURNED = "returned"  # zur Überarbeitung zurückgegeben
+
+
+class UseOfFundsDraft(db.Model):
+    """A Verwendungsnachweis as the Träger sent it through the private link: a proposal, not the record.
+
+    Nothing here moves money or the life cycle. The QM takes it over into the real
+    ``UseOfFundsReport`` (``drafts.take_over``) or returns it with a reason.
+    """
+
+    __tablename__ = "use_of_funds_draft"
+    __table_args__ = (sa.CheckConstraint("actual_cost_cents >= 0", name="actual_cost_not_negative"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(sa.ForeignKey("application.id", ondelete="CASCADE"), index=True)
+    state: Mapped[DraftState] = mapped_column(str_enum(DraftState, "draft_state"), default=DraftState.SUBMITTED)
+    #: The Sachbericht: what the project did, in the Träger's words.
+    narrative: Mapped[str] = mapped_column(sa.Text)
+    actual_cost_cents: Mapped[int] = mapped_column(Cents)
+    #: Programme money spent per grant, as the Träger says: ``{"<grant id>": cents}``.
+    spent: Mapped[dict] = mapped_column(sa.JSON)
+    submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_at: Mapped[datetime | None]
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    #: Why the QM returned it (shown to the Träger).
+    return_reason: Mapped[str] = mapped_column(sa.Text, default="")
+
+    files: Mapped[list[UseOfFundsDraftFile]] = relationship(
+        back_populates="draft", cascade="all, delete-orphan", order_by="UseOfFundsDraftFile.id")
+
+    def spent_for(self, grant_id: int) -> int | None:
+        value = (self.spent or {}).get(str(grant_id))
+        return int(value) if value is not None else None
+
+
+class UseOfFundsDraftFile(db.Model):
+    """A file sent with a draft, stored like an attachment (type by content, random name on disk).
+
+    It becomes an attachment of the application only when the QM takes the draft over.
+    """
+
+    __tablename__ = "use_of_funds_draft_file"
+    __table_args__ = (sa.CheckConstraint("size_bytes >= 0", name="size_not_negative"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    draft_id: Mapped[int] = mapped_column(sa.ForeignKey("use_of_funds_draft.id", ondelete="CASCADE"), index=True)
+    original_name: Mapped[str] = mapped_column(sa.String(255))
+    storage_name: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    media_type: Mapped[str] = mapped_column(sa.String(120))
+    size_bytes: Mapped[int] = mapped_column(sa.BigInteger)
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    #: The application's attachment it became when the draft was taken over.
+    attachment_id: Mapped[int | None] = mapped_column(sa.ForeignKey("attachment.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    draft: Mapped[UseOfFundsDraft] = relationship(back_populates="files")

@@ -7,20 +7,23 @@ validate → one call into ``services`` → redirect or render.
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..applications import attachments
 from ..applications.forms import ReasonForm
 from ..applications.lifecycle import STATE_LABELS
 from ..applications.models import Application
 from ..applications.models import ApplicationState as S
 from ..auth.permissions import Action, authorize, can, scoped_or_404
 from ..errors import DomainError
+from ..extensions import db
 from ..fields import show_error_at
 from ..money import format_eur
-from . import queries, rules, services
+from . import drafts, queries, rules, services
 from .forms import payout_form, report_form
+from .models import UseOfFundsDraftFile
 
 bp = Blueprint("funding", __name__)
 
@@ -30,7 +33,7 @@ def _load(slug, application_id, action):
     return neighbourhood, scoped_or_404(Application, application_id, neighbourhood)
 
 
-def _render(neighbourhood, app, *, payout=None, report=None, back=None, status=200):
+def _render(neighbourhood, app, *, payout=None, report=None, back=None, draft_back=None, status=200):
     rows = queries.grant_rows(app)
     may_manage = can(current_user, neighbourhood.id, Action.MANAGE_APPLICATIONS)
     stored = queries.report_of(app)
@@ -44,6 +47,8 @@ def _render(neighbourhood, app, *, payout=None, report=None, back=None, status=2
         decidable=may_manage and app.state == S.REPORT_SUBMITTED,
         payout_form=payout or payout_form(rows), report_form=report or report_form(rows, stored),
         back_form=back,
+        drafts=drafts.drafts_of(app), draft_back_form=draft_back or _draft_back_form(formdata=None),
+        take_over_form=ReasonForm(prefix="take-over", formdata=None),
         accept_form=ReasonForm(prefix="accept", formdata=None),
         totals={"granted": sum(r.grant.amount_cents for r in rows), "paid": sum(r.paid_cents for r in rows)},
     ), status
@@ -142,3 +147,65 @@ def accept_report(slug, application_id):
                                amount=format_eur(report.repayment_claim_cents))
         flash(message, "success")
     return redirect(_page(slug, app))
+
+
+# --- the Träger's draft (sent through the private link) --------------------------------------------
+
+
+def _draft_back_form(formdata=None):
+    form = ReasonForm(prefix="draft-back", formdata=formdata)
+    form.reason.label.text = _("Was soll der Träger ändern?")
+    return form
+
+
+@bp.post("/quartiere/<slug>/antraege/<int:application_id>/abwicklung/entwurf/<int:draft_id>/uebernehmen")
+@login_required
+def take_over_draft(slug, application_id, draft_id):
+    _neighbourhood, app = _load(slug, application_id, Action.MANAGE_APPLICATIONS)
+    if not ReasonForm(prefix="take-over").validate():
+        flash(_("Das Formular ist abgelaufen. Bitte noch einmal versuchen."), "error")
+        return redirect(_page(slug, app))
+    try:
+        drafts.take_over(app, draft_id, user=current_user)
+    except DomainError as error:
+        flash(_("Der Entwurf kann so nicht übernommen werden: %(problem)s Bitte geben Sie ihn zurück oder erfassen "
+                "Sie den Verwendungsnachweis selbst.", problem=error.message), "error")
+    else:
+        flash(_("Verwendungsnachweis des Trägers übernommen. Neuer Status: %(state)s.",
+                state=STATE_LABELS[app.state]), "success")
+    return redirect(_page(slug, app) + "#verwendungsnachweis")
+
+
+@bp.post("/quartiere/<slug>/antraege/<int:application_id>/abwicklung/entwurf/<int:draft_id>/zurueckgeben")
+@login_required
+def return_draft(slug, application_id, draft_id):
+    neighbourhood, app = _load(slug, application_id, Action.MANAGE_APPLICATIONS)
+    form = _draft_back_form(formdata=request.form)
+    if form.validate():
+        try:
+            drafts.return_draft(app, draft_id, reason=form.reason.data or "", user=current_user)
+        except DomainError as error:
+            if error.field != "reason" or not show_error_at(form, error):
+                flash(error.message, "error")
+                return redirect(_page(slug, app))
+        else:
+            flash(_("Der Entwurf ist an den Träger zurückgegeben."), "success")
+            return redirect(_page(slug, app) + "#entwurf")
+    return _render(neighbourhood, app, draft_back=form, status=422)
+
+
+@bp.get("/quartiere/<slug>/antraege/<int:application_id>/abwicklung/entwurf-datei/<int:file_id>")
+@login_required
+def draft_file(slug, application_id, file_id):
+    _neighbourhood, app = _load(slug, application_id, Action.READ)
+    stored = db.session.get(UseOfFundsDraftFile, file_id)
+    if stored is None or stored.draft.application_id != app.id:
+        abort(404)
+    path = attachments.folder() / stored.storage_name
+    if not path.is_file():
+        abort(404)
+    response = send_file(path, mimetype=stored.media_type, max_age=0, conditional=True)
+    response.headers["Content-Disposition"] = attachments.content_disposition(stored.original_name)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
