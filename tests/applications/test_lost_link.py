@@ -29,7 +29,7 @@ def _application(db, make_application, *, token="alter-link"):
     return app
 
 
-def test_matching_reference_and_address_mail_a_new_link_and_the_old_one_stops(client, db, make_application,
+def test_a_link_from_before_derived_links_is_replaced_when_mailed_again(client, db, make_application,
                                                                                smtp_server):
     app = _application(db, make_application)
     assert client.get("/antrag/alter-link").status_code == 200
@@ -99,3 +99,17 @@ def test_lost_link_page_is_not_cached_or_indexed(client, db):
     response = client.get(PAGE)
     assert response.headers["Cache-Control"] == "no-store"
     assert "noindex" in response.headers["X-Robots-Tag"]
+
+
+def test_lost_link_mails_the_link_the_applicant_had_so_a_bookmark_keeps_working(client, db, make_application,
+                                                                                smtp_server):
+    from wingrant.applications import tokens
+
+    app = _application(db, make_application)
+    bookmark = tokens.issue(app)
+    db.session.commit()
+    _ask(client, app.reference, "ayse@lesefreunde.example")
+    worker.deliver_due()
+    [message] = smtp_server.messages
+    assert f"http://localhost/antrag/{bookmark}" in message.get_body(("plain",)).get_content()
+    assert client.get(f"/antrag/{bookmark}").status_code == 200

@@ -23,7 +23,8 @@ from ..applications import queries, rules
 from ..applications import services as application_services
 from ..applications.models import Application, ApplicationTransition
 from ..applications.models import ApplicationState as S
-from ..applications.tokens import hash_token, new_token
+from ..applications import tokens
+from ..applications.tokens import hash_token
 from ..audit import services as audit
 from ..core import throttle
 from ..core.urls import external_url
@@ -91,7 +92,6 @@ def start_application(neighbourhood: Neighbourhood, organisation: dict, data: ru
                       ip: str) -> tuple[Application, str]:
     """A new draft with its Träger, from the public form; returns it with the token of its private link."""
     check_rate(ip)
-    token = new_token()
     with unit_of_work():
         programmes = programmes_with_budget(neighbourhood.id, data)
         org = Organisation(**organisation)
@@ -102,12 +102,13 @@ def start_application(neighbourhood: Neighbourhood, organisation: dict, data: ru
         application_services.check_input(data, programmes, complete=False)
         app = Application(neighbourhood_id=neighbourhood.id,
                           reference=application_services.next_reference(neighbourhood, data.year),
-                          state=S.DRAFT, version=1, access_token_hash=hash_token(token))
+                          state=S.DRAFT, version=1)
         application_services.apply_input(app, data, programmes)
         # Mail to the applicant speaks the language the form was filled in.
         app.contact_language = str(get_locale() or "de").split("_")[0]
         db.session.add(app)
         db.session.flush()
+        token = tokens.issue(app)
         db.session.add(ApplicationTransition(application_id=app.id, from_state=None, to_state=S.DRAFT,
                                              reason=_("Über das öffentliche Antragsformular")))
         throttle.hit(THROTTLE_SCOPE, ip or "-")
@@ -189,13 +190,12 @@ def resend_link(reference: str, email: str, *, ip: str) -> bool:
         if app is None or not _same_address(app.contact_email, email):
             return False
         app = lock_row(Application, app.id)
-        token = new_token()
-        app.access_token_hash = hash_token(token)
+        # The link the applicant had (a bookmark keeps working); a leaked link is ended by the QM's "Neuer Link".
+        token = tokens.current(app)
         contact = app.neighbourhood.office_contact
         with force_locale(app.contact_language):
-            reason = _("Jemand hat auf der Seite „Link verloren?“ einen neuen Link zu Ihrem Antrag angefordert. "
-                       "Waren Sie das nicht, können Sie diese Mail ignorieren; Ihr alter Link gilt dann aber "
-                       "nicht mehr – wenden Sie sich bei Fragen an das Quartiersmanagement.")
+            reason = _("Jemand hat auf der Seite „Link verloren?“ den Link zu Ihrem Antrag angefordert. Waren Sie "
+                       "das nicht, können Sie diese Mail ignorieren.")
         outbox.enqueue("applicant.link", to=app.contact_email, template="applicant_link",
                        language=app.contact_language, neighbourhood_id=app.neighbourhood_id,
                        context={"app": app, "reference": app.reference, "title": app.title, "contact": contact,

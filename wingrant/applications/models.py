@@ -93,6 +93,8 @@ class Application(db.Model):
     submitted_at: Mapped[datetime | None]
     #: SHA-256 of the private link an applicant uses to come back to a draft (no account needed).
     access_token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    #: With the secret key, derives the private link's token again (``tokens.current``) for mails.
+    access_nonce: Mapped[str | None] = mapped_column(sa.String(32))
     #: How the applicant can be reached about this application (personal data, retention applies).
     contact_email: Mapped[str] = mapped_column(sa.String(254), default="")
     #: The language of mail to the applicant: the one the public form was filled in.

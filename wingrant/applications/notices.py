@@ -3,7 +3,7 @@
 Called by ``services.take_step`` inside its unit of work, so the mail is written with the step or not
 at all. Links to the applicant's private page carry a token of which only the hash is stored: the
 page that has the token (the applicant's own submission) passes it in; a Rückfrage, written by the
-QM, issues a fresh link (the older one stops working, as the mail says).
+QM, derives the same link again (``tokens.current``), so the applicant's bookmark keeps working.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from ..auth.models import Role
 from ..core.urls import external_url
 from ..mail import outbox, recipients
 from .models import Application
-from .tokens import hash_token, new_token
+from . import tokens
 
 
 def _common(app: Application) -> dict:
@@ -28,11 +28,9 @@ def private_link(token: str) -> str:
     return external_url("applicant.private", token=token)
 
 
-def fresh_private_link(app: Application) -> str:
-    """A new private link for a mail from the staff side (the stored hash is all there is of the old one)."""
-    token = new_token()
-    app.access_token_hash = hash_token(token)
-    return private_link(token)
+def current_private_link(app: Application) -> str:
+    """The applicant's link, as in the receipt (``tokens.current``), for a mail from the staff side."""
+    return private_link(tokens.current(app))
 
 
 def _to_applicant(kind: str, template: str, app: Application, **context) -> None:
@@ -65,7 +63,7 @@ def submitted(app: Application, *, by_applicant: bool, token: str | None) -> Non
 
 def query(app: Application, question: str) -> None:
     if app.contact_email:
-        _to_applicant("applicant.query", "applicant_query", app, question=question, link=fresh_private_link(app))
+        _to_applicant("applicant.query", "applicant_query", app, question=question, link=current_private_link(app))
 
 
 def answered(app: Application, answer: str) -> None:

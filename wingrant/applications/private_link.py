@@ -11,17 +11,17 @@ from ..audit import services as audit
 from ..database import lock_row, unit_of_work
 from .models import Application
 from .services import require
-from .tokens import hash_token, new_token
+from . import tokens
+from .tokens import hash_token
 
-__all__ = ["hash_token", "issue_link", "new_token"]
+__all__ = ["hash_token", "issue_link"]
 
 
 def issue_link(app: Application, *, user) -> str:
     """A new private link for the applicant (the QM sends it); an older link stops working."""
     require(user, app.neighbourhood_id)
-    token = new_token()
     with unit_of_work():
         app = lock_row(Application, app.id)
-        app.access_token_hash = hash_token(token)
+        token = tokens.issue(app)
         audit.record("application.link_issued", user=user, obj=app, neighbourhood_id=app.neighbourhood_id)
     return token

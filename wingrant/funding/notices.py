@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from ..applications import rules
 from ..applications.models import Application
 from ..applications.models import ApplicationState as S
-from ..applications.notices import fresh_private_link
+from ..applications.notices import current_private_link
 from ..database import unit_of_work
 from ..extensions import db
 from ..mail import outbox
@@ -72,7 +72,7 @@ def remind_reports_due(today: date | None = None) -> int:
             mail = outbox.enqueue("applicant.report_due", to=app.contact_email, template="applicant_report_due",
                                   language=app.contact_language, neighbourhood_id=app.neighbourhood_id,
                                   context=_context(app, due=due, overdue=stage == "overdue", reason=_reason(app),
-                                                   link=fresh_private_link(app)))
+                                                   link=current_private_link(app)))
             mail.dedup_key = key
             written += 1
     return written
