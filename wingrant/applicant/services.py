@@ -19,11 +19,10 @@ from flask import current_app
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 
-from ..applications import queries, rules
+from ..applications import queries, rules, tokens
 from ..applications import services as application_services
 from ..applications.models import Application, ApplicationTransition
 from ..applications.models import ApplicationState as S
-from ..applications import tokens
 from ..applications.tokens import hash_token
 from ..audit import services as audit
 from ..core import throttle

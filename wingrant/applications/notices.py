@@ -14,8 +14,8 @@ from flask_babel import gettext as _
 from ..auth.models import Role
 from ..core.urls import external_url
 from ..mail import outbox, recipients
-from .models import Application
 from . import tokens
+from .models import Application
 
 
 def _common(app: Application) -> dict:

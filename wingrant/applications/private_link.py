@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from ..audit import services as audit
 from ..database import lock_row, unit_of_work
+from . import tokens
 from .models import Application
 from .services import require
-from . import tokens
 from .tokens import hash_token
 
 __all__ = ["hash_token", "issue_link"]
