@@ -187,3 +187,23 @@ def test_a_running_year_offers_no_closing_button(admin, client, make_budget, mak
     make_budget(10_000_00, neighbourhood=make_neighbourhood("Huchting"), year=year)
     page = client.get(f"/verwaltung/budgets/?jahr={year}").get_data(as_text=True)
     assert f"ab dem 1. Januar {year + 1}" in page and "abschliessen" not in page
+
+
+def test_budgets_are_allocated_only_to_years_applications_can_use(client, db, make_user, auth):
+    """One rule for both sides (ledger.years): an allocation to 2031 would be money nobody can apply for."""
+    from datetime import date
+
+    from wingrant.ledger.forms import AllocationForm
+    from wingrant.ledger.years import usable_years
+
+    this_year = date.today().year
+    assert usable_years() == [this_year - 1, this_year, this_year + 1, this_year + 2]
+    with client.application.test_request_context():
+        form = AllocationForm(formdata=None, meta={"csrf": False})
+        form.year.data = this_year + 5
+        form.year.errors = []
+        try:
+            form.validate_year(form.year)
+        except Exception as error:  # noqa: BLE001 - WTForms' ValidationError
+            message = str(error)
+        assert f"{this_year - 1} bis {this_year + 2}" in message

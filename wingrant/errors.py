@@ -16,3 +16,8 @@ class DomainError(Exception):
 
 class NotAllowed(DomainError):
     """The acting user may not do this."""
+
+
+class Conflict(DomainError):
+    """The operation is sound but the current state refuses it (money no longer there, say): the API
+    answers 409, not 422, because resending the same body will not help until the state changes."""

@@ -11,6 +11,7 @@ from ..core.pagination import Window, count
 from ..extensions import db
 from ..ledger.models import Budget
 from ..ledger.queries import balances
+from ..ledger.years import usable_years
 from ..neighbourhoods.models import FieldOfAction, Programme
 from ..organisations.models import Organisation
 from .lifecycle import STATE_LABELS
@@ -97,8 +98,8 @@ def field_groups(selected_ids: list[int] | None = None) -> list[tuple[str, list[
 
 
 def form_years(current: int | None = None) -> list[int]:
-    this_year = date.today().year
-    years = set(range(this_year - 1, this_year + 3))
+    """The years an application may ask money for (``ledger.years``), and the one it already has."""
+    years = set(usable_years())
     if current:
         years.add(current)
     return sorted(years)

@@ -1,17 +1,25 @@
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, NumberRange
+from wtforms.validators import DataRequired, Length, NumberRange, ValidationError
 
 from ..fields import MoneyField, WholeNumberField
+from .years import usable_years
 
 
 class AllocationForm(FlaskForm):
     neighbourhood = SelectField(_l("Quartier"), coerce=int)
     programme = SelectField(_l("Förderprogramm"), coerce=int)
     year = WholeNumberField(_l("Haushaltsjahr"), validators=[
-        DataRequired(_l("Bitte das Haushaltsjahr angeben.")),
-        NumberRange(2000, 2100, _l("Bitte ein Jahr zwischen 2000 und 2100 angeben."))])
+        DataRequired(_l("Bitte das Haushaltsjahr angeben.")), NumberRange(2000, 2100, _l(
+            "Bitte ein Jahr zwischen 2000 und 2100 angeben."))])
+
+    def validate_year(self, field) -> None:
+        years = usable_years()
+        if field.data not in years:
+            raise ValidationError(_("Budgets lassen sich für %(first)s bis %(last)s zuweisen: die Jahre, für die "
+                                    "Anträge gestellt werden können.", first=years[0], last=years[-1]))
     amount = MoneyField(_l("Betrag"), required=True, description=_l("z. B. 150.000 oder 75.000,00 €"))
     memo = StringField(_l("Vermerk"), validators=[Length(max=300)])
 

@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 
 from ..audit import services as audit
 from ..database import lock_row, unit_of_work
-from ..errors import DomainError
+from ..errors import Conflict, DomainError
 from ..extensions import db
 from ..money import format_eur
 from ..neighbourhoods.models import Neighbourhood, Programme
@@ -28,7 +28,7 @@ class LedgerError(DomainError):
     pass
 
 
-class InsufficientFunds(LedgerError):
+class InsufficientFunds(LedgerError, Conflict):
     def __init__(self, available: int, requested: int, budget: Budget):
         self.available = available
         self.requested = requested

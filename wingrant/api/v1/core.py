@@ -30,7 +30,7 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException, default_exceptions
 
 from ...core.pagination import Window, count
-from ...errors import DomainError, NotAllowed
+from ...errors import Conflict, DomainError, NotAllowed
 from .. import tokens
 from . import schema as s
 
@@ -160,6 +160,8 @@ def route(method: str, path: str, *, summary: str, tag: str, response: dict | No
                 return error_response(error.status, error.message, error.errors)
             except NotAllowed as error:
                 return error_response(403, str(error.message))
+            except Conflict as error:  # the state, not the body, is in the way (e.g. the budget is spent)
+                return error_response(409, str(error.message))
             except DomainError as error:
                 message = str(error.message)
                 return error_response(422, message, {_json_field(op, error.field, kwargs): [message]}

@@ -34,7 +34,8 @@ RECUSAL = s.component("Recusal", s.obj({
     "consent_to_publish": s.boolean(),
 }, ["id", "person_name", "organisation", "reason", "consent_to_publish"]))
 DECISION = s.component("Decision", s.obj({
-    "id": s.integer(1), "meeting_id": s.integer(1), "agenda_item_id": s.integer(1), "application_id": s.integer(1),
+    "id": {**s.integer(1, nullable=True), "description": "null, solange der Antrag nicht beraten ist"},
+    "meeting_id": s.integer(1), "agenda_item_id": s.integer(1), "application_id": s.integer(1),
     "outcome": s.string(enum=OUTCOMES, nullable=True), "reason": s.string(), "conditions": s.string(),
     "decided_at": s.datetime_(nullable=True), "votes_yes": s.integer(0, nullable=True),
     "votes_no": s.integer(0, nullable=True), "votes_abstain": s.integer(0, nullable=True),
@@ -81,13 +82,16 @@ def decision_json(d: Decision, meeting_id: int) -> dict:
 
 
 def _decision_of(meeting_id: int, item_id: int) -> Decision:
+    """The item's decision; an item not yet deliberated has none stored and reads as undecided."""
     db.session.expire_all()
     decision = db.session.execute(
         sa.select(Decision).where(Decision.agenda_item_id == item_id)
         .options(selectinload(Decision.amounts), selectinload(Decision.objections), selectinload(Decision.recusals))
     ).scalar_one_or_none()
     if decision is None:
-        raise ApiError(404)
+        item = db.session.get(AgendaItem, item_id)
+        return Decision(id=None, agenda_item_id=item_id, application_id=item.application_id, outcome=None,
+                        reason="", conditions="", amounts=[], objections=[], recusals=[])
     return decision
 
 
@@ -140,9 +144,22 @@ def record_outcome(slug, meeting_id, item_id, data):
               if a["programme_id"] not in known}
     if errors:
         raise ApiError(422, None, errors)
+    if data["outcome"] == consensus.Outcome.APPROVED.value:
+        # "approved" books what was asked for; other amounts are a decision "with changes".
+        requested = queries.requested_amounts(item.application)
+        differing = {f"amounts[{i}].amount_cents": [str(_changed_amounts())]
+                     for i, a in enumerate(data.get("amounts", []))
+                     if requested.get(a["programme_id"]) != a["amount_cents"]}
+        if differing:
+            raise ApiError(422, str(_changed_amounts()), differing)
     form = run_form(lambda **kwargs: outcome_input.form_for(rows[0], money, assessment, **kwargs), data)
     decisions.record_outcome(meeting, item_id, outcome_input.outcome_data(form, programmes), user=current_user)
     return ok(decision_json(_decision_of(meeting_id, item_id), meeting_id))
+
+
+def _changed_amounts():
+    return _("Mit „approved“ wird der beantragte Betrag beschlossen. Für andere Beträge bitte "
+             "„approved_with_changes“ senden.")
 
 
 def _not_requested():
