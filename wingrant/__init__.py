@@ -31,9 +31,10 @@ def create_app(config: dict | None = None, *, instance_path: str | None = None) 
     babel.init_app(app, locale_selector=select_locale)
 
     with app.app_context():
-        from .database import install_engine_hooks
+        from .database import install_engine_hooks, install_safe_teardown
 
         install_engine_hooks(db.engine)
+    install_safe_teardown(app)
 
     from .administration import views as administration_views
     from .auth import admin_views, two_factor_views

@@ -96,6 +96,43 @@ def unit_of_work() -> Iterator[sa.orm.Session]:
         session.info["uow_depth"] = 0
 
 
+#: Errors that mean "the database cannot be reached or dropped the connection" (refused, terminated
+#: by the server, network gone, SQLite locked too long): the request may succeed when tried again.
+UNAVAILABLE = (sa.exc.OperationalError, sa.exc.InterfaceError, sa.exc.DisconnectionError, sa.exc.PendingRollbackError)
+
+
+def safe_rollback() -> None:
+    """Roll the request's session back where the connection may be gone: never raises, for error
+    handlers and the end of a request, which must answer whatever the database does."""
+    try:
+        db.session.rollback()
+    except Exception:  # the connection is dead; the pool replaces it on the next checkout
+        pass
+
+
+def install_safe_teardown(app) -> None:
+    """End each request's session without ever raising.
+
+    Flask-SQLAlchemy's own teardown calls ``session.remove()``; with a connection killed by the
+    server (``pg_terminate_backend``) closing it can raise, and an exception from a teardown turns
+    a finished response into the server's bare 500. This replaces it with one that logs instead.
+    """
+    own = getattr(db, "_teardown_session", None)
+    app.teardown_appcontext_funcs[:] = [f for f in app.teardown_appcontext_funcs if f != own]
+
+    @app.teardown_appcontext
+    def _remove_session(_exc):
+        try:
+            db.session.remove()
+        except Exception:
+            app.logger.warning("database session could not be closed cleanly", exc_info=True)
+            try:
+                db.session.registry().invalidate()  # its connections are not reused, nor left open
+            except Exception:  # pragma: no cover - nothing left to do
+                pass
+            db.session.registry.clear()  # the next request gets a new session
+
+
 def lock_row(model, row_id: int):
     """Load a row and lock it until the unit of work ends.
 

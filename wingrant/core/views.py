@@ -7,10 +7,23 @@ overview are a feature (``home``).
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    g,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
+from werkzeug.exceptions import ServiceUnavailable
 
-from ..extensions import db
+from ..database import UNAVAILABLE, safe_rollback
+from ..extensions import db, login_manager
 from .i18n import available_languages
 from .redirects import safe_next
 
@@ -23,7 +36,7 @@ def healthz():
         db.session.execute(sa.text("SELECT 1"))
     except Exception:  # any failure to reach the database is "not healthy"
         current_app.logger.exception("health check: database unreachable")
-        db.session.rollback()
+        safe_rollback()
         return jsonify(status="error", database="error"), 503
     return jsonify(status="ok", database="ok")
 
@@ -68,11 +81,47 @@ def method_not_allowed(_e):
                                      "und Schaltflächen der Anwendung.")), 405
 
 
+#: Seconds after which a client may try again when the database is unreachable.
+RETRY_AFTER_SECONDS = 30
+
+
+@bp.app_errorhandler(503)
+def unavailable(_e):
+    return render_template("core/error.html", code=503, title=_("Vorübergehend nicht erreichbar"),
+                           message=_("Die Datenbank ist gerade nicht erreichbar; Ihre Eingaben wurden nicht "
+                                     "gespeichert. Bitte versuchen Sie es in einer Minute noch einmal.")), 503
+
+
+def database_unavailable(error):
+    """The database refused or dropped the connection: 503, as a German page or (for the API) JSON.
+
+    Logged, rolled back without raising; the page is rendered for an anonymous visitor, because
+    showing the logged-in user would need the database that just failed.
+    """
+    current_app.logger.error("database unavailable: %s", error, exc_info=error)
+    safe_rollback()
+    g._login_user = login_manager.anonymous_user()
+    try:
+        response = make_response(current_app.handle_http_exception(ServiceUnavailable()))
+    except UNAVAILABLE:  # pragma: no cover - a page that still reached for the database
+        safe_rollback()
+        response = make_response(_("Vorübergehend nicht erreichbar"), 503, {"Content-Type": "text/plain"})
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+for _unavailable in UNAVAILABLE:
+    bp.app_errorhandler(_unavailable)(database_unavailable)
+
+
 @bp.app_errorhandler(500)
-def internal_error(_e):
+def internal_error(e):
+    original = getattr(e, "original_exception", None)
+    if isinstance(original, UNAVAILABLE):  # raised where no handler saw it (after the view)
+        return database_unavailable(original)
     # Flask has logged the exception already. Whatever the failed request wrote is
     # rolled back, so the page itself (which reads the current user) starts clean.
-    db.session.rollback()
+    safe_rollback()
     return render_template("core/error.html", code=500, title=_("Ein Fehler ist aufgetreten"),
                            message=_("Ihre Eingaben wurden nicht gespeichert. Bitte versuchen Sie es noch einmal; "
                                      "wenn der Fehler bleibt, melden Sie ihn bitte der WiN-Geschäftsführung.")), 500

@@ -52,6 +52,7 @@ MESSAGES = {
     422: _l("Die Angaben sind nicht gültig."),
     429: _l("Zu viele fehlgeschlagene Anmeldeversuche. Bitte später erneut versuchen."),
     500: _l("Interner Fehler."),
+    503: _l("Die Datenbank ist vorübergehend nicht erreichbar. Bitte später erneut versuchen."),
 }
 
 
@@ -232,7 +233,7 @@ def is_api_path(path: str) -> bool:
 def install_error_handlers(app) -> None:
     """JSON errors for every path under /api/v1 (also unknown paths, 405 and 413); other paths
     keep the HTML handlers registered before."""
-    for code in (400, 401, 403, 404, 405, 409, 413, 415, 422, 429, 500):
+    for code in (400, 401, 403, 404, 405, 409, 413, 415, 422, 429, 500, 503):
         exc_class = default_exceptions[code]
         previous = app.error_handler_spec[None].get(code, {}).get(exc_class)
 
