@@ -263,8 +263,7 @@ def _demo_applications_and_meeting(nb, programmes, organisations, admin, today) 
                 reference=f"{nb.code}-{year}-{n:03d}", neighbourhood_id=nb.id,
                 organisation_id=organisations[org].id, year=year, title=title, summary=summary,
                 description=summary, state=state, place="Huchting", created_by_id=qm.id,
-                contact_email=organisations[org].email,
-                start_date=date(year, 3, 1), end_date=date(year, 11, 30),
+                contact_email=organisations[org].email, start_date=date(year, 3, 1), end_date=date(year, 11, 30),
                 submitted_at=None if state == ApplicationState.DRAFT else utcnow(),
             )
             for i, (cat, text, euros) in enumerate(costs):
