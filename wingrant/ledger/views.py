@@ -59,7 +59,9 @@ def _allocation_form(year: int, **kwargs) -> AllocationForm:
     form = AllocationForm(year=year, **kwargs)
     form.neighbourhood.choices = [(n.id, n.name) for n in db.session.execute(
         sa.select(Neighbourhood).order_by(Neighbourhood.name)).scalars()]
-    form.programme.choices = [(p.id, f"{p.code} – {p.name}") for p in db.session.execute(
+    # "WiN – Wohnen in Nachbarschaften", not "WIN – WiN – …": the code only where the name lacks it.
+    form.programme.choices = [(p.id, p.name if p.name.upper().startswith(p.code.upper()) else f"{p.name} ({p.code})")
+                              for p in db.session.execute(
         sa.select(Programme).order_by(Programme.position, Programme.code)).scalars()]
     return form
 
