@@ -220,7 +220,7 @@ def slow_balance(monkeypatch):
 def test_parallel_decisions_in_two_meetings_never_overspend_one_budget(app, db, forum, make_application,
                                                                        make_meeting, slow_balance):
     """Two forums of the same neighbourhood (say, a regular and an extra meeting) approving at once."""
-    extra = make_meeting(forum.neighbourhood, user=forum.manager, on=date(YEAR, 12, 3))
+    extra = make_meeting(forum.neighbourhood, user=forum.manager, on=date(YEAR, 11, 27))
     applications = [make_application(neighbourhood=forum.neighbourhood, requested={forum.win: 3_000_00})
                     for _ in range(6)]
     # three applications on each agenda: 6 × 3.000 € asked, 10.000 € in the WiN budget
@@ -260,7 +260,7 @@ def test_one_application_cannot_join_two_agendas_at_once(app, db, forum, make_ap
     """Otherwise both meetings could approve it and bind its money twice."""
     from wingrant.errors import DomainError
 
-    extra = make_meeting(forum.neighbourhood, user=forum.manager, on=date(YEAR, 12, 3))
+    extra = make_meeting(forum.neighbourhood, user=forum.manager, on=date(YEAR, 11, 27))
     application = make_application(neighbourhood=forum.neighbourhood, requested={forum.win: 3_000_00})
     meeting_ids, application_id, manager_id = (forum.meeting.id, extra.id), application.id, forum.manager.id
     db.session.rollback()

@@ -237,18 +237,18 @@ def write_and_publish_minutes(page, meeting_url: str, objection_period_over) -> 
     return published
 
 
-def visit_public_portal(page, site_url: str, available_before: int) -> bytes:
+def visit_public_portal(page, site_url: str, available_before: int, meeting_day: date) -> bytes:
     page.goto(f"{site_url}/portal/")
     page.get_by_role("link", name="Huchting", exact=False).first.click()
     decisions = page.locator("section[aria-labelledby=decisions-heading] table").inner_text()
     assert NEW_TITLE in decisions and RECUSAL_TITLE in decisions and DEFERRAL_TITLE in decisions
     rows = page.locator("section[aria-labelledby=decisions-heading] tbody tr")
-    today = date.today().strftime("%d.%m.%Y")
+    held_on = meeting_day.strftime("%d.%m.%Y")
     new_row = rows.filter(has_text=NEW_TITLE).inner_text()
-    assert today in new_row and "beschlossen" in new_row and "1.234,50\u00a0€" in new_row, new_row
+    assert held_on in new_row and "beschlossen" in new_row and "1.234,50\u00a0€" in new_row, new_row
     deferred_row = rows.filter(has_text=DEFERRAL_TITLE).first.inner_text()  # the newest first
-    assert today in deferred_row and "vertagt" in deferred_row, deferred_row
-    # What the forum bound today is gone from the budget: 1.234,50 € and the Sprachcafé's 1.500 €.
+    assert held_on in deferred_row and "vertagt" in deferred_row, deferred_row
+    # What the forum bound is gone from the budget: 1.234,50 € and the Sprachcafé's 1.500 €.
     assert available_win(page) == available_before - 1_234_50 - 1_500_00
     page.set_viewport_size({"width": 768, "height": 1024})
     shot(page, "09-public-portal-tablet")
@@ -310,12 +310,14 @@ def test_from_application_to_public_decision_in_the_browser(demo_site, sync_api,
                 step(page, "Als beschlussreif markieren")
                 assert "Neuer Status: Beschlussreif." in flash(page)
 
-                meeting_url = plan_meeting(page, demo_site.url, today)
+                # Yesterday's meeting, entered afterwards: decisions need a meeting that has begun.
+                meeting_day = today - timedelta(days=1)
+                meeting_url = plan_meeting(page, demo_site.url, meeting_day)
                 count_attendance(page)
                 run_live_meeting(page)
                 published = write_and_publish_minutes(page, meeting_url, objection_period_over)
 
-                pdf = visit_public_portal(public, demo_site.url, available_before)
+                pdf = visit_public_portal(public, demo_site.url, available_before, meeting_day)
                 assert errors == []
                 return pdf, published, dialogs, meeting_url
             finally:

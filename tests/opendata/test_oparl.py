@@ -136,9 +136,11 @@ def test_feed_holds_exactly_the_published_data(client, world):
     papers = {f"{HOST}/oparl/v1.1/paper/{a.id}" for a in world.published.applications + world.corrected.applications}
     assert feed.ids("Paper") == papers
     assert feed.ids("Organization") == {f"{HOST}/oparl/v1.1/organization/huchting"}
+    invitations = {f"{HOST}/oparl/v1.1/invitation/{b.meeting.id}"
+                   for b in (world.published, world.corrected, world.announced)}
     assert feed.ids("File") == {f"{HOST}/oparl/v1.1/file/{world.published.meeting.id}/1",
                                 f"{HOST}/oparl/v1.1/file/{world.corrected.meeting.id}/1",
-                                f"{HOST}/oparl/v1.1/file/{world.corrected.meeting.id}/2"}
+                                f"{HOST}/oparl/v1.1/file/{world.corrected.meeting.id}/2"} | invitations
     assert len(feed.ids("Consultation")) == 4
     everything = "".join(str(o) for o in feed.objects.values())
     for secret in SECRETS + HIDDEN_TITLES:
@@ -153,6 +155,7 @@ def test_unpublished_objects_are_not_found(client, world):
         _get_json(client, f"{HOST}/oparl/v1.1/meeting/{built.meeting.id}", 404)
         _get_json(client, f"{HOST}/oparl/v1.1/meeting/{built.meeting.id}/location", 404)
         _get_json(client, f"{HOST}/oparl/v1.1/file/{built.meeting.id}/1", 404)
+        _get_json(client, f"{HOST}/oparl/v1.1/invitation/{built.meeting.id}", 404)
         for item in built.items:
             _get_json(client, f"{HOST}/oparl/v1.1/agendaItem/{item.id}", 404)
             _get_json(client, f"{HOST}/oparl/v1.1/consultation/{item.id}", 404)
@@ -172,7 +175,8 @@ def test_announced_meeting_has_time_and_place_but_no_agenda(client, world):
     day = world.announced.meeting.date
     assert m["start"].startswith(f"{day.isoformat()}T18:00:00+0")
     assert m["location"]["description"] == "Bürgerhaus, Saal 1, Amersfoorter Str. 8, 28259 Bremen"
-    assert "agendaItem" not in m and "resultsProtocol" not in m
+    assert "agendaItem" not in m and "resultsProtocol" not in m  # invited, but nothing on its agenda yet
+    assert m["invitation"]["id"] == f"{HOST}/oparl/v1.1/invitation/{world.announced.meeting.id}"
 
 
 def test_meeting_lists_agenda_with_minutes_numbers_and_its_protocol(client, world):
@@ -228,7 +232,7 @@ def test_objection_of_a_recused_participant_is_raised_but_not_standing_as_in_the
 
 def test_protocol_files_have_size_and_sha512_of_the_served_pdf(client, world):
     feed = walk(client)
-    files = [feed.objects[url] for url in feed.ids("File")]
+    files = [feed.objects[url] for url in feed.ids("File") if "/oparl/v1.1/file/" in url]  # not invitations
     assert len(files) == 3
     for f in files:
         pdf = client.get(_path(f["accessUrl"]))

@@ -33,7 +33,7 @@ from . import consensus, notices, queries
 from .labels import REASONS
 from .locking import open_meeting
 from .models import AgendaItem, AttendeeGroup, Decision, DecisionAmount, Meeting, Objection, Outcome, Recusal
-from .services import not_before_start
+from .schedule import not_before_start
 
 #: Where each outcome moves the application.
 STATE_FOR = {
@@ -274,7 +274,7 @@ def record_outcome(meeting: Meeting, item_id: int, data: OutcomeData, *, user) -
         meeting = open_meeting(meeting.id)
         item = _application_item(meeting, item_id)
         not_before_start(meeting, _("Die Sitzung beginnt am %(date)s um %(time)s Uhr; Beschlüsse lassen sich erst "
-                                    "ab ihrem Beginn erfassen."))
+                                    "ab ihrem Beginn erfassen."), field="outcome")
         if not queries.attendance_recorded(meeting.id):
             raise DomainError(_("Bitte zuerst die Anwesenheit erfassen (wie viele Personen da sind oder wer da ist); "
                                 "ohne sie lässt sich kein Beschluss erfassen."), field="outcome")

@@ -9,7 +9,7 @@ every write here and in ``decisions.py`` is refused (``locking.open_meeting``).
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from datetime import UTC, date, time
+from datetime import date, time
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -22,7 +22,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..ledger.models import LedgerEntry
 from ..neighbourhoods.models import Neighbourhood, Programme
-from . import queries, timing
+from . import queries, schedule
 from .locking import open_meeting
 from .models import AgendaItem, AgendaItemKind, Attendance, AttendeeGroup, Decision, HeadCount, Meeting, MeetingState
 
@@ -120,36 +120,11 @@ def create_meeting(neighbourhood: Neighbourhood, data: MeetingData, *, user) -> 
     return meeting
 
 
-def _check_calendar(meeting: Meeting, data: MeetingData) -> None:
-    """A meeting with decisions keeps its date, and its start stays before the first decision;
-    a held meeting cannot move into the future."""
-    first = queries.first_decision_at(meeting.id)
-    if first is not None and data.date != meeting.date:
-        raise DomainError(_("Zu dieser Sitzung sind bereits Beschlüsse erfasst; ihr Datum lässt sich nicht mehr "
-                            "ändern."), field="date")
-    begins = timing.begins(data.date, data.starts_at)
-    if first is not None and begins > first.replace(tzinfo=UTC):
-        raise DomainError(_("Der erste Beschluss dieser Sitzung ist um %(time)s Uhr erfasst; die Sitzung kann "
-                            "nicht später begonnen haben.",
-                            time=first.replace(tzinfo=UTC).astimezone(timing.BERLIN).strftime("%H:%M")),
-                          field="starts_at")
-    if meeting.state == MeetingState.HELD and begins > timing.now():
-        raise DomainError(_("Die Sitzung ist als durchgeführt markiert; sie kann nicht in die Zukunft verlegt "
-                            "werden."), field="date")
-
-
-def not_before_start(meeting: Meeting, message: str) -> None:
-    """Refuse what only a meeting that has begun may do; ``message`` takes the date and the time."""
-    if not timing.has_begun(meeting.date, meeting.starts_at, timing.now()):
-        raise DomainError(message % {"date": meeting.date.strftime("%d.%m.%Y"),
-                                     "time": (meeting.starts_at or time.min).strftime("%H:%M")})
-
-
 def update_meeting(meeting: Meeting, data: MeetingData, *, user) -> Meeting:
     data = data.cleaned()
     with unit_of_work():
         meeting = open_meeting(meeting.id)
-        _check_calendar(meeting, data)
+        schedule.check_move(meeting, data.date, data.starts_at)
         before = _snapshot(meeting)
         for key, value in asdict(data).items():
             setattr(meeting, key, value)
@@ -167,8 +142,8 @@ def change_state(meeting: Meeting, target: MeetingState, *, user) -> Meeting:
         if NEXT_STATE.get(meeting.state) != target:
             raise DomainError(_("Dieser Statuswechsel ist nicht möglich."))
         if target == MeetingState.HELD:
-            not_before_start(meeting, _("Die Sitzung beginnt am %(date)s um %(time)s Uhr; erst dann kann sie als "
-                                        "durchgeführt markiert werden."))
+            schedule.not_before_start(meeting, _("Die Sitzung beginnt am %(date)s um %(time)s Uhr; erst dann kann sie "
+                                                 "als durchgeführt markiert werden."))
         before = meeting.state
         meeting.state = target
         audit.record("meeting.state", user=user, obj=meeting, neighbourhood_id=meeting.neighbourhood_id,

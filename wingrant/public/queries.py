@@ -73,13 +73,12 @@ def budget_years(neighbourhood_id: int) -> list[int]:
 
 
 def public_meeting(today: date):
-    """SQL condition on ``Meeting``: a meeting the public may know of — planned and not past
-    (what the portal lists as "Nächste Sitzungen"), invited (its agenda went public with the
-    invitation and stays so, held or not), or with published minutes (calendar, OParl)."""
+    """SQL condition on ``Meeting``: a meeting the public may know of — announced and not past
+    (what the portal lists as "Nächste Sitzungen"), or with published minutes (calendar, OParl)."""
     minutes = aliased(Minutes)  # the caller may join Minutes itself
     published = sa.exists().where(minutes.meeting_id == Meeting.id, minutes.state == MinutesState.PUBLISHED)
-    planned = sa.and_(Meeting.state == MeetingState.PLANNED, Meeting.date >= today)
-    return sa.or_(planned, Meeting.state.in_(AGENDA_PUBLIC), published)
+    announced = sa.and_(Meeting.state.in_([MeetingState.PLANNED, MeetingState.INVITED]), Meeting.date >= today)
+    return sa.or_(announced, published)
 
 
 @dataclass
@@ -105,8 +104,10 @@ class MeetingPage:
 def meeting_page(neighbourhood_id: int, meeting_id: int, today: date) -> MeetingPage | None:
     """A public meeting of this neighbourhood, with its agenda and money once invited: bounded queries."""
     meeting = db.session.execute(
+        # Once invited, a meeting keeps its public page (held, waiting for its minutes, or
+        # published): its agenda went public with the invitation.
         sa.select(Meeting).where(Meeting.id == meeting_id, Meeting.neighbourhood_id == neighbourhood_id,
-                                 public_meeting(today))
+                                 sa.or_(public_meeting(today), Meeting.state.in_(AGENDA_PUBLIC)))
     ).scalar_one_or_none()
     if meeting is None:
         return None

@@ -4,12 +4,14 @@ What is public here is what the portal shows:
 
 - a **meeting** of an active neighbourhood whose minutes are published, or that is
   announced (planned or invited, today or later: the portal's "Nächste Sitzungen");
-- its **agenda items** once the minutes are published, and their **decisions** as
-  ``minutes.published`` (the one read model of published decisions) lets the public
-  see them, with the money it reads;
-- an **application** (OParl Paper) only once it has a published decision, with the
-  fields the published minutes print (reference, title, applicant organisation,
-  summary, year, amounts) — never contact data or internal texts;
+- its **agenda items** once it is invited (never while only planned), and their
+  **decisions** once the minutes are published, as ``minutes.published`` (the one
+  read model of published decisions) lets the public see them, with the money it reads;
+- the **invitation** of such a meeting (OParl File, ``invitations``);
+- an **application** (OParl Paper) once it stands on the agenda of such an invited
+  meeting (with the invitation as its main file) or has a published decision, with the fields the
+  invitation and the published minutes print (reference, title, applicant
+  organisation, summary, year, amounts) — never contact data or internal texts;
 - every stored **version** of published minutes (OParl File).
 
 Each kind has an ``*_index`` (key, created, modified — for filtering and paging
@@ -29,6 +31,7 @@ from ...applications.models import Application
 from ...extensions import db
 from ...meetings.consensus import APPROVALS
 from ...meetings.models import (
+    AGENDA_PUBLIC_STATES,
     AgendaItem,
     AgendaItemKind,
     Decision,
@@ -45,6 +48,7 @@ from ...organisations.models import Organisation
 from ...public.queries import public_meeting
 from .files import FileRecord, protocol_files
 from .index import Entry, entries, latest_version
+from .invitations import InvitationRecord, agenda_papers
 
 # --- organizations (one per forum = neighbourhood) ---------------------------------------
 
@@ -116,10 +120,15 @@ class MeetingRecord:
     state: MeetingState
     created: datetime
     modified: datetime
-    #: Minutes published: agenda and protocol files are public.
+    #: Minutes published: decisions and protocol files are public.
     published: bool
     items: tuple[ItemRecord, ...] = ()
     files: tuple[FileRecord, ...] = ()
+
+    @property
+    def invited(self) -> bool:
+        """The invitation went out: agenda and invitation file are public."""
+        return self.state in AGENDA_PUBLIC_STATES
 
 
 def meetings(ids: list[int], today: date) -> list[MeetingRecord]:
@@ -131,8 +140,9 @@ def meetings(ids: list[int], today: date) -> list[MeetingRecord]:
         .where(Meeting.id.in_(ids))
     ).all()
     published = [r[0] for r in rows if r[11] is not None]
+    with_agenda = [r[0] for r in rows if r[11] is not None or r[9] in AGENDA_PUBLIC_STATES]
     items: dict[int, list[ItemRecord]] = {}
-    for item in agenda_items(meeting_ids=published):
+    for item in agenda_items(meeting_ids=with_agenda, today=today):
         items.setdefault(item.meeting_id, []).append(item)
     files: dict[int, list[FileRecord]] = {}
     for record in protocol_files(meeting_ids=published):
@@ -168,50 +178,61 @@ class ItemRecord:
     objections_standing: int
     created: datetime
     modified: datetime
+    #: The minutes are published (else the item is on an invitation's agenda, without decision).
+    published: bool = True
 
     @property
     def approved(self) -> bool:
         return self.outcome in APPROVALS
 
 
-def _item_query(latest):
+def _agenda_public(minutes_id_column, today: date | None):
+    """Items of a meeting in the feed: with published minutes, or announced and invited (never planned)."""
+    return sa.and_(public_meeting(today or date.today()),
+                   sa.or_(minutes_id_column.is_not(None), Meeting.state.in_(AGENDA_PUBLIC_STATES)))
+
+
+def _item_query(latest, today: date | None = None):
     public_decision = sa.and_(Decision.agenda_item_id == AgendaItem.id,
                               Decision.id.in_(published.published_decision_ids()))
     return (
         sa.select(AgendaItem.id, AgendaItem.meeting_id, Neighbourhood.slug, AgendaItem.position, AgendaItem.kind,
                   AgendaItem.title, AgendaItem.application_id, Decision.id, Decision.outcome, Decision.conditions,
                   Decision.reason, Decision.votes_yes, Decision.votes_no, Decision.votes_abstain,
-                  Minutes.published_at, latest.c.at)
+                  sa.func.coalesce(Minutes.published_at, Meeting.created_at),
+                  sa.func.coalesce(latest.c.at, Meeting.created_at), Minutes.id)
         .join(Meeting, AgendaItem.meeting_id == Meeting.id)
         .join(Neighbourhood, Meeting.neighbourhood_id == Neighbourhood.id)
-        .join(Minutes, sa.and_(Minutes.meeting_id == Meeting.id, Minutes.state == MinutesState.PUBLISHED))
-        .join(latest, latest.c.minutes_id == Minutes.id)
+        .outerjoin(Minutes, sa.and_(Minutes.meeting_id == Meeting.id, Minutes.state == MinutesState.PUBLISHED))
+        .outerjoin(latest, latest.c.minutes_id == Minutes.id)
         .outerjoin(Decision, public_decision)
-        .where(Neighbourhood.active.is_(True))
+        .where(Neighbourhood.active.is_(True), _agenda_public(Minutes.id, today))
     )
 
 
-def agenda_item_index() -> list[Entry]:
+def agenda_item_index(today: date | None = None) -> list[Entry]:
     latest = latest_version()
     rows = db.session.execute(
-        sa.select(AgendaItem.id, Minutes.published_at, latest.c.at)
+        sa.select(AgendaItem.id, sa.func.coalesce(Minutes.published_at, Meeting.created_at),
+                  sa.func.coalesce(latest.c.at, Meeting.created_at))
         .join(Meeting, AgendaItem.meeting_id == Meeting.id)
         .join(Neighbourhood, Meeting.neighbourhood_id == Neighbourhood.id)
-        .join(Minutes, sa.and_(Minutes.meeting_id == Meeting.id, Minutes.state == MinutesState.PUBLISHED))
-        .join(latest, latest.c.minutes_id == Minutes.id)
-        .where(Neighbourhood.active.is_(True)).order_by(AgendaItem.id)
+        .outerjoin(Minutes, sa.and_(Minutes.meeting_id == Meeting.id, Minutes.state == MinutesState.PUBLISHED))
+        .outerjoin(latest, latest.c.minutes_id == Minutes.id)
+        .where(Neighbourhood.active.is_(True), _agenda_public(Minutes.id, today)).order_by(AgendaItem.id)
     )
     return entries(rows)
 
 
-def agenda_items(*, meeting_ids: list[int] | None = None, ids: list[int] | None = None) -> list[ItemRecord]:
+def agenda_items(*, meeting_ids: list[int] | None = None, ids: list[int] | None = None,
+                 today: date | None = None) -> list[ItemRecord]:
     """Agenda items of published minutes with their decisions: six queries.
 
     The items of whole meetings are read even when only some are asked for: an
     item's number depends on the items before it.
     """
     latest = latest_version()
-    stmt = _item_query(latest).order_by(AgendaItem.meeting_id, AgendaItem.position, AgendaItem.id)
+    stmt = _item_query(latest, today).order_by(AgendaItem.meeting_id, AgendaItem.position, AgendaItem.id)
     if ids is not None:
         asked = aliased(AgendaItem, name="asked_item")
         stmt = stmt.where(AgendaItem.meeting_id.in_(sa.select(asked.meeting_id).where(asked.id.in_(ids))))
@@ -235,7 +256,7 @@ def agenda_items(*, meeting_ids: list[int] | None = None, ids: list[int] | None 
     wanted = set(ids) if ids is not None else None
     result = []
     for (item_id, meeting_id, slug, _pos, kind, title, app_id, decision_id, outcome, conditions, reason, yes, no,
-         abstain, published_at, latest_at) in rows:
+         abstain, published_at, latest_at, minutes_id) in rows:
         if wanted is not None and item_id not in wanted:
             continue
         amounts: tuple[Amount, ...] = ()
@@ -246,7 +267,7 @@ def agenda_items(*, meeting_ids: list[int] | None = None, ids: list[int] | None 
         result.append(ItemRecord(
             item_id, meeting_id, slug, order, number, kind, title, app_id, outcome, conditions or "", reason or "",
             (yes, no or 0, abstain or 0) if yes is not None else None, amounts, raised, standing,
-            published_at or latest_at, latest_at,
+            published_at or latest_at, latest_at, minutes_id is not None,
         ))
     return result
 
@@ -314,42 +335,50 @@ class PaperRecord:
     consultations: tuple[ConsultationRecord, ...]
     created: datetime
     modified: datetime
+    #: The invitation of the latest invited meeting with the application on its agenda.
+    main_file: InvitationRecord | None = None
 
     @property
     def approved(self) -> bool:
         return any(c.outcome in APPROVALS for c in self.consultations)
 
 
-def paper_index() -> list[Entry]:
+def paper_index(today: date | None = None) -> list[Entry]:
+    """Applications with a published decision, and those on an invited meeting's agenda."""
     sub = _consultation_select(Application.id.label("app_id")).subquery()
-    rows = db.session.execute(
-        sa.select(sub.c.app_id, sa.func.min(sub.c.published_at), sa.func.max(sub.c.at))
-        .group_by(sub.c.app_id).order_by(sub.c.app_id)
-    )
-    return entries(rows)
+    spans = {app_id: (created, modified) for app_id, created, modified in db.session.execute(
+        sa.select(sub.c.app_id, sa.func.min(sub.c.published_at), sa.func.max(sub.c.at)).group_by(sub.c.app_id))}
+    for app_id, invitation in agenda_papers(today=today).items():
+        created, modified = spans.get(app_id, (invitation.created, invitation.created))
+        spans[app_id] = (min(created, invitation.created), max(modified, invitation.created))
+    return [Entry(app_id, *spans[app_id]) for app_id in sorted(spans)]
 
 
-def papers(ids: list[int]) -> list[PaperRecord]:
-    """Applications with their public consultations and requested amounts: six queries."""
+def papers(ids: list[int], today: date | None = None) -> list[PaperRecord]:
+    """Applications with their public consultations, requested amounts and invitation: seven queries."""
     found = consultations(application_ids=ids)
     by_app: dict[int, list[ConsultationRecord]] = {}
     for c in found:
         by_app.setdefault(c.application_id, []).append(c)
+    mains = agenda_papers(ids, today=today)
+    public_ids = set(by_app) | set(mains)
     rows = db.session.execute(
         sa.select(Application.id, Neighbourhood.slug, Application.reference, Application.title, Organisation.name,
                   Application.summary, Application.year)
         .join(Organisation, Application.organisation_id == Organisation.id)
         .join(Neighbourhood, Application.neighbourhood_id == Neighbourhood.id)
-        .where(Application.id.in_(list(by_app))).order_by(Application.id)
+        .where(Application.id.in_(list(public_ids)), Neighbourhood.active.is_(True)).order_by(Application.id)
     ).all()
-    book = published.load_amounts(by_app)
-    fields = published.fields_of(by_app)
+    book = published.load_amounts(public_ids)
+    fields = published.fields_of(public_ids)
     result = []
     for app_id, slug, reference, title, org, summary, year in rows:
-        cons = tuple(by_app[app_id])
+        cons = tuple(by_app.get(app_id, ()))
+        main = mains.get(app_id)
+        created = [c.created for c in cons] + ([main.created] if main else [])
+        modified = [c.modified for c in cons] + ([main.created] if main else [])
         result.append(PaperRecord(
             app_id, slug, reference, title, org, summary or "", year, fields.get(app_id, ()), book.amounts(app_id),
-            cons,
-            min(c.created for c in cons), max(c.modified for c in cons),
+            cons, min(created), max(modified), main,
         ))
     return result

@@ -23,6 +23,7 @@ from ...money import format_eur
 from ...public import opendata
 from . import files
 from . import queries as q
+from .invitations import InvitationRecord
 
 SCHEMA = "https://schema.oparl.org/1.1/"
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -149,7 +150,7 @@ def meeting(m: q.MeetingRecord) -> dict:
         "organization": [_url("organization", slug=m.slug)],
         "location": location(m),
         "web": (url_for("public.minutes", slug=m.slug, meeting_id=m.id, _external=True) if m.published
-                else url_for("public.neighbourhood", slug=m.slug, _external=True)),
+                else url_for("public.meeting", slug=m.slug, meeting_id=m.id, _external=True)),
         **_stamps(m),
         EXT + "date": m.date.isoformat(),
         EXT + "online": m.online,
@@ -164,6 +165,8 @@ def meeting(m: q.MeetingRecord) -> dict:
     superseded = [file(f) for f in m.files if not f.current]
     if superseded:
         result["auxiliaryFile"] = superseded
+    if m.invited:
+        result["invitation"] = invitation_file(InvitationRecord(m.id, m.slug, m.date, m.created))
     if m.items:
         result["agendaItem"] = [agenda_item(i) for i in m.items]
     return result
@@ -198,7 +201,8 @@ def agenda_item(i: q.ItemRecord) -> dict:
         "order": i.order,
         "name": name,
         "public": True,
-        "web": url_for("public.minutes", slug=i.slug, meeting_id=i.meeting_id, _external=True),
+        "web": url_for("public.minutes" if i.published else "public.meeting", slug=i.slug, meeting_id=i.meeting_id,
+                       _external=True),
         **_stamps(i),
     }
     if i.application_id is not None and i.outcome is not None:
@@ -246,7 +250,7 @@ def paper(p: q.PaperRecord) -> dict:
         "reference": p.reference,
         "paperType": "Projektantrag",
         "underDirectionOf": [_url("organization", slug=p.slug)],
-        "consultation": [consultation(c) for c in p.consultations],
+        **({"consultation": [consultation(c) for c in p.consultations]} if p.consultations else {}),
         **_stamps(p),
         EXT + "applicant": p.organisation,
         EXT + "budgetYear": p.year,
@@ -256,6 +260,8 @@ def paper(p: q.PaperRecord) -> dict:
     }
     if p.approved:
         result["web"] = url_for("public.project", slug=p.slug, application_id=p.id, _external=True)
+    if p.main_file is not None:
+        result["mainFile"] = invitation_file(p.main_file)
     if p.summary:
         result[EXT + "summary"] = p.summary
     if p.fields:
@@ -289,3 +295,22 @@ def file(f: files.FileRecord) -> dict:
     if f.reason:
         result[EXT + "correctionReason"] = f.reason
     return result
+
+
+def invitation_file(r: InvitationRecord) -> dict:
+    """The invitation PDF of an invited meeting (rendered on request: no size or checksum)."""
+    pdf = url_for("public.invitation_pdf", slug=r.slug, meeting_id=r.meeting_id, _external=True)
+    return {
+        "id": _url("invitation", meeting_id=r.meeting_id),
+        "type": _type("File"),
+        "name": f"Einladung zur Sitzung am {r.meeting_date.strftime('%d.%m.%Y')}",
+        "fileName": f"einladung-{r.slug}-{r.meeting_date.isoformat()}.pdf",
+        "mimeType": "application/pdf",
+        "accessUrl": pdf,
+        "downloadUrl": pdf,
+        "fileLicense": opendata.LICENCE_URL,
+        "meeting": [_url("meeting", meeting_id=r.meeting_id)],
+        "web": url_for("public.meeting", slug=r.slug, meeting_id=r.meeting_id, _external=True),
+        "created": timestamp(r.created),
+        "modified": timestamp(r.created),
+    }

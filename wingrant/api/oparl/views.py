@@ -21,6 +21,7 @@ from ...core.pagination import Window
 from ...extensions import db
 from ...neighbourhoods.models import Neighbourhood
 from . import files as protocols
+from . import invitations
 from . import queries as q
 from . import serialize as s
 from .index import Entry
@@ -236,6 +237,13 @@ def consultation(item_id):
 @bp.get("/paper/<int:application_id>")
 def paper(application_id):
     return _one(q.papers([application_id]), s.paper)
+
+
+@bp.get("/invitation/<int:meeting_id>")
+def invitation(meeting_id):
+    """The invitation of an invited meeting as an OParl File (embedded in Meeting and Paper)."""
+    found = invitations.invitations([meeting_id])
+    return _one(list(found.values()), s.invitation_file)
 
 
 @bp.get("/file/<int:meeting_id>/<int:number>")
