@@ -79,8 +79,10 @@ def create_app(config: dict | None = None, *, instance_path: str | None = None) 
     app.register_blueprint(oparl_views.bp)
     from .home import accessibility
     from .mail import views as mail_views
+    from .subscriptions import views as subscription_views
 
     app.register_blueprint(mail_views.bp)
+    app.register_blueprint(subscription_views.bp)
 
     app.register_blueprint(accessibility.bp)
     from .api import token_views as api_token_views

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from datetime import date, time
+from email.utils import parseaddr
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -22,7 +23,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..ledger.models import LedgerEntry
 from ..neighbourhoods.models import Neighbourhood, Programme
-from . import queries
+from . import announce, queries
 from .locking import open_meeting
 from .models import AgendaItem, AgendaItemKind, Attendance, AttendeeGroup, Decision, HeadCount, Meeting, MeetingState
 
@@ -133,7 +134,10 @@ def update_meeting(meeting: Meeting, data: MeetingData, *, user) -> Meeting:
 
 
 def change_state(meeting: Meeting, target: MeetingState, *, user) -> Meeting:
-    """Move the meeting one step on: geplant → eingeladen → durchgeführt."""
+    """Move the meeting one step on: geplant → eingeladen → durchgeführt.
+
+    Inviting writes the invitation to the forum's mailing list in the same unit of work.
+    """
     with unit_of_work():
         meeting = open_meeting(meeting.id)
         if target == MeetingState.MINUTES_APPROVED:
@@ -142,8 +146,10 @@ def change_state(meeting: Meeting, target: MeetingState, *, user) -> Meeting:
             raise DomainError(_("Dieser Statuswechsel ist nicht möglich."))
         before = meeting.state
         meeting.state = target
+        invited = announce.invite_list(meeting) if target == MeetingState.INVITED else None
         audit.record("meeting.state", user=user, obj=meeting, neighbourhood_id=meeting.neighbourhood_id,
-                     before={"state": before.value}, after={"state": target.value})
+                     before={"state": before.value},
+                     after={"state": target.value, **({"invited_subscribers": invited} if invited is not None else {})})
     return meeting
 
 
@@ -334,6 +340,14 @@ class AttendeeData:
     organisation: str = ""
     apologised: bool = False
     consent_to_publish: bool = False
+    email: str = ""
+
+
+def _attendee_email(value: str) -> str:
+    address = (value or "").strip()
+    if address and (parseaddr(address)[1] != address or "@" not in address.strip("@") or len(address) > 254):
+        raise DomainError(_("Bitte eine gültige E-Mail-Adresse angeben oder das Feld leer lassen."), field="email")
+    return address.lower()
 
 
 def add_attendee(meeting: Meeting, data: AttendeeData, *, user) -> Attendance:
@@ -341,11 +355,12 @@ def add_attendee(meeting: Meeting, data: AttendeeData, *, user) -> Attendance:
     if not name:
         raise DomainError(_("Bitte einen Namen angeben."), field="name")
     group = AttendeeGroup(data.group)
+    email = _attendee_email(data.email)
     with unit_of_work():
         meeting = open_meeting(meeting.id)
         attendee = Attendance(meeting_id=meeting.id, name=name, group=group,
                               organisation=data.organisation.strip(), apologised=data.apologised,
-                              consent_to_publish=data.consent_to_publish)
+                              consent_to_publish=data.consent_to_publish, email=email)
         db.session.add(attendee)
         # Names are personal data: the audit keeps that someone was added, not who.
         audit.record("meeting.attendee_add", user=user, obj=attendee, neighbourhood_id=meeting.neighbourhood_id,
