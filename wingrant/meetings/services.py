@@ -134,10 +134,7 @@ def update_meeting(meeting: Meeting, data: MeetingData, *, user) -> Meeting:
 
 
 def change_state(meeting: Meeting, target: MeetingState, *, user) -> Meeting:
-    """Move the meeting one step on: geplant → eingeladen → durchgeführt.
-
-    Inviting writes the invitation to the forum's mailing list in the same unit of work.
-    """
+    """Move the meeting one step on: geplant → eingeladen → durchgeführt (inviting mails the forum's list)."""
     with unit_of_work():
         meeting = open_meeting(meeting.id)
         if target == MeetingState.MINUTES_APPROVED:
@@ -146,10 +143,11 @@ def change_state(meeting: Meeting, target: MeetingState, *, user) -> Meeting:
             raise DomainError(_("Dieser Statuswechsel ist nicht möglich."))
         before = meeting.state
         meeting.state = target
-        invited = announce.invite_list(meeting) if target == MeetingState.INVITED else None
+        after: dict = {"state": target.value}
+        if target == MeetingState.INVITED:
+            after["invited_subscribers"] = announce.invite_list(meeting)
         audit.record("meeting.state", user=user, obj=meeting, neighbourhood_id=meeting.neighbourhood_id,
-                     before={"state": before.value},
-                     after={"state": target.value, **({"invited_subscribers": invited} if invited is not None else {})})
+                     before={"state": before.value}, after=after)
     return meeting
 
 
@@ -343,19 +341,14 @@ class AttendeeData:
     email: str = ""
 
 
-def _attendee_email(value: str) -> str:
-    address = (value or "").strip()
-    if address and (parseaddr(address)[1] != address or "@" not in address.strip("@") or len(address) > 254):
-        raise DomainError(_("Bitte eine gültige E-Mail-Adresse angeben oder das Feld leer lassen."), field="email")
-    return address.lower()
-
-
 def add_attendee(meeting: Meeting, data: AttendeeData, *, user) -> Attendance:
     name = data.name.strip()
     if not name:
         raise DomainError(_("Bitte einen Namen angeben."), field="name")
     group = AttendeeGroup(data.group)
-    email = _attendee_email(data.email)
+    email = (data.email or "").strip().lower()
+    if email and (parseaddr(email)[1] != email or "@" not in email.strip("@") or len(email) > 254):
+        raise DomainError(_("Bitte eine gültige E-Mail-Adresse angeben oder das Feld leer lassen."), field="email")
     with unit_of_work():
         meeting = open_meeting(meeting.id)
         attendee = Attendance(meeting_id=meeting.id, name=name, group=group,

@@ -3,6 +3,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, RadioField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from .services import consent_text
@@ -12,7 +13,7 @@ class SubscribeForm(FlaskForm):
     email = EmailField(_l("E-Mail-Adresse"), validators=[
         DataRequired(_l("Bitte Ihre E-Mail-Adresse angeben.")), Length(max=254, message=_l("Höchstens 254 Zeichen."))],
         render_kw={"autocomplete": "email"})
-    language = RadioField(_l("Sprache der Mails"), choices=[("de", "Deutsch"), ("en", "English")], default="de",
+    language = RadioField(_l("Sprache der Mails"), choices=[SelectChoice("de", "Deutsch"), SelectChoice("en", "English")], default="de",
                           validators=[InputRequired(_l("Bitte wählen Sie eine Sprache."))])
     #: The label is the consent text itself (set by the view, per forum).
     consent = BooleanField(validators=[DataRequired(_l("Ohne Ihre Einwilligung können wir Ihnen nichts senden."))])
