@@ -46,7 +46,8 @@ def test_unsubscribed_addresses_are_deleted_after_the_retention_period(db, app, 
     active = make_subscriber(huchting, "aktiv@example.org")
     _set(db, gone, unsubscribed_at=MIDNIGHT - timedelta(days=days + 1))
     _set(db, recent, unsubscribed_at=MIDNIGHT - timedelta(days=days - 1))  # still proves the consent it ended
-    _set(db, active, subscribed_at=MIDNIGHT - timedelta(days=days * 3), confirmed_at=MIDNIGHT - timedelta(days=days * 3))
+    long_ago = MIDNIGHT - timedelta(days=days * 3)
+    _set(db, active, subscribed_at=long_ago, confirmed_at=long_ago)
     result = anonymise_expired(today=TODAY)
     assert result.unsubscribed_subscribers == 1
     assert sorted(db.session.execute(sa.select(Subscriber.email)).scalars()) == ["aktiv@example.org",

@@ -5,9 +5,10 @@ authors of objections to draft minutes, the contact persons of organisations, th
 contact addresses and the subscribers of the forums' mailing lists. They expire
 ``PERSONAL_DATA_RETENTION_DAYS`` after the meeting (or the last change of the application /
 organisation, or the unsubscription). An unconfirmed subscription is deleted after
-``subscriptions.services.CONFIRM_DAYS``: nobody agreed to anything, there is nothing to prove. Anonymising overwrites only those fields:
-decisions, amounts, objections' reasons and groups, and the ledger stay as
-they are, so the public record keeps its meaning.
+``subscriptions.services.CONFIRM_DAYS``: nobody agreed to anything, there is nothing to prove.
+Anonymising overwrites only those fields: decisions, amounts, objections' reasons and groups, and
+the ledger stay as they are, so the public record keeps its meaning. Subscribers are deleted
+(nothing else refers to them).
 """
 
 from __future__ import annotations
@@ -24,8 +25,8 @@ from ..auth.models import User
 from ..database import unit_of_work
 from ..extensions import db
 from ..meetings.models import AgendaItem, Attendance, Decision, Meeting, Objection, Recusal
-from ..neighbourhoods.models import Neighbourhood
 from ..minutes.models import Minutes, MinutesObjection
+from ..neighbourhoods.models import Neighbourhood
 from ..organisations.models import Organisation
 from ..subscriptions.models import Subscriber
 from ..subscriptions.services import CONFIRM_DAYS

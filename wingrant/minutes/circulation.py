@@ -29,6 +29,11 @@ AUTHOR_MAX = 200
 TEXT_MAX = 5_000
 
 
+def _approved(meeting, minutes) -> bool:
+    return meeting.state == MeetingState.MINUTES_APPROVED or (
+        minutes is not None and minutes.state != MinutesState.DRAFT)
+
+
 def draft_pdf(meeting_id: int) -> bytes:
     """The public version of the draft (marked "Entwurf" on every page)."""
     return render_pdf(minutes_record(meeting_id, public=True))
@@ -37,7 +42,7 @@ def draft_pdf(meeting_id: int) -> bytes:
 def circulate(meeting_id: int, *, user) -> MinutesCirculation:
     with unit_of_work():
         meeting, minutes = _open(meeting_id)
-        if minutes is not None and minutes.state != MinutesState.DRAFT or meeting.state == MeetingState.MINUTES_APPROVED:
+        if _approved(meeting, minutes):
             raise MinutesError(_("Das Protokoll ist genehmigt; versandt wird nur ein Entwurf."))
         if meeting.state != MeetingState.HELD:
             raise MinutesError(_("Der Entwurf kann erst versandt werden, wenn die Sitzung stattgefunden hat."))
@@ -80,7 +85,7 @@ def record_objection(meeting_id: int, author: str, text: str, received_on: date 
         raise MinutesError(_("Das Eingangsdatum liegt in der Zukunft."), field="received_on")
     with unit_of_work():
         meeting, minutes = _open(meeting_id)
-        if minutes is not None and minutes.state != MinutesState.DRAFT or meeting.state == MeetingState.MINUTES_APPROVED:
+        if _approved(meeting, minutes):
             raise MinutesError(_("Das Protokoll ist bereits genehmigt; Einwände gegen den Entwurf sind nicht mehr "
                                  "möglich."))
         if received_on < meeting.date:

@@ -1,1 +1,1 @@
-"""The forum's mailing list (Verteiler): double opt-in subscribers per neighbourhood, list mail, one-click unsubscribe."""
+"""The forum's mailing list (Verteiler): double opt-in subscribers, list mail, one-click unsubscribe."""

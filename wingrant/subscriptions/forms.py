@@ -13,7 +13,8 @@ class SubscribeForm(FlaskForm):
     email = EmailField(_l("E-Mail-Adresse"), validators=[
         DataRequired(_l("Bitte Ihre E-Mail-Adresse angeben.")), Length(max=254, message=_l("Höchstens 254 Zeichen."))],
         render_kw={"autocomplete": "email"})
-    language = RadioField(_l("Sprache der Mails"), choices=[SelectChoice("de", "Deutsch"), SelectChoice("en", "English")], default="de",
+    language = RadioField(_l("Sprache der Mails"), default="de",
+                          choices=[SelectChoice("de", "Deutsch"), SelectChoice("en", "English")],
                           validators=[InputRequired(_l("Bitte wählen Sie eine Sprache."))])
     #: The label is the consent text itself (set by the view, per forum).
     consent = BooleanField(validators=[DataRequired(_l("Ohne Ihre Einwilligung können wir Ihnen nichts senden."))])

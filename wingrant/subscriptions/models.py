@@ -9,7 +9,6 @@ from ..database import utcnow
 from ..extensions import db
 from ..neighbourhoods.models import Neighbourhood
 
-
 __all__ = ["Subscriber"]
 
 
