@@ -146,3 +146,17 @@ def test_published_minutes_are_announced_with_links_and_checksum(db, huchting, p
     assert f"http://localhost/portal/huchting/protokolle/{built.meeting.id}/v1.pdf" in text
     assert sha in text
     assert msg["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+
+def test_list_headers_leave_the_server_unencoded_and_the_calendar_names_its_charset(db, planned, manager, huchting,
+                                                                                   make_subscriber, app):
+    from wingrant.mail import message
+
+    subscriber = make_subscriber(huchting)
+    _invite(db, planned, manager)
+    mail = db.session.execute(sa.select(OutboxMail).where(OutboxMail.kind == "subscriber.invitation")).scalar_one()
+    raw = bytes(message.build(mail, app.config["MAIL_FROM"]))
+    # Mail programs look for "<https://…>" here; an RFC 2047 encoded word would hide the link.
+    assert f"List-Unsubscribe: <{unsubscribe_url(subscriber)}>, <mailto:".encode() in raw
+    assert b"List-Unsubscribe-Post: List-Unsubscribe=One-Click\n" in raw
+    assert b'Content-Type: text/calendar; charset="utf-8"; method="PUBLISH"' in raw

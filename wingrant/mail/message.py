@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import email.policy
 from datetime import UTC
 from email.message import EmailMessage
 from email.utils import format_datetime
@@ -10,8 +11,14 @@ from ..database import utcnow
 from .models import OutboxMail
 
 
+#: RFC 5322 allows 998 characters a line. With the default 78 the ``email`` package turns a long
+#: unbreakable header value (a ``List-Unsubscribe`` URL) into an RFC 2047 encoded word, which mail
+#: programs then do not recognise as a link.
+POLICY = email.policy.default.clone(max_line_length=998)
+
+
 def build(mail: OutboxMail, mail_from: str) -> EmailMessage:
-    msg = EmailMessage()
+    msg = EmailMessage(policy=POLICY)
     msg["From"] = mail_from
     msg["To"] = mail.recipient
     msg["Subject"] = mail.subject
@@ -26,7 +33,10 @@ def build(mail: OutboxMail, mail_from: str) -> EmailMessage:
     if mail.body_html:
         msg.add_alternative(mail.body_html, subtype="html")
     for attachment in mail.attachments:
-        maintype, _, subtype = attachment.content_type.partition("/")
+        # "text/calendar; charset=utf-8; method=PUBLISH": the parameters go on the part's Content-Type.
+        kind, *parameters = (p.strip() for p in attachment.content_type.split(";"))
+        maintype, _, subtype = kind.partition("/")
+        params = dict(p.partition("=")[::2] for p in parameters if "=" in p)
         msg.add_attachment(attachment.data, maintype=maintype, subtype=subtype or "octet-stream",
-                           filename=attachment.filename)
+                           filename=attachment.filename, params=params)
     return msg
