@@ -10,7 +10,6 @@ from email.utils import format_datetime
 from ..database import utcnow
 from .models import OutboxMail
 
-
 #: RFC 5322 allows 998 characters a line. With the default 78 the ``email`` package turns a long
 #: unbreakable header value (a ``List-Unsubscribe`` URL) into an RFC 2047 encoded word, which mail
 #: programs then do not recognise as a link.

@@ -73,5 +73,5 @@ def invite_list(meeting: Meeting) -> int:
     return send_to_list(
         nb, "subscriber.invitation", template="meeting_invitation",
         context={"forum": nb.forum_name, "meeting": meeting, "agenda": agenda_rows(meeting), "page_url": page_url},
-        attachments=[Attachment(f"sitzung-{meeting.date.isoformat()}.ics", "text/calendar; charset=utf-8; method=PUBLISH",
-                                ics(meeting, page_url))])
+        attachments=[Attachment(f"sitzung-{meeting.date.isoformat()}.ics",
+                                "text/calendar; charset=utf-8; method=PUBLISH", ics(meeting, page_url))])

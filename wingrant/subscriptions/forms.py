@@ -4,14 +4,16 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, RadioField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms.validators import DataRequired, InputRequired, Length, Regexp
 
 from .services import consent_text
 
 
 class SubscribeForm(FlaskForm):
     email = EmailField(_l("E-Mail-Adresse"), validators=[
-        DataRequired(_l("Bitte Ihre E-Mail-Adresse angeben.")), Length(max=254, message=_l("Höchstens 254 Zeichen."))],
+        DataRequired(_l("Bitte Ihre E-Mail-Adresse angeben.")), Length(max=254, message=_l("Höchstens 254 Zeichen.")),
+        # The shape only (name@host.tld); whether the address exists, the confirmation mail shows.
+        Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Bitte eine gültige E-Mail-Adresse angeben."))],
         render_kw={"autocomplete": "email"})
     language = RadioField(_l("Sprache der Mails"), default="de",
                           choices=[SelectChoice("de", "Deutsch"), SelectChoice("en", "English")],
