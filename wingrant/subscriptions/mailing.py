@@ -38,7 +38,9 @@ def unsubscribe_url(subscriber: Subscriber) -> str:
 
 
 def list_id(neighbourhood: Neighbourhood) -> str:
-    return f"{neighbourhood.forum_name} <{neighbourhood.slug}.verteiler.{public_host()}>"
+    """RFC 2919: a description, then the list's unique dot-atom in angle brackets."""
+    description = " ".join(neighbourhood.forum_name.translate(str.maketrans("", "", '<>"')).split())
+    return f"{description} <{neighbourhood.slug}.verteiler.{public_host()}>"
 
 
 def list_headers(neighbourhood: Neighbourhood, unsubscribe: str) -> dict[str, str]:
