@@ -22,7 +22,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "wingrant"
 #: Bottom first. A module may import its own layer (without cycles) and the layers below.
 LAYERS: list[tuple[str, set[str]]] = [
     ("infrastructure", {"config", "paths", "extensions", "database", "errors", "money", "fields", "core",
-                        "neighbourhoods", "audit", "auth", "mail"}),
+                        "neighbourhoods", "audit", "auth", "mail", "subscriptions"}),
     ("ledger", {"ledger"}),
     ("applications", {"organisations", "applications", "imports", "applicant", "funding"}),
     ("meetings", {"meetings"}),

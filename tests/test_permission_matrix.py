@@ -30,8 +30,8 @@ from wingrant.organisations.models import Organisation
 
 PUBLIC_ENDPOINTS = {"home.index", "home.budgets", "core.healthz", "static", "auth.login", "core.set_language",
                     "accessibility.statement"}
-#: oparl: the read-only open-data feed (published data only)
-PUBLIC_BLUEPRINTS = {"public", "opendata", "applicant", "oparl"}
+#: oparl: the read-only open-data feed (published data only); subscriptions: the mailing list (token links)
+PUBLIC_BLUEPRINTS = {"public", "opendata", "applicant", "oparl", "subscriptions"}
 #: Pages that only show a form to change something (the live meeting records decisions).
 FORM_PAGE = re.compile(r"(bearbeiten|/neu$|berichtigen|verwaltung$|/live$)")
 MISSING = 999_999
@@ -60,6 +60,7 @@ def world(app, db, demo):
         "user_id": db.session.execute(sa.select(User.id).filter_by(email="qm.huchting@wingrant.example")).scalar(),
         "objection_id": db.session.execute(sa.select(Objection.id)).scalars().first(),
         "attachment_id": MISSING, "token_id": MISSING, "attendance_id": MISSING, "recusal_id": MISSING,
+        "mail_id": MISSING,
         "token": "x" * 43, "step_name": "submit", "fmt": "csv", "number": 1, "year": date.today().year,
         "filename": "css/wingrant.css",
     }

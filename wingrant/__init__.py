@@ -80,8 +80,10 @@ def create_app(config: dict | None = None, *, instance_path: str | None = None) 
     app.register_blueprint(oparl_views.bp)
     from .home import accessibility
     from .mail import views as mail_views
+    from .subscriptions import views as subscription_views
 
     app.register_blueprint(mail_views.bp)
+    app.register_blueprint(subscription_views.bp)
     from .minutes.letters import render_letter
 
     # Documents the mail worker renders at the first delivery (the features own them; mail sits below).

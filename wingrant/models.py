@@ -12,3 +12,4 @@ from .meetings.models import *  # noqa: F401,F403
 from .minutes.models import *  # noqa: F401,F403
 from .neighbourhoods.models import *  # noqa: F401,F403
 from .organisations.models import *  # noqa: F401,F403
+from .subscriptions.models import *  # noqa: F401,F403

@@ -1,7 +1,8 @@
 """The notices wingrant sends, who gets them, and which an account may switch off.
 
-Mail to applicants and subscribers answers something they did (applied, subscribed) and is not
-switched off here (subscribers unsubscribe with one click). Staff notices are on by default; every
+Mail to applicants, subscribers and attendees answers something they did (applied, subscribed,
+gave their address at a meeting) and is not switched off here (subscribers unsubscribe with one
+click). Staff notices are on by default; every
 account chooses on its settings page (``preferences.py``).
 """
 
@@ -16,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 class Kind:
     name: str
     label: object  # a lazy string: rendered in the reader's language
-    #: ``manager``/``minutes`` (a neighbourhood role), ``admin``, or ``applicant``/``subscriber``.
+    #: ``manager``/``minutes`` (a neighbourhood role), ``admin``, or ``applicant``/``subscriber``/``attendee``.
     audience: str
 
     @property
@@ -33,6 +34,12 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("applicant.payout", _l("Auszahlung"), "applicant"),
     Kind("applicant.report_due", _l("Erinnerung an den Verwendungsnachweis"), "applicant"),
     Kind("applicant.link", _l("Privater Link zum Antrag"), "applicant"),
+    # To the forum's mailing list (Verteiler), and to the named attendees of a meeting.
+    Kind("subscriber.confirm", _l("Bestätigung der Anmeldung zum Verteiler"), "subscriber"),
+    Kind("subscriber.invitation", _l("Einladung zu einer Sitzung"), "subscriber"),
+    Kind("subscriber.minutes_draft", _l("Protokollentwurf"), "subscriber"),
+    Kind("subscriber.minutes_published", _l("Protokoll veröffentlicht"), "subscriber"),
+    Kind("attendee.minutes_draft", _l("Protokollentwurf an die Anwesenden"), "attendee"),
     # To the Quartiersmanagement.
     Kind("manager.submission", _l("Neuer Antrag eingereicht"), "manager"),
     Kind("manager.answer", _l("Antwort auf eine Rückfrage"), "manager"),

@@ -1,11 +1,14 @@
 """Personal data: retention (anonymise what has expired) and export on request (Art. 15 DSGVO).
 
-Personal data are the names of attendees, objecting and recused people, the
-contact persons of organisations and the applicants' contact addresses. They
-expire ``PERSONAL_DATA_RETENTION_DAYS`` after the meeting (or the last change
-of the application / organisation). Anonymising overwrites only those fields:
-decisions, amounts, objections' reasons and groups, and the ledger stay as
-they are, so the public record keeps its meaning.
+Personal data are the names (and addresses) of attendees, objecting and recused people, the
+authors of objections to draft minutes, the contact persons of organisations, the applicants'
+contact addresses and the subscribers of the forums' mailing lists. They expire
+``PERSONAL_DATA_RETENTION_DAYS`` after the meeting (or the last change of the application /
+organisation, or the unsubscription). An unconfirmed subscription is deleted after
+``subscriptions.services.CONFIRM_DAYS``: nobody agreed to anything, there is nothing to prove.
+Anonymising overwrites only those fields: decisions, amounts, objections' reasons and groups, and
+the ledger stay as they are, so the public record keeps its meaning. Subscribers are deleted
+(nothing else refers to them).
 """
 
 from __future__ import annotations
@@ -22,7 +25,11 @@ from ..auth.models import User
 from ..database import unit_of_work
 from ..extensions import db
 from ..meetings.models import AgendaItem, Attendance, Decision, Meeting, Objection, Recusal
+from ..minutes.models import Minutes, MinutesObjection
+from ..neighbourhoods.models import Neighbourhood
 from ..organisations.models import Organisation
+from ..subscriptions.models import Subscriber
+from ..subscriptions.services import CONFIRM_DAYS
 
 ANONYMISED = "[anonymisiert]"
 
@@ -36,10 +43,15 @@ class RetentionResult:
     organisations: int = 0
     applications: int = 0
     comments: int = 0
+    minutes_objections: int = 0
+    unconfirmed_subscribers: int = 0
+    unsubscribed_subscribers: int = 0
 
     @property
     def total(self) -> int:
-        return self.attendees + self.objections + self.recusals + self.organisations + self.applications + self.comments
+        return (self.attendees + self.objections + self.recusals + self.organisations + self.applications
+                + self.comments + self.minutes_objections + self.unconfirmed_subscribers
+                + self.unsubscribed_subscribers)
 
 
 def _meeting_ids_before(cutoff: date):
@@ -60,7 +72,7 @@ def anonymise_expired(*, today: date | None = None, dry_run: bool = False, actor
     statements = {
         "attendees": sa.update(Attendance)
         .where(Attendance.meeting_id.in_(_meeting_ids_before(cutoff)), Attendance.name != ANONYMISED)
-        .values(name=ANONYMISED, organisation="", consent_to_publish=False),
+        .values(name=ANONYMISED, organisation="", email="", consent_to_publish=False),
         "objections": sa.update(Objection)
         .where(Objection.decision_id.in_(_decision_ids_before(cutoff)), Objection.person_name != "",
                Objection.person_name != ANONYMISED)
@@ -81,6 +93,16 @@ def anonymise_expired(*, today: date | None = None, dry_run: bool = False, actor
         .where(ApplicationComment.created_at < cutoff_dt, ApplicationComment.author_name != "",
                ApplicationComment.author_name != ANONYMISED)
         .values(author_name=ANONYMISED),
+        "minutes_objections": sa.update(MinutesObjection)
+        .where(MinutesObjection.minutes_id.in_(sa.select(Minutes.id).where(
+            Minutes.meeting_id.in_(_meeting_ids_before(cutoff)))), MinutesObjection.author != ANONYMISED)
+        .values(author=ANONYMISED),
+        "unconfirmed_subscribers": sa.delete(Subscriber)
+        .where(Subscriber.confirmed_at.is_(None),
+               Subscriber.subscribed_at < datetime.combine(today or date.today(), datetime.min.time())
+               - timedelta(days=CONFIRM_DAYS)),
+        "unsubscribed_subscribers": sa.delete(Subscriber)
+        .where(Subscriber.unsubscribed_at < cutoff_dt),
     }
     with unit_of_work() as session:
         for name, statement in statements.items():
@@ -107,10 +129,21 @@ def export_person(who: str) -> dict:
         "query": who.strip(),
         "accounts": rows(sa.select(User.email, User.name, User.created_at, User.last_login_at)
                          .where(sa.or_(sa.func.lower(User.email) == needle, sa.func.lower(User.name) == needle))),
-        "attendance": rows(sa.select(Attendance.name, Attendance.group, Attendance.organisation,
+        "attendance": rows(sa.select(Attendance.name, Attendance.group, Attendance.organisation, Attendance.email,
                                      Attendance.apologised, Attendance.consent_to_publish, *meeting_cols)
                            .join(Meeting, Attendance.meeting_id == Meeting.id)
-                           .where(sa.func.lower(Attendance.name) == needle)),
+                           .where(sa.or_(sa.func.lower(Attendance.name) == needle,
+                                         sa.func.lower(Attendance.email) == needle))),
+        "minutes_objections": rows(sa.select(MinutesObjection.author, MinutesObjection.text,
+                                             MinutesObjection.received_on, *meeting_cols)
+                                   .join(Minutes, MinutesObjection.minutes_id == Minutes.id)
+                                   .join(Meeting, Minutes.meeting_id == Meeting.id)
+                                   .where(sa.func.lower(MinutesObjection.author) == needle)),
+        "subscriptions": rows(sa.select(Neighbourhood.name.label("neighbourhood"), Subscriber.email,
+                                        Subscriber.language, Subscriber.consent_text, Subscriber.subscribed_at,
+                                        Subscriber.confirmed_at, Subscriber.unsubscribed_at)
+                              .join(Neighbourhood, Subscriber.neighbourhood_id == Neighbourhood.id)
+                              .where(Subscriber.email == needle).order_by(Subscriber.id)),
         "objections": rows(sa.select(Objection.person_name, Objection.reason, Objection.consent_to_publish,
                                      *meeting_cols)
                            .join(Decision, Objection.decision_id == Decision.id)

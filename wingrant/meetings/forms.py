@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.fields import DateField, TimeField
+from wtforms.fields import DateField, EmailField, TimeField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -138,6 +138,7 @@ class AttendeeForm(FlaskForm):
     name = StringField(_l("Name"), validators=[InputRequired(_l("Bitte einen Namen angeben.")), Length(max=200)])
     group = SelectField(_l("Gruppe"), choices=GROUP_CHOICES)
     organisation = StringField(_l("Einrichtung / Organisation"), validators=[Length(max=200)])
+    email = EmailField(_l("E-Mail (für den Protokollentwurf, freiwillig)"), validators=[Length(max=254)])
     apologised = BooleanField(_l("entschuldigt (nicht anwesend)"))
     consent_to_publish = BooleanField(_l("Einverstanden, dass der Name im Protokoll veröffentlicht wird"))
 

@@ -118,6 +118,8 @@ class Attendance(db.Model):
     name: Mapped[str] = mapped_column(sa.String(200))
     group: Mapped[AttendeeGroup] = mapped_column(str_enum(AttendeeGroup, "attendee_group"))
     organisation: Mapped[str] = mapped_column(sa.String(200), default="")
+    #: Personal data (retention applies): where the draft minutes are sent, if the person gave it.
+    email: Mapped[str] = mapped_column(sa.String(254), default="", server_default="")
     #: Sent apologies (entschuldigt) instead of attending.
     apologised: Mapped[bool] = mapped_column(default=False)
     consent_to_publish: Mapped[bool] = mapped_column(default=False)

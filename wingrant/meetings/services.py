@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from datetime import date, time
+from email.utils import parseaddr
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -22,7 +23,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..ledger.models import LedgerEntry
 from ..neighbourhoods.models import Neighbourhood, Programme
-from . import queries, schedule
+from . import announce, queries, schedule
 from .locking import open_meeting
 from .models import AgendaItem, AgendaItemKind, Attendance, AttendeeGroup, Decision, HeadCount, Meeting, MeetingState
 
@@ -134,7 +135,7 @@ def update_meeting(meeting: Meeting, data: MeetingData, *, user) -> Meeting:
 
 
 def change_state(meeting: Meeting, target: MeetingState, *, user) -> Meeting:
-    """Move the meeting one step on: geplant → eingeladen → durchgeführt."""
+    """Move the meeting one step on: geplant → eingeladen → durchgeführt (inviting mails the forum's list)."""
     with unit_of_work():
         meeting = open_meeting(meeting.id)
         if target == MeetingState.MINUTES_APPROVED:
@@ -146,8 +147,11 @@ def change_state(meeting: Meeting, target: MeetingState, *, user) -> Meeting:
                                                  "als durchgeführt markiert werden."))
         before = meeting.state
         meeting.state = target
+        after: dict = {"state": target.value}
+        if target == MeetingState.INVITED:
+            after["invited_subscribers"] = announce.invite_list(meeting)
         audit.record("meeting.state", user=user, obj=meeting, neighbourhood_id=meeting.neighbourhood_id,
-                     before={"state": before.value}, after={"state": target.value})
+                     before={"state": before.value}, after=after)
     return meeting
 
 
@@ -338,6 +342,7 @@ class AttendeeData:
     organisation: str = ""
     apologised: bool = False
     consent_to_publish: bool = False
+    email: str = ""
 
 
 def add_attendee(meeting: Meeting, data: AttendeeData, *, user) -> Attendance:
@@ -345,11 +350,14 @@ def add_attendee(meeting: Meeting, data: AttendeeData, *, user) -> Attendance:
     if not name:
         raise DomainError(_("Bitte einen Namen angeben."), field="name")
     group = AttendeeGroup(data.group)
+    email = (data.email or "").strip().lower()
+    if email and (parseaddr(email)[1] != email or "@" not in email.strip("@") or len(email) > 254):
+        raise DomainError(_("Bitte eine gültige E-Mail-Adresse angeben oder das Feld leer lassen."), field="email")
     with unit_of_work():
         meeting = open_meeting(meeting.id)
         attendee = Attendance(meeting_id=meeting.id, name=name, group=group,
                               organisation=data.organisation.strip(), apologised=data.apologised,
-                              consent_to_publish=data.consent_to_publish)
+                              consent_to_publish=data.consent_to_publish, email=email)
         db.session.add(attendee)
         # Names are personal data: the audit keeps that someone was added, not who.
         audit.record("meeting.attendee_add", user=user, obj=attendee, neighbourhood_id=meeting.neighbourhood_id,

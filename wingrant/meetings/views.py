@@ -252,7 +252,7 @@ def add_attendee(slug, meeting_id):
         return render_meeting(neighbourhood, meeting, 422, attendee=form)
     data = services.AttendeeData(name=form.name.data, group=AttendeeGroup(form.group.data),
                                  organisation=form.organisation.data or "", apologised=form.apologised.data,
-                                 consent_to_publish=form.consent_to_publish.data)
+                                 consent_to_publish=form.consent_to_publish.data, email=form.email.data or "")
     return _run(neighbourhood, meeting, lambda: services.add_attendee(meeting, data, user=current_user),
                 _("Eingetragen."), "anwesenheit", form=form, form_name="attendee")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, RadioField, SelectField, TextAreaField
+from wtforms import BooleanField, DateField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -84,3 +84,15 @@ class ApproveForm(FlaskForm):
 
 class PublishForm(FlaskForm):
     """Only the CSRF token: publishing needs no input."""
+
+
+class CirculateForm(FlaskForm):
+    """The "Entwurf versenden" button."""
+
+
+class MinutesObjectionForm(FlaskForm):
+    author = StringField(_l("Von wem (Name, Einrichtung oder Gruppe)"),
+                         validators=[DataRequired(_l("Bitte angeben, wer den Einwand erhebt.")), Length(max=200)])
+    text = TextAreaField(_l("Einwand"), validators=[DataRequired(_l("Bitte den Einwand beschreiben.")),
+                                                    Length(max=5_000)], render_kw={"rows": 3})
+    received_on = DateField(_l("Eingegangen am"), validators=[Optional()])

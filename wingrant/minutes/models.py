@@ -63,3 +63,46 @@ class MinutesVersion(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     minutes: Mapped[Minutes] = relationship(back_populates="versions")
+
+
+class MinutesCirculation(db.Model):
+    """The draft sent to the named attendees and the forum's mailing list.
+
+    The objection period runs from the latest circulation, not from the latest edit: fixing a
+    typo does not hold the approval back. A decision changed after the circulation does — the
+    draft must go out again (``decisions_sha256`` tells whether it changed).
+    """
+
+    __tablename__ = "minutes_circulation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    minutes_id: Mapped[int] = mapped_column(sa.ForeignKey("minutes.id"), index=True)
+    circulated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    circulated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    #: Fingerprint of the meeting's decisions (outcome, amounts, conditions, reasons) as circulated.
+    decisions_sha256: Mapped[str] = mapped_column(sa.String(64))
+    #: How many mails went to attendees and to subscribers (the addresses are not kept here).
+    attendee_count: Mapped[int] = mapped_column(default=0)
+    subscriber_count: Mapped[int] = mapped_column(default=0)
+
+
+class MinutesObjection(db.Model):
+    """An objection to the draft minutes (not to a decision: that is ``meetings.Objection``).
+
+    Recorded by the QM or the minute-taker as it arrives (mail, phone, letter); while one stands
+    against the circulated draft, the QM may not approve after the objection period — the forum
+    decides at its next meeting.
+    """
+
+    __tablename__ = "minutes_objection"
+    __table_args__ = (sa.CheckConstraint("author <> '' AND text <> ''", name="who_and_what"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    minutes_id: Mapped[int] = mapped_column(sa.ForeignKey("minutes.id"), index=True)
+    #: Who objected (a name, an organisation or a group). Personal data: retention applies.
+    author: Mapped[str] = mapped_column(sa.String(200))
+    text: Mapped[str] = mapped_column(sa.Text)
+    #: The day the objection reached the office.
+    received_on: Mapped[date]
+    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

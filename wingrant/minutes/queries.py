@@ -12,9 +12,11 @@ from datetime import date, datetime
 import sqlalchemy as sa
 
 from ..extensions import db
-from ..meetings.models import AgendaItem, AgendaItemKind, Meeting, MeetingState
+from ..meetings.models import AgendaItem, AgendaItemKind, Attendance, Meeting, MeetingState
 from ..neighbourhoods.models import Neighbourhood
-from .models import Minutes, MinutesState, MinutesVersion
+from ..subscriptions.models import Subscriber
+from .models import Minutes, MinutesCirculation, MinutesState, MinutesVersion
+from .objection_period import decisions_changed_since, latest_circulation, objections, standing_objections
 
 
 @dataclass(frozen=True)
@@ -108,3 +110,38 @@ def neighbourhood_overview(neighbourhood_ids: list[int] | None) -> list[Neighbou
     if neighbourhood_ids is not None:
         stmt = stmt.where(Neighbourhood.id.in_(neighbourhood_ids))
     return [NeighbourhoodMinutes(*row) for row in db.session.execute(stmt)]
+
+
+@dataclass(frozen=True)
+class CirculationStatus:
+    """What the minutes page says about sending the draft and the objections to it."""
+
+    last_at: datetime | None
+    rounds: int
+    attendee_count: int
+    subscriber_count: int
+    #: A decision changed after the last circulation: the draft must go out again.
+    decisions_changed: bool
+    #: Who would get the draft now.
+    attendees_with_address: int
+    active_subscribers: int
+    objections: list
+    standing_objections: list
+
+
+def circulation_status(meeting: Meeting, minutes: Minutes | None) -> CirculationStatus:
+    minutes_id = minutes.id if minutes else None
+    last = latest_circulation(minutes_id)
+    rounds = db.session.execute(sa.select(sa.func.count(MinutesCirculation.id)).where(
+        MinutesCirculation.minutes_id == minutes_id)).scalar_one() if minutes_id else 0
+    with_address = db.session.execute(sa.select(sa.func.count(sa.distinct(sa.func.lower(Attendance.email)))).where(
+        Attendance.meeting_id == meeting.id, Attendance.email != "")).scalar_one()
+    subscribers = db.session.execute(sa.select(sa.func.count(Subscriber.id)).where(
+        Subscriber.neighbourhood_id == meeting.neighbourhood_id, Subscriber.confirmed_at.is_not(None),
+        Subscriber.unsubscribed_at.is_(None))).scalar_one()
+    return CirculationStatus(
+        last_at=last.circulated_at if last else None, rounds=rounds,
+        attendee_count=last.attendee_count if last else 0, subscriber_count=last.subscriber_count if last else 0,
+        decisions_changed=decisions_changed_since(last, meeting.id), attendees_with_address=with_address,
+        active_subscribers=subscribers, objections=objections(minutes_id),
+        standing_objections=standing_objections(minutes_id, last))

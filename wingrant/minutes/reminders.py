@@ -20,7 +20,7 @@ from ..mail.models import OutboxMail
 from ..meetings.models import Meeting, MeetingState
 from ..neighbourhoods.models import Neighbourhood
 from .models import Minutes
-from .services import objection_period_end
+from .objection_period import objection_period_end
 
 #: Meetings further back than this are not reminded of (an old backlog is not news).
 LOOKBACK = timedelta(days=120)

@@ -15,22 +15,27 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from ..audit import services as audit
-from ..audit.models import AuditEvent
 from ..core.templating import format_date_de
 from ..database import lock_row, unit_of_work, utcnow
 from ..errors import DomainError
 from ..extensions import db
 from ..meetings.models import AgendaItem, AgendaItemKind, Decision, Meeting, MeetingState
 from ..neighbourhoods.models import Neighbourhood
-from . import letters
+from . import announce, letters
 from .models import Minutes, MinutesState, MinutesVersion
+from .objection_period import (
+    decisions_changed_since,
+    latest_circulation,
+    objection_period_end,
+    standing_objections,
+)
 from .pdf import render_pdf
 from .record_loader import minutes_record
 
@@ -112,29 +117,6 @@ def _is_locked(meeting: Meeting, minutes: Minutes | None) -> bool:
         minutes is not None and minutes.state != MinutesState.DRAFT)
 
 
-def last_draft_change(minutes_id: int | None) -> date | None:
-    """When the draft was last edited (from the audit log): the objection period starts anew."""
-    if minutes_id is None:
-        return None
-    when = db.session.execute(
-        sa.select(sa.func.max(AuditEvent.occurred_at)).where(
-            AuditEvent.object_type == "Minutes", AuditEvent.object_id == minutes_id,
-            AuditEvent.action == "minutes.update")
-    ).scalar_one()
-    return when.date() if when else None
-
-
-def objection_period_end(meeting: Meeting, minutes: Minutes | None, neighbourhood: Neighbourhood) -> date:
-    """The first day on which the QM may approve the minutes without a forum meeting.
-
-    The forum has ``objection_period_days`` from the meeting — or from the
-    last change of the draft, if later — to object to the text.
-    """
-    changed = last_draft_change(minutes.id if minutes else None)
-    start = max(meeting.date, changed) if changed else meeting.date
-    return start + timedelta(days=neighbourhood.objection_period_days)
-
-
 def _store_version(meeting: Meeting, minutes: Minutes, *, number: int, reason: str, user) -> MinutesVersion:
     """Render the public PDF once and keep its bytes and checksum."""
     record = minutes_record(meeting.id, public=True)
@@ -209,6 +191,17 @@ def approve(meeting_id: int, *, user, in_meeting_id: int | None = None, no_objec
             if not no_objections:
                 raise MinutesError(_("Bitte bestätigen, dass keine Einwände gegen den Entwurf eingegangen sind."),
                                    field="no_objections")
+            circulation = latest_circulation(minutes.id if minutes else None)
+            if decisions_changed_since(circulation, meeting.id):
+                raise MinutesError(_("Ein Beschluss wurde nach dem Versand des Entwurfs geändert. Bitte den Entwurf "
+                                     "erneut versenden; die Einspruchsfrist beginnt dann neu."))
+            standing = standing_objections(minutes.id if minutes else None, circulation)
+            if standing:
+                raise MinutesError(ngettext(
+                    "Gegen den Entwurf liegt %(num)d Einwand vor. Das Protokoll genehmigt dann das Forum in "
+                    "einer Sitzung.",
+                    "Gegen den Entwurf liegen %(num)d Einwände vor. Das Protokoll genehmigt dann das Forum in "
+                    "einer Sitzung.", len(standing)))
             ends = objection_period_end(meeting, minutes, neighbourhood)
             if today < ends:
                 raise MinutesError(_("Die Einspruchsfrist läuft noch: Genehmigung frühestens am %(date)s.",
@@ -222,14 +215,18 @@ def approve(meeting_id: int, *, user, in_meeting_id: int | None = None, no_objec
             audit.record("meeting.state", user=user, obj=meeting, neighbourhood_id=meeting.neighbourhood_id,
                          before={"state": meeting.state.value}, after={"state": MeetingState.MINUTES_APPROVED.value})
             meeting.state = MeetingState.MINUTES_APPROVED
+        # The objections the forum (or the QM) had before it when approving.
+        objection_ids = [o.id for o in standing_objections(minutes.id, latest_circulation(minutes.id))]
         audit.record("minutes.approve", user=user, obj=minutes, neighbourhood_id=meeting.neighbourhood_id,
-                     after={"in_meeting_id": in_meeting_id, "after_objection_period": in_meeting_id is None})
+                     after={"in_meeting_id": in_meeting_id, "after_objection_period": in_meeting_id is None,
+                            "objections": objection_ids})
         letters.write_letters(meeting.id)
     return minutes
 
 
 def publish(meeting_id: int, *, user) -> MinutesVersion:
-    """Render the public PDF once, store it as version 1 and publish the minutes."""
+    """Render the public PDF once, store it as version 1 and publish the minutes; the forum's
+    mailing list gets the links and the checksum (written in the same unit of work)."""
     with unit_of_work():
         meeting, minutes = _open(meeting_id)
         if minutes is None or minutes.state == MinutesState.DRAFT:
@@ -240,8 +237,10 @@ def publish(meeting_id: int, *, user) -> MinutesVersion:
         version = _store_version(meeting, minutes, number=1, reason="", user=user)
         minutes.state = MinutesState.PUBLISHED
         minutes.published_at = utcnow()
+        told = announce.published(meeting, version)
         audit.record("minutes.publish", user=user, obj=minutes, neighbourhood_id=meeting.neighbourhood_id,
-                     after={"version": 1, "sha256": version.sha256, "size_bytes": version.size_bytes})
+                     after={"version": 1, "sha256": version.sha256, "size_bytes": version.size_bytes,
+                            "subscribers": told})
     return version
 
 

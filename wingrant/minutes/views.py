@@ -17,7 +17,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..fields import show_error_at
 from ..meetings.models import Meeting
-from . import forms, queries, reports, services
+from . import circulation, forms, queries, reports, services
 from .chart import minutes_chart
 from .downloads import stored_pdf_response
 from .labels import init_labels
@@ -86,7 +86,7 @@ def show(slug, meeting_id):
     return _render_show(neighbourhood, meeting)
 
 
-def _render_show(neighbourhood, meeting, approve_form=None, status=200):
+def _render_show(neighbourhood, meeting, approve_form=None, status=200, objection_form=None):
     record = minutes_record(meeting.id, public=False)
     may_approve = can(current_user, neighbourhood.id, Action.APPROVE_MINUTES)
     approve_form = approve_form or forms.ApproveForm(formdata=None)
@@ -101,6 +101,10 @@ def _render_show(neighbourhood, meeting, approve_form=None, status=200):
         may_edit=record.editable and can(current_user, neighbourhood.id, Action.EDIT_MINUTES),
         may_approve=may_approve, approve_form=approve_form, publish_form=forms.PublishForm(formdata=None),
         period_end=services.objection_period_end(meeting, minutes, neighbourhood),
+        circulation=queries.circulation_status(meeting, minutes),
+        may_circulate=record.editable and can(current_user, neighbourhood.id, Action.EDIT_MINUTES),
+        circulate_form=forms.CirculateForm(formdata=None),
+        objection_form=objection_form or forms.MinutesObjectionForm(formdata=None),
     ), status
 
 
@@ -141,6 +145,39 @@ def approve(slug, meeting_id):
             flash(_("Das Protokoll ist genehmigt. Die Sitzung ist damit abgeschlossen."), "success")
             return redirect(url_for(".show", slug=slug, meeting_id=meeting.id))
     return _render_show(neighbourhood, meeting, approve_form=form, status=422)
+
+
+@bp.post(PREFIX + "/<int:meeting_id>/versenden")
+@login_required
+def circulate(slug, meeting_id):
+    neighbourhood, meeting = _load(slug, meeting_id, Action.EDIT_MINUTES)
+    if forms.CirculateForm().validate_on_submit():
+        try:
+            sent = circulation.circulate(meeting.id, user=current_user)
+        except DomainError as error:
+            flash(error.message, "error")
+        else:
+            flash(_("Der Entwurf ist versandt: an %(attendees)s Anwesende und %(subscribers)s Abonnent:innen des "
+                    "Verteilers. Die Einspruchsfrist läuft ab heute.", attendees=sent.attendee_count,
+                    subscribers=sent.subscriber_count), "success")
+    return redirect(url_for(".show", slug=slug, meeting_id=meeting.id, _anchor="versand"))
+
+
+@bp.post(PREFIX + "/<int:meeting_id>/einwaende")
+@login_required
+def object_to_minutes(slug, meeting_id):
+    neighbourhood, meeting = _load(slug, meeting_id, Action.EDIT_MINUTES)
+    form = forms.MinutesObjectionForm()
+    if form.validate_on_submit():
+        try:
+            circulation.record_objection(meeting.id, form.author.data, form.text.data, form.received_on.data,
+                                         user=current_user)
+        except DomainError as error:
+            _show_error(error, form)
+        else:
+            flash(_("Der Einwand ist eingetragen."), "success")
+            return redirect(url_for(".show", slug=slug, meeting_id=meeting.id, _anchor="einwaende"))
+    return _render_show(neighbourhood, meeting, status=422, objection_form=form)
 
 
 @bp.post(PREFIX + "/<int:meeting_id>/veroeffentlichen")

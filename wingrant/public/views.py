@@ -21,6 +21,7 @@ from ..minutes.chart import status_chart
 from ..minutes.downloads import stored_pdf_response
 from ..minutes.labels import init_labels
 from ..minutes.pdf import render_template_pdf
+from ..subscriptions.forms import subscribe_form
 from . import queries, reports
 
 bp = Blueprint("public", __name__, url_prefix="/portal")
@@ -64,6 +65,7 @@ def neighbourhood(slug):
         chart=status_chart(budgets), upcoming=queries.upcoming_meetings(nb.id, today),
         decisions=decisions[:LATEST], more_decisions=len(decisions) > LATEST,
         minutes=queries.published_minutes(nb.id, year=year),  # one year at a time, like the budgets
+        form=subscribe_form(nb),
     )
 
 

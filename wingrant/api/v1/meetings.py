@@ -58,7 +58,7 @@ AGENDA_ITEM = s.component("AgendaItem", s.obj({
     "application_id": s.integer(1, nullable=True), "outcome": s.string(enum=OUTCOMES, nullable=True),
 }, ["id", "meeting_id", "number", "position", "kind", "title", "notes", "application_id", "outcome"]))
 ATTENDEE_FIELDS = {"name": s.string(200), "group": s.string(enum=GROUPS), "organisation": s.string(200),
-                   "apologised": s.boolean(), "consent_to_publish": s.boolean()}
+                   "email": s.string(254), "apologised": s.boolean(), "consent_to_publish": s.boolean()}
 ATTENDEE = s.component("Attendee", s.obj({"id": s.integer(1), **ATTENDEE_FIELDS}, ["id", *ATTENDEE_FIELDS]))
 HEAD_COUNTS = s.component("HeadCounts", s.obj({g: s.integer(0, 100_000) for g in GROUPS}, []))
 ATTENDANCE = s.component("Attendance", s.obj({
@@ -246,7 +246,7 @@ def _attendance(meeting_id: int):
 
 
 def attendee_json(a: Attendance) -> dict:
-    return {"id": a.id, "name": a.name, "group": a.group.value, "organisation": a.organisation,
+    return {"id": a.id, "name": a.name, "group": a.group.value, "organisation": a.organisation, "email": a.email,
             "apologised": a.apologised, "consent_to_publish": a.consent_to_publish}
 
 
@@ -275,7 +275,8 @@ def add_attendee(slug, meeting_id, data):
     form = run_form(AttendeeForm, data)
     attendee = services.add_attendee(meeting, services.AttendeeData(
         name=form.name.data, group=AttendeeGroup(form.group.data), organisation=form.organisation.data or "",
-        apologised=form.apologised.data, consent_to_publish=form.consent_to_publish.data), user=current_user)
+        apologised=form.apologised.data, consent_to_publish=form.consent_to_publish.data,
+        email=form.email.data or ""), user=current_user)
     return ok(attendee_json(attendee), 201)
 
 
