@@ -12,6 +12,7 @@ from flask_login import current_user, login_required
 
 from ..auth.permissions import Action, authorize, can, neighbourhood_ids_for, scoped_or_404
 from ..core.security import accepts_uploads
+from ..core.urls import external_url
 from ..errors import DomainError
 from ..extensions import db
 from ..fields import show_error_at
@@ -286,7 +287,7 @@ def issue_link(slug, application_id):
     if not forms.ReasonForm(prefix="link").validate():
         abort(400)
     token = private_link.issue_link(app, user=current_user)
-    link = url_for("applicant.private", token=token, _external=True)
+    link = external_url("applicant.private", token=token)
     response, status = _render_detail(neighbourhood, app, private_link=link)
     return response, status, {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import current_app
+from flask import current_app, has_request_context, request
 
 
 def public_base() -> str:
@@ -18,7 +18,10 @@ def public_base() -> str:
 
 
 def external_url(endpoint: str, **values) -> str:
-    """``url_for(endpoint, **values)`` as an absolute URL under ``PUBLIC_URL``."""
+    """``url_for(endpoint, **values)`` as an absolute URL under ``PUBLIC_URL`` (``.name``: in the
+    current request's blueprint, as with ``url_for``)."""
+    if endpoint.startswith(".") and has_request_context() and request.blueprint:
+        endpoint = request.blueprint + endpoint
     parts = urlsplit(public_base())
     adapter = current_app.url_map.bind(parts.netloc, script_name=parts.path or "/", url_scheme=parts.scheme)
     return adapter.build(endpoint, values, force_external=True)

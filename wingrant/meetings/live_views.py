@@ -13,6 +13,7 @@ from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from ..auth.permissions import Action, can
+from ..core.urls import external_url
 from ..errors import DomainError
 from ..extensions import db
 from ..fields import show_error_at
@@ -279,7 +280,7 @@ def invitation(slug, meeting_id):
 def invitation_pdf(slug, meeting_id):
     neighbourhood, meeting = load(slug, meeting_id, Action.READ)
     rows = queries.agenda(meeting)
-    public_url = (url_for("public.meeting", slug=neighbourhood.slug, meeting_id=meeting.id, _external=True)
+    public_url = (external_url("public.meeting", slug=neighbourhood.slug, meeting_id=meeting.id)
                   if meeting.state in AGENDA_PUBLIC_STATES else None)
     document = pdf.invitation_pdf(neighbourhood=neighbourhood, meeting=meeting, rows=rows, public_url=public_url,
                                   projection=agenda_money.agenda_projection(meeting, rows), today=date.today())

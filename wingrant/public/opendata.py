@@ -22,7 +22,7 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -30,6 +30,7 @@ from flask_babel import lazy_gettext as _l
 from ..applications.models import Application
 from ..core import spreadsheets
 from ..core.spreadsheets import Table
+from ..core.urls import external_url
 from ..extensions import db
 from ..meetings.models import Outcome
 from ..minutes import published
@@ -162,8 +163,7 @@ def decision_rows(selection: Selection) -> list[dict]:
             "projekt_titel": d.title, "traeger": d.organisation, "kurzbeschreibung": d.summary,
             "haushaltsjahr": d.year, "handlungsfelder": "; ".join(d.fields), "beschluss": d.outcome.value,
             "beschluss_text": labels[d.outcome], "auflagen": d.conditions, "begruendung": d.reason,
-            "protokoll_url": url_for("public.minutes", slug=d.neighbourhood_slug, meeting_id=d.meeting_id,
-                                     _external=True),
+            "protokoll_url": external_url("public.minutes", slug=d.neighbourhood_slug, meeting_id=d.meeting_id),
         }
         # The euro columns carry cents here too; each writer turns them into euros its own way.
         for amount in d.amounts or [None]:

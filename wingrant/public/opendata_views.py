@@ -6,12 +6,12 @@ Its URLs sit under ``/portal`` beside the portal's pages (``views``), which it d
 from __future__ import annotations
 
 from datetime import date
-from urllib.parse import urlsplit
 
-from flask import Blueprint, Response, abort, jsonify, render_template, request, url_for
+from flask import Blueprint, Response, abort, jsonify, render_template, request
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from ..core.urls import external_url, public_host
 from ..meetings.models import AGENDA_PUBLIC_STATES
 from . import calendar as ical
 from . import opendata, queries
@@ -44,7 +44,7 @@ def open_data():
         "public/opendata.html", selection=selection, neighbourhoods=queries.neighbourhoods(),
         years=opendata.years_with_decisions(), columns=opendata.COLUMNS, formats=list(FORMATS),
         licence={"id": opendata.LICENCE_ID, "name": opendata.LICENCE_NAME, "url": opendata.LICENCE_URL},
-        attribution=opendata.attribution(url_for(".open_data", _external=True)),
+        attribution=opendata.attribution(external_url(".open_data")),
     )
 
 
@@ -57,7 +57,7 @@ def open_data_download(fmt):
     except opendata.FilterError as error:
         return _error(error, as_json=fmt == "json")
     rows = opendata.decision_rows(selection)
-    dataset_url = url_for(".open_data_download", fmt=fmt, _external=True, **selection.args())
+    dataset_url = external_url(".open_data_download", fmt=fmt, **selection.args())
     if fmt == "csv":
         body = opendata.to_csv(rows)
     elif fmt == "xlsx":
@@ -80,7 +80,7 @@ def calendar(slug):
     with force_locale("de"):  # one feed for every subscriber: German, the programme's language
         texts = {m.id: _event_text(nb, m) for m in meetings}
         name = _("%(forum)s (WiN %(name)s)", forum=nb.forum_name, name=nb.name)
-    body = ical.calendar(name, meetings, texts, uid_domain=urlsplit(request.host_url).hostname or "wingrant")
+    body = ical.calendar(name, meetings, texts, uid_domain=public_host())
     response = Response(body, content_type="text/calendar; charset=utf-8")
     response.headers["Content-Disposition"] = f'inline; filename="termine-{nb.slug}.ics"'
     response.headers["Access-Control-Allow-Origin"] = "*"
@@ -89,10 +89,10 @@ def calendar(slug):
 
 def _event_text(nb, m) -> ical.EventText:
     # The event links the meeting's public page: date and place, from the invitation on the agenda.
-    url = url_for("public.meeting", slug=nb.slug, meeting_id=m.id, _external=True)
+    url = external_url("public.meeting", slug=nb.slug, meeting_id=m.id)
     if m.minutes_published:
-        extra = _("Das Protokoll ist veröffentlicht: %(url)s", url=url_for(
-            "public.minutes", slug=nb.slug, meeting_id=m.id, _external=True))
+        extra = _("Das Protokoll ist veröffentlicht: %(url)s", url=external_url(
+            "public.minutes", slug=nb.slug, meeting_id=m.id))
     elif m.state in AGENDA_PUBLIC_STATES:
         extra = _("Tagesordnung und Einladung: %(url)s", url=url)
     else:

@@ -13,6 +13,7 @@ from datetime import date
 from flask import Blueprint, abort, render_template, request, send_file, url_for
 
 from ..core.pagination import Window
+from ..core.urls import external_url
 from ..fields import whole_number
 from ..ledger import queries as ledger_queries
 from ..meetings import pdf as meeting_pdf
@@ -144,7 +145,7 @@ def invitation_pdf(slug, meeting_id):
         abort(404)
     document = meeting_pdf.invitation_pdf(
         neighbourhood=nb, meeting=page.meeting, rows=page.rows, projection=page.projection, today=date.today(),
-        public_url=url_for("public.meeting", slug=nb.slug, meeting_id=meeting_id, _external=True))
+        public_url=external_url("public.meeting", slug=nb.slug, meeting_id=meeting_id))
     name = f"einladung-{nb.slug}-{page.meeting.date.isoformat()}.pdf"
     response = send_file(io.BytesIO(document), mimetype="application/pdf", download_name=name)
     response.headers["Cache-Control"] = "no-cache"

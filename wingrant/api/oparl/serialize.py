@@ -14,9 +14,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
-from flask import url_for
 from flask_babel import force_locale
 
+from ...core.urls import external_url
 from ...meetings.models import AgendaItemKind, MeetingState, Outcome
 from ...minutes.labels import KINDS, OUTCOMES
 from ...money import format_eur
@@ -44,7 +44,7 @@ DECIDING = {Outcome.APPROVED, Outcome.APPROVED_WITH_CHANGES, Outcome.REJECTED}
 
 
 def _url(endpoint: str, **values) -> str:
-    return url_for(f"oparl.{endpoint}", _external=True, **values)
+    return external_url(f"oparl.{endpoint}", **values)
 
 
 def timestamp(value: datetime) -> str:
@@ -80,9 +80,9 @@ def system() -> dict:
         "license": opendata.LICENCE_URL,
         "body": _url("bodies"),
         "name": "wingrant – WiN-Foren Bremen",
-        "website": url_for("public.index", _external=True),
-        "web": url_for("public.index", _external=True),
-        EXT + "openData": url_for("opendata.open_data", _external=True),
+        "website": external_url("public.index"),
+        "web": external_url("public.index"),
+        EXT + "openData": external_url("opendata.open_data"),
     }
 
 
@@ -96,14 +96,14 @@ def body() -> dict:
         "system": _url("system"),
         "shortName": "WiN",
         "name": "WiN – Wohnen in Nachbarschaften, Stadtgemeinde Bremen",
-        "website": url_for("public.index", _external=True),
+        "website": external_url("public.index"),
         "license": opendata.LICENCE_URL,
         "ags": AGS,
         "rgs": RGS,
         "classification": "Förderprogramm",
         **lists,
         "legislativeTerm": [],  # obligatory; the forums have no terms
-        "web": url_for("public.index", _external=True),
+        "web": external_url("public.index"),
     }
 
 
@@ -117,11 +117,11 @@ def organization(forum: q.Forum) -> dict:
         "organizationType": "Gremium",
         "classification": "WiN-Forum",
         "meeting": _url("organization_meetings", slug=forum.slug),
-        "web": url_for("public.neighbourhood", slug=forum.slug, _external=True),
+        "web": external_url("public.neighbourhood", slug=forum.slug),
         "created": timestamp(forum.created),
         "modified": timestamp(forum.created),
         EXT + "neighbourhood": forum.name,
-        EXT + "calendar": url_for("opendata.calendar", slug=forum.slug, _external=True),
+        EXT + "calendar": external_url("opendata.calendar", slug=forum.slug),
     }
 
 
@@ -149,8 +149,8 @@ def meeting(m: q.MeetingRecord) -> dict:
         "meetingState": MEETING_STATES[m.state],
         "organization": [_url("organization", slug=m.slug)],
         "location": location(m),
-        "web": (url_for("public.minutes", slug=m.slug, meeting_id=m.id, _external=True) if m.published
-                else url_for("public.meeting", slug=m.slug, meeting_id=m.id, _external=True)),
+        "web": (external_url("public.minutes", slug=m.slug, meeting_id=m.id) if m.published
+                else external_url("public.meeting", slug=m.slug, meeting_id=m.id)),
         **_stamps(m),
         EXT + "date": m.date.isoformat(),
         EXT + "online": m.online,
@@ -201,8 +201,8 @@ def agenda_item(i: q.ItemRecord) -> dict:
         "order": i.order,
         "name": name,
         "public": True,
-        "web": url_for("public.minutes" if i.published else "public.meeting", slug=i.slug, meeting_id=i.meeting_id,
-                       _external=True),
+        "web": external_url("public.minutes" if i.published else "public.meeting", slug=i.slug,
+                            meeting_id=i.meeting_id),
         **_stamps(i),
     }
     if i.application_id is not None and i.outcome is not None:
@@ -259,7 +259,7 @@ def paper(p: q.PaperRecord) -> dict:
         EXT + "amountRequestedCents": sum(a.requested for a in p.requested),
     }
     if p.approved:
-        result["web"] = url_for("public.project", slug=p.slug, application_id=p.id, _external=True)
+        result["web"] = external_url("public.project", slug=p.slug, application_id=p.id)
     if p.main_file is not None:
         result["mainFile"] = invitation_file(p.main_file)
     if p.summary:
@@ -270,7 +270,7 @@ def paper(p: q.PaperRecord) -> dict:
 
 
 def file(f: files.FileRecord) -> dict:
-    pdf = url_for("public.minutes_pdf", slug=f.slug, meeting_id=f.meeting_id, number=f.number, _external=True)
+    pdf = external_url("public.minutes_pdf", slug=f.slug, meeting_id=f.meeting_id, number=f.number)
     name = f"Protokoll der Sitzung am {f.meeting_date.strftime('%d.%m.%Y')}, Version {f.number}"
     result = {
         "id": _url("file", meeting_id=f.meeting_id, number=f.number),
@@ -285,7 +285,7 @@ def file(f: files.FileRecord) -> dict:
         "downloadUrl": pdf,
         "fileLicense": opendata.LICENCE_URL,
         "meeting": [_url("meeting", meeting_id=f.meeting_id)],
-        "web": url_for("public.minutes", slug=f.slug, meeting_id=f.meeting_id, _external=True),
+        "web": external_url("public.minutes", slug=f.slug, meeting_id=f.meeting_id),
         "created": timestamp(f.created),
         "modified": timestamp(f.created),
         EXT + "version": f.number,
@@ -299,7 +299,7 @@ def file(f: files.FileRecord) -> dict:
 
 def invitation_file(r: InvitationRecord) -> dict:
     """The invitation PDF of an invited meeting (rendered on request: no size or checksum)."""
-    pdf = url_for("public.invitation_pdf", slug=r.slug, meeting_id=r.meeting_id, _external=True)
+    pdf = external_url("public.invitation_pdf", slug=r.slug, meeting_id=r.meeting_id)
     return {
         "id": _url("invitation", meeting_id=r.meeting_id),
         "type": _type("File"),
@@ -310,7 +310,7 @@ def invitation_file(r: InvitationRecord) -> dict:
         "downloadUrl": pdf,
         "fileLicense": opendata.LICENCE_URL,
         "meeting": [_url("meeting", meeting_id=r.meeting_id)],
-        "web": url_for("public.meeting", slug=r.slug, meeting_id=r.meeting_id, _external=True),
+        "web": external_url("public.meeting", slug=r.slug, meeting_id=r.meeting_id),
         "created": timestamp(r.created),
         "modified": timestamp(r.created),
     }

@@ -13,11 +13,12 @@ import re
 from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort, request, url_for
+from flask import Blueprint, Response, abort, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
 from ...core.pagination import Window
+from ...core.urls import external_url
 from ...extensions import db
 from ...neighbourhoods.models import Neighbourhood
 from . import files as protocols
@@ -101,7 +102,7 @@ def _list(entries: list[Entry], build, endpoint: str, **values) -> Response:
     kept = {k: request.args[k] for k in (*FILTERS, "elementsPerPage") if k in request.args}
 
     def link(number: int) -> str:
-        return url_for(f"oparl.{endpoint}", _external=True, **values, **kept, page=number)
+        return external_url(f"oparl.{endpoint}", **values, **kept, page=number)
 
     links = {"first": link(1), "self": link(page), "last": link(pages)}
     if page > 1:
