@@ -101,3 +101,30 @@ def test_export_person_command_prints_json(app, meeting_with_people):
     meeting_with_people(TODAY - timedelta(days=30), "Neu")
     result = app.test_cli_runner().invoke(args=["export-person", "Neu"])
     assert json.loads(result.output)["attendance"][0]["name"] == "Neu"
+
+
+def test_sent_mail_expires_with_the_other_personal_data_and_unsent_mail_stays(app, db):
+    """The outbox names recipients and holds what was written to them: deleted after the retention period,
+    except a mail still waiting, which is never lost unseen; and it is part of a person's export."""
+    from datetime import date, datetime, timedelta
+
+    import sqlalchemy as sa
+
+    from tests.mail.conftest import LINK_CONTEXT
+    from wingrant.database import unit_of_work
+    from wingrant.mail import outbox
+    from wingrant.mail.models import MailStatus, OutboxMail
+    from wingrant.maintenance.privacy import anonymise_expired, export_person
+
+    with unit_of_work():
+        for status in (MailStatus.SENT, MailStatus.PENDING):
+            mail = outbox.enqueue("applicant.link", to="Ayse@Example.org", template="applicant_link",
+                                  context=LINK_CONTEXT | {"reference": f"HUC-{status.value}"})
+            mail.status = status
+            mail.created_at = datetime(2020, 1, 1)
+    assert [m["kind"] for m in export_person("ayse@example.org")["mails"]] == ["applicant.link"] * 2
+
+    result = anonymise_expired(today=date(2020, 1, 1) + timedelta(days=app.config["PERSONAL_DATA_RETENTION_DAYS"] + 1))
+    assert result.mails == 1
+    left = db.session.execute(sa.select(OutboxMail.status)).scalars().all()
+    assert left == [MailStatus.PENDING]

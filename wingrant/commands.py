@@ -135,7 +135,9 @@ def anonymise_command(dry_run):
     click.echo(f"Stichtag {result.cutoff:%d.%m.%Y}: {result.total} Einträge {verb} "
                f"(Anwesende {result.attendees}, Einwände {result.objections}, Befangenheiten {result.recusals}, "
                f"Träger-Kontakte {result.organisations}, Antrags-Kontakte {result.applications}, "
-               f"Kommentare {result.comments}).")
+               f"Kommentare {result.comments}, Einwände gegen Protokolle {result.minutes_objections}, "
+               f"Verteiler unbestätigt {result.unconfirmed_subscribers} / abgemeldet "
+               f"{result.unsubscribed_subscribers}, Mails {result.mails}).")
 
 
 @click.command("export-person")

@@ -24,6 +24,7 @@ from ..audit import services as audit
 from ..auth.models import User
 from ..database import unit_of_work
 from ..extensions import db
+from ..mail.models import MailStatus, OutboxMail
 from ..meetings.models import AgendaItem, Attendance, Decision, Meeting, Objection, Recusal
 from ..minutes.models import Minutes, MinutesObjection
 from ..neighbourhoods.models import Neighbourhood
@@ -46,12 +47,13 @@ class RetentionResult:
     minutes_objections: int = 0
     unconfirmed_subscribers: int = 0
     unsubscribed_subscribers: int = 0
+    mails: int = 0
 
     @property
     def total(self) -> int:
         return (self.attendees + self.objections + self.recusals + self.organisations + self.applications
                 + self.comments + self.minutes_objections + self.unconfirmed_subscribers
-                + self.unsubscribed_subscribers)
+                + self.unsubscribed_subscribers + self.mails)
 
 
 def _meeting_ids_before(cutoff: date):
@@ -103,6 +105,10 @@ def anonymise_expired(*, today: date | None = None, dry_run: bool = False, actor
                - timedelta(days=CONFIRM_DAYS)),
         "unsubscribed_subscribers": sa.delete(Subscriber)
         .where(Subscriber.unsubscribed_at < cutoff_dt),
+        # A mail names its recipient and often more (a question, a link): gone with the rest. One
+        # still waiting to be sent stays, however old, so nothing is lost unseen.
+        "mails": sa.delete(OutboxMail)
+        .where(OutboxMail.created_at < cutoff_dt, OutboxMail.status != MailStatus.PENDING),
     }
     with unit_of_work() as session:
         for name, statement in statements.items():
@@ -139,6 +145,9 @@ def export_person(who: str) -> dict:
                                    .join(Minutes, MinutesObjection.minutes_id == Minutes.id)
                                    .join(Meeting, Minutes.meeting_id == Meeting.id)
                                    .where(sa.func.lower(MinutesObjection.author) == needle)),
+        "mails": rows(sa.select(OutboxMail.created_at, OutboxMail.kind, OutboxMail.subject, OutboxMail.status,
+                                OutboxMail.sent_at, OutboxMail.body_text)
+                      .where(sa.func.lower(OutboxMail.recipient) == needle).order_by(OutboxMail.id)),
         "subscriptions": rows(sa.select(Neighbourhood.name.label("neighbourhood"), Subscriber.email,
                                         Subscriber.language, Subscriber.consent_text, Subscriber.subscribed_at,
                                         Subscriber.confirmed_at, Subscriber.unsubscribed_at)
