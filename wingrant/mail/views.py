@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
 
 from ..auth.permissions import Action, can, deny
 from ..core import pagination
@@ -95,7 +96,7 @@ def retry(mail_id: int):
 def choices():
     offered = [k for k in account_kinds() if _concerns(k.audience)]
     form = ChoicesForm()
-    form.kinds.choices = [(k.name, str(k.label)) for k in offered]
+    form.kinds.choices = [SelectChoice(k.name, str(k.label)) for k in offered]
     if request.method == "GET":
         off = opted_out(current_user.id)
         form.kinds.data = [k.name for k in offered if k.name not in off]
