@@ -128,3 +128,37 @@ def test_no_page_is_wider_than_a_phone(browser, demo_site, role):
     assert too_wide == [], "wider than a phone at 390 px:\n" + "\n".join(too_wide)
     assert violations == [], "axe-core at 390 px:\n" + "\n".join(violations)
 
+
+
+#: Controls smaller than 44 × 44 px (for a radio button or checkbox: its label, the larger target).
+SMALL_TARGETS = """() => [...document.querySelectorAll(
+        'a[href], button, input:not([type=hidden]), select, textarea, summary')].flatMap(el => {
+    const target = ['radio', 'checkbox'].includes(el.type) ? el.closest('.field') || el : el;
+    const r = target.getBoundingClientRect();
+    if (r.width === 0 || el.closest('.visually-hidden, .skip-link')) return [];
+    return r.height < 44 || r.width < 44 ? [`${el.tagName.toLowerCase()} "${(el.textContent || el.name || '')
+        .trim().slice(0, 30)}" ${Math.round(r.width)}×${Math.round(r.height)}`] : [];
+})"""
+
+
+def test_live_mode_controls_are_touch_targets_of_44_px(browser, demo_site):
+    context = browser.new_context(viewport=PHONE, has_touch=True, locale="de-DE")
+    page = context.new_page()
+    login(page, demo_site, ROLES["quartiersmanagerin"])
+    page.goto(demo_site.url + "/sitzungen")
+    live_links = page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
+    meetings = [href for href in live_links if re.search(r"/sitzungen/\d+$", href)]
+    assert meetings, "no meeting in the demo data"
+    small, checked = [], 0
+    for meeting in meetings:
+        page.goto(meeting + "/live")
+        # Each agenda item called in turn: an application item shows the objection, recusal and outcome forms.
+        for index in range(-1, page.locator(".agenda-button").count()):
+            if index >= 0:
+                page.locator(".agenda-button").nth(index).click()
+                page.wait_for_load_state()
+            checked += 1
+            small += [f"{page.url}: {target}" for target in page.evaluate(SMALL_TARGETS)]
+    context.close()
+    assert checked > len(meetings)
+    assert small == [], "touch targets under 44 px:\n" + "\n".join(small)
