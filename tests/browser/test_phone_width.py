@@ -19,8 +19,9 @@ pytestmark = pytest.mark.slow
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 PHONE = {"width": 390, "height": 844}
 MAX_PAGES = 150
+PER_SHAPE = 4
 #: Pages per role that axe-core checks: the first page of each new URL shape, up to this many.
-AXE_SAMPLE = 12
+AXE_SAMPLE = 8
 #: Links the crawler must not follow: they end the session, deliver files or data, not pages.
 SKIP = re.compile(r"/abmelden|\.(pdf|csv|xlsx|ics|json|eml)(\?|$)|/download|/export|/static/|/api/|/oparl/"
                   r"|/anhaenge/\d+")
@@ -60,7 +61,7 @@ OVERFLOW_CULPRITS = """() => {
 
 
 def _shape(url: str) -> str:
-    """The URL with its numbers and query dropped: pages of one shape share a template."""
+    """The path with its numbers replaced and the query dropped: pages of one shape share a template."""
     parsed = urlparse(url)
     return re.sub(r"\d+", "N", parsed.path)
 
@@ -76,14 +77,19 @@ def _axe_violations(page) -> list[str]:
 
 
 def _crawl(page, starts: list[str], origin: str):
-    """Same-origin HTML pages reachable from ``starts``, breadth-first, at most MAX_PAGES."""
+    """Same-origin HTML pages reachable from ``starts``, breadth-first, at most MAX_PAGES; at most
+    PER_SHAPE pages of one shape (the same template with other data, or sorted otherwise), so the
+    cap is spent on different pages rather than on the twentieth budget."""
     seen: set[str] = set()
+    per_shape: dict[str, int] = {}
     queue = list(starts)
     while queue and len(seen) < MAX_PAGES:
-        url = urldefrag(queue.pop(0))[0]
-        if url in seen:
+        url = queue.pop(0)
+        shape = _shape(url)
+        if url in seen or per_shape.get(shape, 0) >= PER_SHAPE:
             continue
         seen.add(url)
+        per_shape[shape] = per_shape.get(shape, 0) + 1
         response = page.goto(url)
         if response is None or "text/html" not in (response.headers.get("content-type") or ""):
             continue
@@ -100,13 +106,14 @@ def _crawl(page, starts: list[str], origin: str):
 @pytest.mark.parametrize("role", list(ROLES))
 def test_no_page_is_wider_than_a_phone(browser, demo_site, role):
     started = time.perf_counter()
-    context = browser.new_context(viewport=PHONE, device_scale_factor=1, is_mobile=True, has_touch=True,
-                                  locale="de-DE", bypass_csp=True)  # to inject axe; CSP is tested elsewhere
+    # Not is_mobile: Chromium would then widen the layout viewport to the content and hide the overflow.
+    context = browser.new_context(viewport=PHONE, has_touch=True, locale="de-DE",
+                                  bypass_csp=True)  # to inject axe; CSP is tested elsewhere
     page = context.new_page()
     email = ROLES[role]
     if email:
         login(page, demo_site, email)
-    too_wide, violations, shapes, widths = [], [], set(), []
+    too_wide, violations, shapes, widths, axe_seconds = [], [], set(), [], 0.0
     check_axe = AXE.exists()
     starts = [demo_site.url + "/", demo_site.url + "/portal/"]
     for url, response in _crawl(page, starts, demo_site.url):
@@ -119,10 +126,12 @@ def test_no_page_is_wider_than_a_phone(browser, demo_site, role):
         shape = _shape(url)
         if check_axe and shape not in shapes and len(shapes) < AXE_SAMPLE:
             shapes.add(shape)
+            axe_started = time.perf_counter()
             violations += [f"{url}: {violation}" for violation in _axe_violations(page)]
+            axe_seconds += time.perf_counter() - axe_started
     context.close()
     widest = sorted(widths, reverse=True)[:3]
-    print(f"\n{role}: {len(widths)} pages, axe on {len(shapes)}, widest {widest}, "
+    print(f"\n{role}: {len(widths)} pages, axe on {len(shapes)} ({axe_seconds:.1f} s), widest {widest}, "
           f"{time.perf_counter() - started:.1f} s")
     assert len(widths) >= 5
     assert too_wide == [], "wider than a phone at 390 px:\n" + "\n".join(too_wide)

@@ -11,5 +11,6 @@ from wtforms.widgets import CheckboxInput, ListWidget
 class ChoicesForm(FlaskForm):
     kinds = SelectMultipleField(_l("Diese Benachrichtigungen per Mail erhalten"),
                                 widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
-    language = RadioField(_l("Sprache der Mails"), choices=[SelectChoice("de", "Deutsch"), SelectChoice("en", "English")],
+    language = RadioField(_l("Sprache der Mails"),
+                          choices=[SelectChoice("de", "Deutsch"), SelectChoice("en", "English")],
                           validators=[InputRequired(_l("Bitte wählen Sie eine Sprache."))])
