@@ -1,6 +1,6 @@
 """Every page works on a phone: at 390 × 844 (a common phone in portrait) no page of any role is
-wider than the screen, so nothing needs horizontal scrolling (wide money tables scroll inside their
-own box instead). For each role of the demo data one browser context crawls the same-origin links
+wider than the screen, so nothing needs horizontal scrolling (a table too wide to stack scrolls inside
+its own box instead). For each role of the demo data one browser context crawls the same-origin links
 breadth-first from the start page and the public portal; axe-core runs on a sample of the pages at
 that width, because a layout that reflows can still hide a label or break the contrast."""
 
@@ -19,6 +19,7 @@ pytestmark = pytest.mark.slow
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 PHONE = {"width": 390, "height": 844}
 MAX_PAGES = 150
+#: Pages of one URL shape visited at most (other data in the same template, or the list sorted otherwise).
 PER_SHAPE = 4
 #: Pages per role that axe-core checks: the first page of each new URL shape, up to this many.
 AXE_SAMPLE = 8
@@ -138,7 +139,6 @@ def test_no_page_is_wider_than_a_phone(browser, demo_site, role):
     assert violations == [], "axe-core at 390 px:\n" + "\n".join(violations)
 
 
-
 #: Controls smaller than 44 × 44 px (for a radio button or checkbox: its label, the larger target).
 SMALL_TARGETS = """() => [...document.querySelectorAll(
         'a[href], button, input:not([type=hidden]), select, textarea, summary')].flatMap(el => {
@@ -161,7 +161,8 @@ def test_live_mode_controls_are_touch_targets_of_44_px(browser, demo_site):
     small, checked = [], 0
     for meeting in meetings:
         page.goto(meeting + "/live")
-        # Each agenda item called in turn: an application item shows the objection, recusal and outcome forms.
+        # Each agenda item called in turn: an application item shows the objection, recusal and outcome
+        # forms. (This moves the demo meetings' current item; the width crawl reads pages either way.)
         for index in range(-1, page.locator(".agenda-button").count()):
             if index >= 0:
                 page.locator(".agenda-button").nth(index).click()
