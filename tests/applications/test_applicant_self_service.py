@@ -10,9 +10,9 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import csrf_token_from
+from wingrant.applications import tokens
 from wingrant.applications.models import ApplicationState as S
 from wingrant.applications.models import ApplicationTransition, Attachment
-from wingrant.applications.tokens import hash_token
 from wingrant.errors import DomainError, NotAllowed
 from wingrant.funding import drafts
 from wingrant.funding.models import DraftState, UseOfFundsDraft, UseOfFundsDraftFile, UseOfFundsReport
@@ -31,15 +31,16 @@ def applicant(app, client):
     return app.test_client()
 
 
-def _with_link(db, app, token="geheimer-link-1"):
-    app.access_token_hash = hash_token(token)
+def _with_link(db, app):
+    """The application's private link as the public form issues it (derived, so mails repeat it)."""
+    token = tokens.issue(app)
     app.contact_email = "traeger@example.org"
     db.session.commit()
     return token
 
 
 def _link_from_last_mail(db) -> str:
-    """A Rückfrage mails a fresh link (the older one stops working): the token the Träger now holds."""
+    """The link in the last mail: the token the Träger holds."""
     db.session.rollback()
     mail = db.session.execute(sa.select(OutboxMail).order_by(OutboxMail.id.desc()).limit(1)).scalar_one()
     return re.search(r"/antrag/([A-Za-z0-9_-]+)", mail.body_text).group(1)
@@ -57,7 +58,7 @@ def _page(client, token) -> str:
 def test_link_opens_only_its_own_application(client, db, make_application):
     mine, other = make_application("Mein Projekt", state=S.SUBMITTED), make_application("Fremdes Projekt")
     token = _with_link(db, mine)
-    _with_link(db, other, "anderer-link")
+    _with_link(db, other)
     html = _page(client, token)
     assert "Mein Projekt" in html and "Fremdes Projekt" not in html
     assert client.get("/antrag/geraten-aber-falsch").status_code == 404
@@ -253,3 +254,34 @@ def test_a_draft_of_one_application_cannot_be_taken_over_through_another(db, man
     [draft] = _drafts(db)
     with pytest.raises(DomainError, match="gibt es zu diesem Antrag nicht"):
         drafts.take_over(second, draft.id, user=manager)
+
+
+def test_a_draft_is_mailed_to_the_qm_and_a_returned_one_to_the_traeger(client, db, manager, make_granted):
+    app = make_granted()
+    app.contact_email = "traeger@example.org"
+    db.session.commit()
+    token = _with_link(db, app)
+    _send_report(client, token, app)
+    db.session.rollback()
+    [notice] = db.session.execute(sa.select(OutboxMail).filter_by(kind="manager.report_draft")).scalars().all()
+    assert notice.recipient == manager.email and app.reference in notice.subject
+    [draft] = _drafts(db)
+    drafts.return_draft(app, draft.id, user=manager, reason="Bitte die Rechnungen beilegen.")
+    db.session.rollback()
+    [returned] = db.session.execute(sa.select(OutboxMail).filter_by(kind="applicant.report_returned")).scalars().all()
+    assert returned.recipient == "traeger@example.org"
+    assert "Bitte die Rechnungen beilegen." in returned.body_text
+
+
+def test_no_reminder_while_the_traegers_draft_waits_for_the_qm(app, client, db, make_granted):
+    from datetime import date, timedelta
+
+    from wingrant.applications import rules
+    from wingrant.funding import notices
+
+    application = make_granted()
+    application.contact_email, application.end_date = "traeger@example.org", date(2026, 11, 30)
+    db.session.commit()
+    _send_report(client, _with_link(db, application), application)
+    due = rules.report_due_on(date(2026, 11, 30), 2026)
+    assert notices.remind_reports_due(today=due + timedelta(days=1)) == 0

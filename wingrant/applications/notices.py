@@ -33,7 +33,7 @@ def current_private_link(app: Application) -> str:
     return private_link(tokens.current(app))
 
 
-def _to_applicant(kind: str, template: str, app: Application, **context) -> None:
+def to_applicant(kind: str, template: str, app: Application, **context) -> None:
     with force_locale(app.contact_language):
         reason = context.pop("reason", None) or _(
             "Sie sind als Kontakt des Antrags %(reference)s beim %(office)s angegeben.",
@@ -42,7 +42,7 @@ def _to_applicant(kind: str, template: str, app: Application, **context) -> None
                    neighbourhood_id=app.neighbourhood_id, context=_common(app) | {"reason": reason} | context)
 
 
-def _to_managers(kind: str, template: str, app: Application, **context) -> None:
+def to_managers(kind: str, template: str, app: Application, **context) -> None:
     page = external_url("applications.detail", slug=app.neighbourhood.slug, application_id=app.id)
     for r in recipients.staff(app.neighbourhood_id, Role.MANAGER, kind):
         with force_locale(r.language):
@@ -56,15 +56,15 @@ def _to_managers(kind: str, template: str, app: Application, **context) -> None:
 
 def submitted(app: Application, *, by_applicant: bool, token: str | None) -> None:
     link = private_link(token) if token else None
-    _to_applicant("applicant.receipt", "applicant_receipt", app, link=link)
+    to_applicant("applicant.receipt", "applicant_receipt", app, link=link)
     if by_applicant:
-        _to_managers("manager.submission", "manager_submission", app)
+        to_managers("manager.submission", "manager_submission", app)
 
 
 def query(app: Application, question: str) -> None:
     if app.contact_email:
-        _to_applicant("applicant.query", "applicant_query", app, question=question, link=current_private_link(app))
+        to_applicant("applicant.query", "applicant_query", app, question=question, link=current_private_link(app))
 
 
 def answered(app: Application, answer: str) -> None:
-    _to_managers("manager.answer", "manager_answer", app, answer=answer)
+    to_managers("manager.answer", "manager_answer", app, answer=answer)

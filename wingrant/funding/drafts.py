@@ -24,7 +24,7 @@ from ..audit import services as audit
 from ..database import lock_row, unit_of_work, utcnow
 from ..errors import DomainError
 from ..extensions import db
-from . import services
+from . import notices, services
 from .models import DraftState, UseOfFundsDraft, UseOfFundsDraftFile
 from .queries import grant_rows
 from .rules import REPORTABLE_STATES, report_problems
@@ -111,6 +111,7 @@ def submit_draft(app: Application, *, narrative: str, actual_cost_cents: int | N
                            for f in stored]
             db.session.add(draft)
             db.session.flush()
+            notices.draft_sent(app)
             audit.record("use_of_funds.draft_submit", user=None, obj=draft, neighbourhood_id=app.neighbourhood_id,
                          after={"application_id": app.id, "actual_cost_cents": actual_cost_cents,
                                 "spent_cents": draft.spent, "files": [f.sha256 for f in stored]})
@@ -167,6 +168,7 @@ def return_draft(app: Application, draft_id: int, *, user, reason: str) -> UseOf
         draft.return_reason = reason.strip()
         draft.decided_at = utcnow()
         draft.decided_by_id = getattr(user, "id", None)
+        notices.draft_returned(app, draft.return_reason)
         audit.record("use_of_funds.draft_return", user=user, obj=draft, neighbourhood_id=app.neighbourhood_id,
                      after={"application_id": app.id, "reason": draft.return_reason})
     return draft

@@ -18,12 +18,13 @@ from flask_babel import gettext as _
 from ..applications import rules
 from ..applications.models import Application
 from ..applications.models import ApplicationState as S
-from ..applications.notices import current_private_link
+from ..applications.notices import current_private_link, to_applicant, to_managers
+from ..core.urls import external_url
 from ..database import unit_of_work
 from ..extensions import db
 from ..mail import outbox
 from ..mail.models import OutboxMail
-from .models import UseOfFundsReport
+from .models import DraftState, UseOfFundsDraft, UseOfFundsReport
 
 #: States in which a project owes its report.
 OWING = (S.GRANTED, S.RUNNING)
@@ -46,6 +47,18 @@ def paid(app: Application, payout, grant) -> None:
                        context=_context(app, payout=payout, grant=grant, reason=_reason(app)))
 
 
+def draft_sent(app: Application) -> None:
+    """The Träger sent a Verwendungsnachweis through the private link: the QM takes it over or returns it."""
+    to_managers("manager.report_draft", "manager_report_draft", app,
+                page=external_url("funding.after_grant_page", slug=app.neighbourhood.slug, application_id=app.id))
+
+
+def draft_returned(app: Application, reason: str) -> None:
+    if app.contact_email:
+        to_applicant("applicant.report_returned", "applicant_report_returned", app, reason_text=reason,
+                     link=current_private_link(app))
+
+
 def remind_reports_due(today: date | None = None) -> int:
     """Write the reminders that are due today and not yet written; returns how many."""
     today = today or date.today()
@@ -59,7 +72,10 @@ def remind_reports_due(today: date | None = None) -> int:
             .where(Application.state.in_(OWING), Application.contact_email != "",
                    sa.or_(Application.end_date <= latest_end,
                           Application.end_date.is_(None) & (Application.year <= latest_end.year)),
-                   ~sa.exists().where(UseOfFundsReport.application_id == Application.id))
+                   ~sa.exists().where(UseOfFundsReport.application_id == Application.id),
+                   # A draft from the Träger waits for the QM: nothing to remind the Träger of.
+                   ~sa.exists().where(UseOfFundsDraft.application_id == Application.id,
+                                      UseOfFundsDraft.state == DraftState.SUBMITTED))
             .order_by(Application.id)).scalars().all()
         for app in apps:
             due = rules.report_due_on(app.end_date, app.year)

@@ -34,6 +34,7 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("applicant.payout", _l("Auszahlung"), "applicant"),
     Kind("applicant.report_due", _l("Erinnerung an den Verwendungsnachweis"), "applicant"),
     Kind("applicant.link", _l("Privater Link zum Antrag"), "applicant"),
+    Kind("applicant.report_returned", _l("Verwendungsnachweis zurückgegeben"), "applicant"),
     # To the forum's mailing list (Verteiler), and to the named attendees of a meeting.
     Kind("subscriber.confirm", _l("Bestätigung der Anmeldung zum Verteiler"), "subscriber"),
     Kind("subscriber.invitation", _l("Einladung zu einer Sitzung"), "subscriber"),
@@ -43,6 +44,7 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
     # To the Quartiersmanagement.
     Kind("manager.submission", _l("Neuer Antrag eingereicht"), "manager"),
     Kind("manager.answer", _l("Antwort auf eine Rückfrage"), "manager"),
+    Kind("manager.report_draft", _l("Verwendungsnachweis vom Träger eingegangen"), "manager"),
     Kind("manager.objection_period", _l("Einspruchsfrist eines Protokolls abgelaufen"), "manager"),
     Kind("manager.referral_decided", _l("Entscheidung in einem Dissens-Verfahren"), "manager"),
     # To the WiN-Geschäftsführung.
