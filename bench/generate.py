@@ -78,9 +78,9 @@ ADMIN_EMAIL = "admin@bench.example"
 
 #: Bremen's 14 demo neighbourhoods and three more WiN areas make the 17.
 BREMEN = NEIGHBOURHOODS + [
-    ("Ohlenhof", "ohlenhof", "OHL", "WiN-Forum Ohlenhof", 50),
-    ("Sodenmatt", "sodenmatt", "SOD", "Stadtteilgruppe Sodenmatt", 50),
-    ("Woltmershausen", "woltmershausen", "WOL", "WiN-Forum Woltmershausen", 25),
+    ("Ohlenhof", "ohlenhof", "OHL", "WiN-Forum Ohlenhof", "das", 50),
+    ("Sodenmatt", "sodenmatt", "SOD", "Stadtteilgruppe Sodenmatt", "die", 50),
+    ("Woltmershausen", "woltmershausen", "WOL", "WiN-Forum Woltmershausen", "das", 25),
 ]
 #: The cities that adopt wingrant after Bremen (each with 17 neighbourhoods like Bremen's).
 CITIES = [("Bremen", "HB"), ("Bremerhaven", "BHV"), ("Hamburg", "HH"), ("Hannover", "H"), ("Kiel", "KI"),
@@ -184,7 +184,7 @@ def neighbourhood_specs(count: int) -> list[tuple[str, str, str, str, int]]:
     specs = []
     for i in range(count):
         city, n = divmod(i, len(BREMEN))
-        name, slug, code, forum, index = BREMEN[n]
+        name, slug, code, forum, _article, index = BREMEN[n]
         if city:
             city_name = CITIES[city % len(CITIES)][0] + (f" {city // len(CITIES) + 1}" if city >= len(CITIES) else "")
             prefix = CITY_CODES[city % len(CITY_CODES)] + (str(city // len(CITIES)) if city >= len(CITIES) else "")
