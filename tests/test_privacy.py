@@ -128,3 +128,55 @@ def test_sent_mail_expires_with_the_other_personal_data_and_unsent_mail_stays(ap
     assert result.mails == 1
     left = db.session.execute(sa.select(OutboxMail.status)).scalars().all()
     assert left == [MailStatus.PENDING]
+
+
+def _write_reason(db, text: str) -> Decision:
+    decision = db.session.execute(sa.select(Decision)).scalars().first()
+    decision.reason = text
+    db.session.commit()
+    return decision
+
+
+def test_person_export_lists_free_text_that_names_the_person(db, meeting_with_people):
+    meeting_with_people(TODAY - timedelta(days=30), "Yilmaz")
+    decision = _write_reason(db, "Vertagt, weil Frau YILMAZ aus der Nachbarschaft noch Fragen zum Standort hatte.")
+    matches = export_person("yilmaz")["free_text_matches"]
+    assert matches == [{"table": "decision", "field": "reason", "id": decision.id, "name": "YILMAZ",
+                        "excerpt": "Vertagt, weil Frau YILMAZ aus der Nachbarschaft noch Fragen zum S…"}]
+
+
+def test_person_export_finds_free_text_by_the_name_behind_an_email_address(db, meeting_with_people):
+    meeting_with_people(TODAY - timedelta(days=30), "Yilmaz")
+    db.session.execute(sa.update(Attendance).values(email="ay@example.org"))
+    _write_reason(db, "Herr Yilmaz bittet um Rückruf.")
+    assert [m["name"] for m in export_person("ay@example.org")["free_text_matches"]] == ["Yilmaz"]
+
+
+def test_free_text_search_matches_whole_names_only(db, meeting_with_people):
+    meeting_with_people(TODAY - timedelta(days=30), "Ali")
+    _write_reason(db, "Die Qualität des Konzepts überzeugt; Alina und Kalif sind Vereine.")
+    assert export_person("Ali")["free_text_matches"] == []
+
+
+def test_expired_names_in_free_text_are_listed_for_review_and_left_unchanged(db, meeting_with_people):
+    meeting_with_people(TODAY - timedelta(days=800), "Alt")
+    meeting_with_people(TODAY - timedelta(days=30), "Neu")
+    text = "Einwand von Herrn Alt (Anwohner); Neu schließt sich an."
+    decision = _write_reason(db, text)
+    result = anonymise_expired(today=TODAY)
+    assert [(m.table, m.field, m.id, m.name) for m in result.free_text_matches] == [
+        ("decision", "reason", decision.id, "Alt")]
+    db.session.expire_all()
+    assert db.session.get(Decision, decision.id).reason == text
+
+
+def test_anonymise_dry_run_command_prints_the_free_text_to_review(app, db, meeting_with_people):
+    meeting = meeting_with_people(date.today() - timedelta(days=app.config["PERSONAL_DATA_RETENTION_DAYS"] + 10),
+                                  "Kowalczyk")
+    db.session.execute(sa.update(AgendaItem).where(AgendaItem.meeting_id == meeting.id)
+                       .values(notes="Frau Kowalczyk stellt das Projekt vor."))
+    db.session.commit()
+    output = app.test_cli_runner().invoke(args=["anonymise-expired", "--dry-run"]).output
+    assert "1 Freitext-Fundstellen" in output
+    assert "agenda_item.notes" in output and "Frau Kowalczyk stellt das Projekt vor." in output
+    assert db.session.execute(sa.select(Attendance.name)).scalar_one() == "Kowalczyk"

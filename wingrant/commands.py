@@ -124,10 +124,14 @@ def restore_command(source, force):
 
 
 @click.command("anonymise-expired")
-@click.option("--dry-run", is_flag=True, help="Nur zählen, nichts ändern")
+@click.option("--dry-run", is_flag=True, help="Nur zählen und Freitext-Fundstellen auflisten, nichts ändern")
 @with_appcontext
 def anonymise_command(dry_run):
-    """Abgelaufene personenbezogene Daten anonymisieren (Beschlüsse und Beträge bleiben unberührt)."""
+    """Abgelaufene personenbezogene Daten anonymisieren (Beschlüsse und Beträge bleiben unberührt).
+
+    Freitexte (Begründungen, Protokollnotizen, Kurzbeschreibungen), in denen Namen aus abgelaufenen
+    Einträgen vorkommen, werden nur aufgelistet: Sie von Hand prüfen und wenn nötig berichtigen.
+    """
     from .maintenance.privacy import anonymise_expired
 
     result = anonymise_expired(dry_run=dry_run)
@@ -138,6 +142,11 @@ def anonymise_command(dry_run):
                f"Kommentare {result.comments}, Einwände gegen Protokolle {result.minutes_objections}, "
                f"Verteiler unbestätigt {result.unconfirmed_subscribers} / abgemeldet "
                f"{result.unsubscribed_subscribers}, Mails {result.mails}).")
+    if result.free_text_matches:
+        click.echo(f"{len(result.free_text_matches)} Freitext-Fundstellen mit Namen aus abgelaufenen Einträgen "
+                   "(nicht geändert, bitte von Hand prüfen):")
+        for m in result.free_text_matches:
+            click.echo(f"  {m.table}.{m.field} #{m.id} – {m.name}: {m.excerpt}")
 
 
 @click.command("export-person")

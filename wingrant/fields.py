@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField, StringField
 from wtforms.validators import ValidationError
 
 from . import money
 from .errors import DomainError
+
+#: The ``description`` of every free-text field that ends up public (minutes, portal, API): the
+#: field macro shows it as the hint, tied to the field with aria-describedby. A resident's name in
+#: such a text outlives the retention period, because published minutes are never rewritten.
+PUBLIC_TEXT_HINT = _l("Wird veröffentlicht: bitte keine Namen von Bewohner:innen und keine Kontaktdaten "
+                      "hineinschreiben.")
 
 #: The largest whole number taken from a form or a URL: what the database's integer columns hold.
 INT_MAX = 2**31 - 1

@@ -201,3 +201,11 @@ def test_request_field_hint_shows_the_cap_of_the_plan_rounded_down(as_manager, m
     app = make_application(costs=[(CostCategory.MATERIAL, "Holz", 1_234_57)], own=617_28, requests=None)
     page = as_manager.get(_edit_url(app)).get_data(as_text=True)
     assert "Höchstens 50 % der Gesamtkosten (617,28" in page  # 50 % of 1.234,57 €, down to the cent
+
+
+def test_public_summary_warns_not_to_write_residents_names(as_manager, client):
+    html = client.get(NEW).get_data(as_text=True)
+    hint = re.search(r'<p class="hint" id="summary-hint">([^<]*)</p>', html).group(1)
+    assert "keine Namen von Bewohner:innen" in hint
+    assert re.search(r'<textarea[^>]*aria-describedby="summary-hint"[^>]*\sid="summary"|'
+                     r'<textarea[^>]*\sid="summary"[^>]*aria-describedby="summary-hint"', html)

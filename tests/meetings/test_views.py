@@ -461,3 +461,19 @@ def test_administration_decides_referred_case_and_grants_through_the_forms(db, c
     assert response.status_code == 302
     assert _fresh(db, Application, application.id).state == S.GRANTED
     assert f"{YEAR}" in client.get(url).get_data(as_text=True)
+
+
+def test_public_decision_texts_warn_not_to_write_residents_names(db, client, logged_in, make_application):
+    """Reasons, conditions, objections' reasons and the notes go into the published minutes."""
+    forum = logged_in
+    application = make_application(neighbourhood=forum.neighbourhood, requested={forum.win: 1_000_00})
+    services.add_applications(forum.meeting, [application.id], user=forum.manager)
+    item = item_for(db, forum.meeting, application)
+    post(client, forum.base + "/live/aufrufen", {"item_id": str(item.id)}, prefix="nav")
+    page = client.get(forum.base + "/live").get_data(as_text=True)
+    for field_id in ("outcome-conditions", "outcome-reason", "notes-notes"):
+        tag = re.search(rf'<textarea[^>]*\sid="{field_id}"[^>]*>', page)
+        assert tag, field_id
+        assert f"{field_id}-hint" in re.search(r'aria-describedby="([^"]*)"', tag.group(0)).group(1).split()
+        hint = re.search(rf'<p class="hint" id="{field_id}-hint">([^<]*)</p>', page).group(1)
+        assert "keine Namen von Bewohner:innen" in hint

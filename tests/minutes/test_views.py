@@ -206,3 +206,25 @@ def test_overview_lists_only_neighbourhoods_the_user_may_read(client, auth, held
 def test_overview_needs_login(client):
     response = client.get("/protokolle")
     assert response.status_code == 302 and "/anmelden" in response.headers["Location"]
+
+
+def _textareas_with_hint(html: str) -> dict[str, bool]:
+    """Each textarea's id, and whether it is described by a hint that warns against residents' names."""
+    import re
+
+    result = {}
+    for tag in re.findall(r"<textarea[^>]*>", html):
+        field_id = re.search(r'\sid="([^"]+)"', tag).group(1)
+        described = re.search(r'aria-describedby="([^"]*)"', tag)
+        hint = re.search(rf'<p class="hint" id="{re.escape(field_id)}-hint">([^<]*)</p>', html)
+        result[field_id] = bool(described and f"{field_id}-hint" in described.group(1).split()
+                                and hint and "keine Namen von Bewohner:innen" in hint.group(1))
+    return result
+
+
+def test_public_minutes_texts_warn_not_to_write_residents_names(client, auth, held, staff):
+    auth.login("qm@example.org")
+    fields = _textareas_with_hint(client.get(_url(held, "/bearbeiten")).get_data(as_text=True))
+    assert {"introduction", "closing_remarks"} <= fields.keys()
+    assert any(name.startswith("note_") for name in fields)
+    assert all(fields.values()), fields

@@ -9,11 +9,18 @@ organisation, or the unsubscription). An unconfirmed subscription is deleted aft
 Anonymising overwrites only those fields: decisions, amounts, objections' reasons and groups, and
 the ledger stay as they are, so the public record keeps its meaning. Subscribers are deleted
 (nothing else refers to them).
+
+Names also end up in free text (a decision's reason, minutes notes, a public summary). Those texts
+are never edited here: published minutes are append-only and a machine cannot tell a resident's
+name from a street named after someone. Both the export and the anonymisation list the free-text
+matches (table, field, id, excerpt) for a person to review and, where needed, correct by hand.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
@@ -26,13 +33,97 @@ from ..database import unit_of_work
 from ..extensions import db
 from ..mail.models import MailStatus, OutboxMail
 from ..meetings.models import AgendaItem, Attendance, Decision, Meeting, Objection, Recusal
-from ..minutes.models import Minutes, MinutesObjection
+from ..minutes.models import Minutes, MinutesObjection, MinutesVersion
 from ..neighbourhoods.models import Neighbourhood
 from ..organisations.models import Organisation
 from ..subscriptions.models import Subscriber
 from ..subscriptions.services import CONFIRM_DAYS
 
 ANONYMISED = "[anonymisiert]"
+
+#: Free-text columns that may name a person; most of them end up public (minutes, portal, API).
+FREE_TEXT_FIELDS = (
+    (Meeting, "invitation_text"), (AgendaItem, "notes"), (Decision, "reason"), (Decision, "conditions"),
+    (Objection, "reason"), (Recusal, "reason"), (Minutes, "introduction"), (Minutes, "closing_remarks"),
+    (MinutesVersion, "reason"), (MinutesObjection, "text"), (Application, "summary"),
+    (Application, "description"), (Application, "goals"), (Application, "target_groups"),
+    (ApplicationComment, "body"),
+)
+#: Shorter names ("Al", "Jo") match too many ordinary words to be worth a reviewer's time.
+MIN_NAME_LENGTH = 3
+EXCERPT_CONTEXT = 40
+
+
+@dataclass(frozen=True)
+class FreeTextMatch:
+    table: str
+    field: str
+    id: int
+    name: str
+    excerpt: str
+
+    def as_dict(self) -> dict:
+        return {"table": self.table, "field": self.field, "id": self.id, "name": self.name,
+                "excerpt": self.excerpt}
+
+
+def _name_pattern(names: Iterable[str]) -> re.Pattern | None:
+    """Whole words only, case-insensitive: "Ali" must not flag "Qualität"."""
+    wanted = sorted({n.strip() for n in names if n and len(n.strip()) >= MIN_NAME_LENGTH and n.strip() != ANONYMISED},
+                    key=len, reverse=True)
+    if not wanted:
+        return None
+    return re.compile(r"(?<!\w)(" + "|".join(re.escape(n) for n in wanted) + r")(?!\w)", re.IGNORECASE)
+
+
+def _excerpt(text: str, start: int, end: int) -> str:
+    left, right = max(0, start - EXCERPT_CONTEXT), min(len(text), end + EXCERPT_CONTEXT)
+    snippet = " ".join(text[left:right].split())
+    return ("…" if left else "") + snippet + ("…" if right < len(text) else "")
+
+
+def find_names_in_free_text(names: Iterable[str]) -> list[FreeTextMatch]:
+    """Every place in ``FREE_TEXT_FIELDS`` where one of ``names`` occurs (one match per field and name).
+
+    Matched in Python, not with SQL LIKE: SQLite lowercases only ASCII, and "Müller" must match
+    "MÜLLER" on both databases. The texts are a neighbourhood forum's few thousand rows.
+    """
+    pattern = _name_pattern(names)
+    if pattern is None:
+        return []
+    matches = []
+    for model, column_name in FREE_TEXT_FIELDS:
+        column = getattr(model, column_name)
+        stmt = sa.select(model.id, column).where(column != "").order_by(model.id)
+        for row_id, text in db.session.execute(stmt):
+            seen = set()
+            for m in pattern.finditer(text or ""):
+                key = m.group(1).casefold()
+                if key in seen:
+                    continue
+                seen.add(key)
+                matches.append(FreeTextMatch(model.__tablename__, column_name, row_id, m.group(1),
+                                             _excerpt(text, m.start(), m.end())))
+    return matches
+
+
+def _expired_names(cutoff: date, cutoff_dt: datetime) -> set[str]:
+    """Names the system knows of records that expire at ``cutoff`` (read before they are overwritten)."""
+    queries = (
+        sa.select(Attendance.name).where(Attendance.meeting_id.in_(_meeting_ids_before(cutoff))),
+        sa.select(Objection.person_name).where(Objection.decision_id.in_(_decision_ids_before(cutoff))),
+        sa.select(Recusal.person_name).where(Recusal.decision_id.in_(_decision_ids_before(cutoff))),
+        sa.select(Organisation.contact_person).where(
+            Organisation.created_at < cutoff_dt,
+            ~sa.exists().where(Application.organisation_id == Organisation.id, Application.updated_at >= cutoff_dt)),
+        sa.select(MinutesObjection.author).where(MinutesObjection.minutes_id.in_(
+            sa.select(Minutes.id).where(Minutes.meeting_id.in_(_meeting_ids_before(cutoff))))),
+        sa.select(ApplicationComment.author_name).where(ApplicationComment.created_at < cutoff_dt),
+    )
+    names: set[str] = set()
+    for query in queries:
+        names.update(n for n in db.session.execute(query).scalars() if n and n != ANONYMISED)
+    return names
 
 
 @dataclass
@@ -48,6 +139,8 @@ class RetentionResult:
     unconfirmed_subscribers: int = 0
     unsubscribed_subscribers: int = 0
     mails: int = 0
+    #: Free text naming someone whose record expired: for a person to review, never edited here.
+    free_text_matches: list[FreeTextMatch] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -111,10 +204,12 @@ def anonymise_expired(*, today: date | None = None, dry_run: bool = False, actor
         .where(OutboxMail.created_at < cutoff_dt, OutboxMail.status != MailStatus.PENDING),
     }
     with unit_of_work() as session:
+        result.free_text_matches = find_names_in_free_text(_expired_names(cutoff, cutoff_dt))
         for name, statement in statements.items():
             setattr(result, name, session.execute(statement.execution_options(synchronize_session=False)).rowcount)
         audit.record("privacy.anonymise_expired", user=actor,
                      after={"cutoff": cutoff.isoformat(), "dry_run": dry_run,
+                            "free_text_matches": len(result.free_text_matches),
                             **{k: getattr(result, k) for k in statements}})
         if dry_run:
             session.rollback()
@@ -174,4 +269,7 @@ def export_person(who: str) -> dict:
                                    ApplicationComment.created_at)
                          .where(sa.func.lower(ApplicationComment.author_name) == needle)),
     }
+    # Free text names people by name, not by address: look for the names found under the address too.
+    names = {who.strip()} | {r["name"] for r in data["accounts"] + data["attendance"] if r.get("name")}
+    data["free_text_matches"] = [m.as_dict() for m in find_names_in_free_text(names)]
     return data

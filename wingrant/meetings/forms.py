@@ -13,7 +13,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..fields import MoneyField, whole_number
+from ..fields import PUBLIC_TEXT_HINT, MoneyField, whole_number
 from .consensus import Outcome
 from .labels import GROUPS, OUTCOMES
 from .models import AttendeeGroup
@@ -103,7 +103,7 @@ class AgendaItemForm(FlaskForm):
 
 
 class NotesForm(FlaskForm):
-    notes = _text(_l("Notizen zum Protokoll"), render_kw={"rows": 4})
+    notes = _text(_l("Notizen zum Protokoll"), render_kw={"rows": 4}, description=PUBLIC_TEXT_HINT)
 
 
 class AddApplicationsForm(FlaskForm):
@@ -151,7 +151,7 @@ class ObjectionForm(FlaskForm):
     group = SelectField(_l("Einwand von"),
                         choices=[SelectChoice("", _l("einer einzelnen Person (Name unten)"))] + GROUP_CHOICES)
     person_name = StringField(_l("Name der Person"), validators=[Length(max=200)], render_kw=ATTENDEE_LIST)
-    reason = _text(_l("Begründung des Einwands"), render_kw={"rows": 2})
+    reason = _text(_l("Begründung des Einwands"), render_kw={"rows": 2}, description=PUBLIC_TEXT_HINT)
     consent_to_publish = BooleanField(_l("Name darf im Protokoll stehen"))
 
 
@@ -160,7 +160,7 @@ class RecusalForm(FlaskForm):
                               validators=[InputRequired(_l("Bitte den Namen der befangenen Person angeben.")),
                                           Length(max=200)], render_kw=ATTENDEE_LIST)
     organisation = StringField(_l("Verbunden mit (Träger / Organisation)"), validators=[Length(max=200)])
-    reason = _text(_l("Grund der Befangenheit"), render_kw={"rows": 2})
+    reason = _text(_l("Grund der Befangenheit"), render_kw={"rows": 2}, description=PUBLIC_TEXT_HINT)
     consent_to_publish = BooleanField(_l("Name darf im Protokoll stehen"))
 
 
@@ -178,8 +178,9 @@ def outcome_form(programmes, *, correcting: bool, vote_open: bool, formdata=None
     class OutcomeForm(FlaskForm):
         outcome = RadioField(_l("Ergebnis"), choices=[SelectChoice(o.value, OUTCOMES[o]) for o in Outcome],
                              validate_choice=False, validators=[InputRequired(_l("Bitte ein Ergebnis wählen."))])
-        conditions = _text(_l("Auflagen / Änderungen"), render_kw={"rows": 2})
-        reason = _text(_l("Begründung (bei Vertagung, Ablehnung, Rücknahme nötig)"), render_kw={"rows": 2})
+        conditions = _text(_l("Auflagen / Änderungen"), render_kw={"rows": 2}, description=PUBLIC_TEXT_HINT)
+        reason = _text(_l("Begründung (bei Vertagung, Ablehnung, Rücknahme nötig)"), render_kw={"rows": 2},
+                       description=PUBLIC_TEXT_HINT)
 
         def validate_outcome(self, field):
             if field.data not in {o.value for o in Outcome}:
@@ -213,8 +214,8 @@ def admin_decision_form(programmes, formdata=None, defaults=None) -> FlaskForm:
                              choices=[SelectChoice(o.value, OUTCOMES[o]) for o in
                                       (Outcome.APPROVED, Outcome.APPROVED_WITH_CHANGES, Outcome.REJECTED)],
                              validate_choice=False, validators=[InputRequired(_l("Bitte eine Entscheidung wählen."))])
-        conditions = _text(_l("Auflagen / Änderungen"), render_kw={"rows": 2})
-        reason = _text(_l("Begründung"), render_kw={"rows": 2})
+        conditions = _text(_l("Auflagen / Änderungen"), render_kw={"rows": 2}, description=PUBLIC_TEXT_HINT)
+        reason = _text(_l("Begründung"), render_kw={"rows": 2}, description=PUBLIC_TEXT_HINT)
 
     _add_amount_fields(AdminDecisionForm, programmes)
     form = AdminDecisionForm(prefix="admin", formdata=formdata)

@@ -8,15 +8,15 @@ from wtforms import BooleanField, DateField, RadioField, SelectField, StringFiel
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from ..fields import whole_number
+from ..fields import PUBLIC_TEXT_HINT, whole_number
 from .services import REASON_MAX, REASON_MIN, TEXT_MAX, MinutesText
 
 NOTE_PREFIX = "note_"
 
 
 class _TextFields(FlaskForm):
-    introduction = TextAreaField(_l("Vorbemerkung"), validators=[Length(max=TEXT_MAX)])
-    closing_remarks = TextAreaField(_l("Abschluss"), validators=[Length(max=TEXT_MAX)])
+    introduction = TextAreaField(_l("Vorbemerkung"), validators=[Length(max=TEXT_MAX)], description=PUBLIC_TEXT_HINT)
+    closing_remarks = TextAreaField(_l("Abschluss"), validators=[Length(max=TEXT_MAX)], description=PUBLIC_TEXT_HINT)
     next_meeting_date = DateField(_l("Nächste Sitzung"), validators=[Optional()])
 
 
@@ -29,7 +29,8 @@ def _with_notes(base: type[FlaskForm], agenda) -> type[FlaskForm]:
     for entry in agenda:
         title = entry.application.label if entry.application else entry.title
         label = _l("Notizen zu TOP %(number)s: %(title)s", number=entry.number, title=title)
-        setattr(Form, f"{NOTE_PREFIX}{entry.item_id}", TextAreaField(label, validators=[Length(max=TEXT_MAX)]))
+        setattr(Form, f"{NOTE_PREFIX}{entry.item_id}", TextAreaField(label, validators=[Length(max=TEXT_MAX)],
+                                                                      description=PUBLIC_TEXT_HINT))
     return Form
 
 
