@@ -142,7 +142,7 @@ def test_413_page_names_the_body_limit_and_leads_back_to_the_form(client, make_n
                            data={"csrf_token": token, "title": "Sommerfest", "description": "ä" * (1 * MIB + 1)})
     _assert_german_413(response)
     page = response.get_data(as_text=True)
-    assert "höchstens 2,0 MB auf einmal" in page
+    assert "höchstens 2,0 MB auf einmal. Bitte kürzen Sie Ihre Eingaben." in page
     assert '<a href="/antrag-stellen/huchting">Zurück zur vorigen Seite</a>' in page
 
 
@@ -160,4 +160,4 @@ def test_413_page_names_the_field_limits_and_never_links_to_another_site(manager
 def test_413_page_of_an_upload_names_the_upload_limit(app, manager_client, application_id):
     app.config["UPLOAD_MAX_CONTENT_LENGTH"] = 4 * MIB
     page = _upload(manager_client, application_id, PDF + b"0" * (4 * MIB)).get_data(as_text=True)
-    assert "höchstens 4,0 MB auf einmal" in page
+    assert "höchstens 4,0 MB auf einmal. Bitte verkleinern Sie die Dateien" in page

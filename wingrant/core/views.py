@@ -68,9 +68,13 @@ def forbidden(_e):
 def too_large(_e):
     """Names the limit that was hit and leads back to the form (the browser's referrer, if ours)."""
     limit = request.max_content_length
-    if limit is not None and (request.content_length or 0) > limit:
+    uploads = limit is not None and limit == current_app.config["UPLOAD_MAX_CONTENT_LENGTH"]
+    if limit is not None and (request.content_length or 0) > limit and uploads:
         detail = _("Erlaubt sind höchstens %(limit)s auf einmal. Bitte verkleinern Sie die Dateien oder senden "
                    "Sie sie einzeln.", limit=format_filesize(limit))
+    elif limit is not None and (request.content_length or 0) > limit:
+        detail = _("Erlaubt sind höchstens %(limit)s auf einmal. Bitte kürzen Sie Ihre Eingaben.",
+                   limit=format_filesize(limit))
     else:  # Werkzeug's multipart limits: one text field, or the number of fields
         detail = _("Ein Eingabefeld darf höchstens %(limit)s enthalten, ein Formular höchstens %(parts)s Felder.",
                    limit=format_filesize(current_app.config["MAX_FORM_MEMORY_SIZE"]),
