@@ -132,3 +132,32 @@ def test_upload_over_the_upload_limit_gets_413_and_keeps_no_file(app, manager_cl
     assert _count(db, Attachment) == 0
     folder = Path(app.config["UPLOAD_FOLDER"]) / "attachments"
     assert not folder.exists() or list(folder.iterdir()) == []
+
+
+def test_413_page_names_the_body_limit_and_leads_back_to_the_form(client, make_neighbourhood):
+    make_neighbourhood("Huchting", slug="huchting", code="HUC")
+    form = "http://localhost/antrag-stellen/huchting"
+    token = csrf_token_from(client.get("/antrag-stellen/huchting").get_data(as_text=True))
+    response = client.post("/antrag-stellen/huchting", headers={"Referer": form},
+                           data={"csrf_token": token, "title": "Sommerfest", "description": "ä" * (1 * MIB + 1)})
+    _assert_german_413(response)
+    page = response.get_data(as_text=True)
+    assert "höchstens 2,0 MB auf einmal. Bitte kürzen Sie Ihre Eingaben." in page
+    assert '<a href="/antrag-stellen/huchting">Zurück zur vorigen Seite</a>' in page
+
+
+def test_413_page_names_the_field_limits_and_never_links_to_another_site(manager_client):
+    token = csrf_token_from(manager_client.get("/traeger/neu").get_data(as_text=True))
+    data = {"csrf_token": token, "name": "x" * (DefaultConfig.MAX_FORM_MEMORY_SIZE + 1)}
+    response = manager_client.post("/traeger/neu", data=data, content_type="multipart/form-data",
+                                   headers={"Referer": "https://evil.example/traeger/neu"})
+    _assert_german_413(response)
+    page = response.get_data(as_text=True)
+    assert "Ein Eingabefeld darf höchstens 488,3 kB enthalten, ein Formular höchstens 1000 Felder." in page
+    assert "evil.example" not in page and "Zurück zur vorigen Seite" not in page
+
+
+def test_413_page_of_an_upload_names_the_upload_limit(app, manager_client, application_id):
+    app.config["UPLOAD_MAX_CONTENT_LENGTH"] = 4 * MIB
+    page = _upload(manager_client, application_id, PDF + b"0" * (4 * MIB)).get_data(as_text=True)
+    assert "höchstens 4,0 MB auf einmal. Bitte verkleinern Sie die Dateien" in page

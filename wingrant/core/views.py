@@ -6,6 +6,8 @@ overview are a feature (``home``).
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import sqlalchemy as sa
 from flask import (
     Blueprint,
@@ -25,7 +27,8 @@ from werkzeug.exceptions import ServiceUnavailable
 from ..database import UNAVAILABLE, safe_rollback
 from ..extensions import db, login_manager
 from .i18n import available_languages
-from .redirects import safe_next
+from .redirects import is_local_path, safe_next
+from .templating import format_filesize
 
 bp = Blueprint("core", __name__)
 
@@ -63,8 +66,31 @@ def forbidden(_e):
 
 @bp.app_errorhandler(413)
 def too_large(_e):
+    """Names the limit that was hit and leads back to the form (the browser's referrer, if ours)."""
+    limit = request.max_content_length
+    uploads = limit is not None and limit == current_app.config["UPLOAD_MAX_CONTENT_LENGTH"]
+    if limit is not None and (request.content_length or 0) > limit and uploads:
+        detail = _("Erlaubt sind höchstens %(limit)s auf einmal. Bitte verkleinern Sie die Dateien oder senden "
+                   "Sie sie einzeln.", limit=format_filesize(limit))
+    elif limit is not None and (request.content_length or 0) > limit:
+        detail = _("Erlaubt sind höchstens %(limit)s auf einmal. Bitte kürzen Sie Ihre Eingaben.",
+                   limit=format_filesize(limit))
+    else:  # Werkzeug's multipart limits: one text field, or the number of fields
+        detail = _("Ein Eingabefeld darf höchstens %(limit)s enthalten, ein Formular höchstens %(parts)s Felder.",
+                   limit=format_filesize(current_app.config["MAX_FORM_MEMORY_SIZE"]),
+                   parts=current_app.config["MAX_FORM_PARTS"])
     return render_template("core/error.html", code=413, title=_("Anfrage zu groß"),
-                           message=_("Die gesendeten Daten sind zu groß.")), 413
+                           message=_("Die gesendeten Daten sind zu groß."), detail=detail,
+                           back_url=_referring_page()), 413
+
+
+def _referring_page() -> str | None:
+    """The page of this site the request came from (the form just sent), for a link back; else ``None``."""
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc != request.host:
+        return None
+    path = referrer.path + (f"?{referrer.query}" if referrer.query else "")
+    return path if is_local_path(path) else None
 
 
 @bp.app_errorhandler(400)

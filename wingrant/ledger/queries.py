@@ -160,3 +160,24 @@ def year_totals(year: int) -> dict[str, int]:
     """:func:`totals` over every budget of a year: one aggregate."""
     sums = balances(extra_filter=LedgerEntry.budget_id.in_(sa.select(Budget.id).where(Budget.year == year)))
     return totals(list(sums.values()))
+
+
+def committed_by_decision(budget_ids) -> dict[int | None, int]:
+    """Net cents bound per decision (commitments minus their reversals) in some budgets: one query.
+
+    ``budget_ids``: a list or a select of budget ids. Commitments booked without a decision are
+    keyed ``None``. Releases are not here: a release gives back an application's money, not a
+    decision's (see :func:`balances`).
+    """
+    target = aliased(LedgerEntry)
+    category = sa.func.coalesce(target.kind, LedgerEntry.kind)
+    signed = sa.case(
+        (LedgerEntry.kind == EntryKind.REVERSAL, -LedgerEntry.amount_cents), else_=LedgerEntry.amount_cents
+    )
+    rows = db.session.execute(
+        sa.select(LedgerEntry.decision_id, sa.func.sum(signed))
+        .outerjoin(target, LedgerEntry.reverses_id == target.id)
+        .where(LedgerEntry.budget_id.in_(budget_ids), category == EntryKind.COMMITMENT)
+        .group_by(LedgerEntry.decision_id)
+    )
+    return {decision_id: int(cents) for decision_id, cents in rows if cents}

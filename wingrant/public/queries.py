@@ -15,10 +15,11 @@ from sqlalchemy.orm import aliased
 
 from ..applications.models import Application
 from ..extensions import db
-from ..ledger.models import Budget
+from ..ledger import queries as ledger_queries
+from ..ledger.models import Budget, LedgerEntry
 from ..meetings import agenda_money
 from ..meetings import queries as meeting_queries
-from ..meetings.models import AGENDA_PUBLIC_STATES, Decision, Meeting, MeetingState
+from ..meetings.models import AGENDA_PUBLIC_STATES, AgendaItem, Decision, Meeting, MeetingState
 from ..minutes import published
 from ..minutes.models import Minutes, MinutesState, MinutesVersion
 from ..neighbourhoods.models import FieldOfAction, Neighbourhood, Programme
@@ -138,6 +139,82 @@ def filter_choices(neighbourhood_id: int) -> tuple[list[int], list[Programme], l
         .where(Programme.active.is_(True)).order_by(Programme.position, FieldOfAction.position, FieldOfAction.name)
     ).scalars())
     return years, programmes, fields
+
+
+@dataclass(frozen=True)
+class PendingMeeting:
+    """Money bound at a meeting whose minutes are not published yet ("Protokoll folgt")."""
+
+    meeting_id: int
+    date: date
+    cents: int
+
+
+@dataclass(frozen=True)
+class BoundMoney:
+    """Where a year's bound money (the budgets' "gebunden") comes from, so the public can trace
+    every euro: to a published decision, or to the meeting that bound it while its minutes follow.
+
+    ``total`` equals the budgets' net committed sum; the portal and the yearly report show the
+    parts next to it, so the decisions list and the budget never disagree without a reason given.
+    """
+
+    #: Bound by decisions in published minutes (the public decisions of the year).
+    published: int = 0
+    #: Bound at meetings whose minutes are not published yet, oldest meeting first.
+    pending: tuple[PendingMeeting, ...] = ()
+    #: Given back (Rückfluss): money a decision bound and the project did not need.
+    released: int = 0
+    #: Booked without a decision (not done by the application; shown so the sum still holds).
+    other: int = 0
+
+    @property
+    def pending_total(self) -> int:
+        return sum(p.cents for p in self.pending)
+
+    @property
+    def total(self) -> int:
+        return self.published + self.pending_total + self.other - self.released
+
+
+def bound_money(neighbourhood_id: int, year: int) -> BoundMoney:
+    """The year's bound money of a neighbourhood, split by whether its decision is public: three queries.
+
+    Amounts come from the ledger (what the budgets count), publication from
+    ``minutes.published`` (what the decisions list shows), so both sides use their one rule.
+    """
+    budgets = sa.select(Budget.id).where(Budget.neighbourhood_id == neighbourhood_id, Budget.year == year)
+    by_decision = ledger_queries.committed_by_decision(budgets)
+    released = sum(b.released for b in ledger_queries.balances(extra_filter=LedgerEntry.budget_id.in_(budgets))
+                   .values())
+    public_ids = published.published_decision_ids()
+    meeting_dates: dict[int, date] = {}
+    decisions: dict[int, tuple[int, bool]] = {}  # decision id -> (meeting id, public?)
+    for decision_id, meeting_id, meeting_date, is_public in db.session.execute(
+        sa.select(Decision.id, Meeting.id, Meeting.date, Decision.id.in_(public_ids))
+        .join(AgendaItem, Decision.agenda_item_id == AgendaItem.id)
+        .join(Meeting, AgendaItem.meeting_id == Meeting.id)
+        .where(Decision.id.in_([d for d in by_decision if d is not None]))
+    ):
+        decisions[decision_id] = (meeting_id, bool(is_public))
+        meeting_dates[meeting_id] = meeting_date
+    public = 0
+    other = by_decision.get(None, 0)
+    pending: dict[int, int] = {}
+    for decision_id, cents in by_decision.items():
+        if decision_id is None:
+            continue
+        if decision_id not in decisions:
+            other += cents
+            continue
+        meeting_id, is_public = decisions[decision_id]
+        if is_public:
+            public += cents
+        else:
+            pending[meeting_id] = pending.get(meeting_id, 0) + cents
+    rows = sorted((PendingMeeting(mid, meeting_dates[mid], cents) for mid, cents in pending.items() if cents),
+                  key=lambda p: (p.date, p.meeting_id))
+    return BoundMoney(public, tuple(rows), released, other)
 
 
 @dataclass(frozen=True)

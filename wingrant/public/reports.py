@@ -21,13 +21,16 @@ from ..minutes import published
 from ..minutes.models import Minutes, MinutesState
 from ..minutes.published import PublishedDecision
 from ..neighbourhoods.models import Neighbourhood
+from . import queries
+from .queries import BoundMoney
 
 
 @dataclass(frozen=True)
 class ReportMeeting:
     meeting_id: int
     date: date
-    participants: int
+    #: Counted in the minutes, so public with them: ``None`` until the minutes are published.
+    participants: int | None
     published: bool
 
 
@@ -48,6 +51,8 @@ class YearReport:
     decisions: list[PublishedDecision]
     outcomes: dict[Outcome, int]
     programmes: list[ProgrammeTotal]
+    #: The budgets' bound money, traced to published decisions and to meetings whose minutes follow.
+    bound: BoundMoney
 
     @property
     def approved_total(self) -> int:
@@ -55,7 +60,8 @@ class YearReport:
 
     @property
     def participants(self) -> int:
-        return sum(m.participants for m in self.meetings)
+        """Attendance from published minutes only: a meeting's head count is part of its minutes."""
+        return sum(m.participants or 0 for m in self.meetings if m.published)
 
 
 def year_report(neighbourhood: Neighbourhood, year: int) -> YearReport:
@@ -66,7 +72,8 @@ def year_report(neighbourhood: Neighbourhood, year: int) -> YearReport:
         .where(HeadCount.meeting_id == Meeting.id).correlate(Meeting).scalar_subquery()
     )
     meetings = [
-        ReportMeeting(mid, mdate, int(n or 0), state == MinutesState.PUBLISHED)
+        ReportMeeting(mid, mdate, int(n or 0) if state == MinutesState.PUBLISHED else None,
+                      state == MinutesState.PUBLISHED)
         for mid, mdate, n, state in db.session.execute(
             sa.select(Meeting.id, Meeting.date, participants, Minutes.state)
             .outerjoin(Minutes, Minutes.meeting_id == Meeting.id)
@@ -88,7 +95,7 @@ def year_report(neighbourhood: Neighbourhood, year: int) -> YearReport:
     programmes = [ProgrammeTotal(code, name, requested, approved)
                   for code, (name, requested, approved) in totals.items()]
     return YearReport(neighbourhood, year, budgets, meetings, decisions,
-                      {o: outcomes.get(o, 0) for o in Outcome}, programmes)
+                      {o: outcomes.get(o, 0) for o in Outcome}, programmes, queries.bound_money(neighbourhood.id, year))
 
 
 FILENAME = "jahresbericht.json"
@@ -104,6 +111,11 @@ def report_json(report: YearReport) -> bytes:
         "budgets": [{"programme": r.programme.code, "allocated_cents": r.balance.allocated,
                      "committed_cents": r.balance.net_committed, "available_cents": r.balance.available}
                     for r in report.budgets],
+        "bound": {"published_decisions_cents": report.bound.published,
+                  "minutes_pending": [{"meeting_date": p.date.isoformat(), "committed_cents": p.cents}
+                                      for p in report.bound.pending],
+                  "released_cents": report.bound.released, "other_cents": report.bound.other,
+                  "committed_cents": report.bound.total},
         "meetings": [{"date": m.date.isoformat(), "participants": m.participants,
                       "minutes_published": m.published} for m in report.meetings],
         "decisions": [{"meeting_date": d.meeting_date.isoformat(), "title": d.title,

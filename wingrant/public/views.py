@@ -63,6 +63,7 @@ def neighbourhood(slug):
     decisions = published.published_decisions(nb.id, limit=LATEST + 1)  # one more: is there a "more" link?
     return render_template(
         "public/neighbourhood.html", nb=nb, year=year, years=years, budgets=budgets,
+        bound=queries.bound_money(nb.id, year),
         chart=status_chart(budgets), upcoming=queries.upcoming_meetings(nb.id, today),
         decisions=decisions[:LATEST], more_decisions=len(decisions) > LATEST,
         minutes=queries.published_minutes(nb.id, year=year),  # one year at a time, like the budgets
