@@ -180,3 +180,10 @@ def test_invitation_carries_a_qr_code_to_the_live_page(client, huchting, make_me
     assert client.get(f"{PORTAL}/sitzungen/{invited.meeting.id}/einladung.pdf").status_code == 200
     assert "<svg" in rendered["html"] and f"/sitzungen/{invited.meeting.id}/live" in rendered["html"]
     assert "http://" in rendered["html"] or "https://" in rendered["html"]
+
+
+def test_only_the_qm_creates_projector_links(client, held):
+    response = client.post(f"/quartiere/huchting/sitzungen/{held.meeting.id}/live/beamer-link")
+    assert response.status_code in (302, 400) and held.meeting.projector_token_hash is None
+    if response.status_code == 302:
+        assert "/anmelden" in response.headers["Location"]
