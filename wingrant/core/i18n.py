@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import current_app, has_request_context, request, session
+from flask import current_app, g, has_request_context, request, session
 
 
 def available_languages() -> list[str]:
@@ -32,4 +32,6 @@ def select_locale() -> str:
     chosen = session.get("lang")
     if chosen in languages:
         return chosen
+    if g.get("forum_language"):  # the projector: the room's language, not the projector browser's
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]

@@ -7,7 +7,19 @@ import hashlib
 import json
 from datetime import date
 
-from flask import Blueprint, abort, flash, jsonify, make_response, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    g,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
@@ -19,7 +31,7 @@ from ..extensions import db
 from ..fields import show_error_at
 from ..funding.models import Grant
 from . import administration as admin_acts
-from . import agenda_money, consensus, decisions, outcome_input, pdf, queries, services
+from . import agenda_money, consensus, decisions, follow, outcome_input, pdf, queries, services
 from .forms import (
     ButtonForm,
     NavigateForm,
@@ -78,6 +90,9 @@ def render_live(neighbourhood, meeting, status=200, *, item_id=None, **forms):
         notes=forms.get("notes") or NotesForm(prefix="notes", formdata=None, obj=row.item if row else None),
         locked=meeting.state == MeetingState.MINUTES_APPROVED,
         may_admin=can(current_user, neighbourhood.id, Action.ADMINISTER),
+        projector_link=session.get(_projector_link_key(meeting)),
+        follow_url=(url_for("public.live", slug=neighbourhood.slug, meeting_id=meeting.id)
+                    if meeting.state in follow.FOLLOWABLE_STATES else None),
         **context,
     ), status
 
@@ -244,14 +259,33 @@ def beamer_state(neighbourhood, meeting) -> tuple[dict, object, object]:
     return state, row, money
 
 
+def _projector_link_key(meeting) -> str:
+    return f"projector_link_{meeting.id}"
+
+
+def render_beamer(neighbourhood, meeting, *, state_url, fragment_url, reload_url):
+    # The projector speaks the forum's language (German), not the projector browser's, unless
+    # someone switches it with /sprache.
+    g.forum_language = True
+    state, row, money = beamer_state(neighbourhood, meeting)
+    follow_link = None
+    if meeting.state in follow.FOLLOWABLE_STATES:
+        url = follow.follow_url(neighbourhood, meeting)
+        follow_link = {"url": url, "qr": follow.qr_data_uri(url)}
+    template = "meetings/_beamer_stage.html" if request.args.get("teil") == "1" else "meetings/beamer.html"
+    return render_template(template, neighbourhood=neighbourhood, meeting=meeting, row=row, money=money,
+                           state=state, state_url=state_url, fragment_url=fragment_url, reload_url=reload_url,
+                           follow_link=follow_link)
+
+
 @bp.get("/quartiere/<slug>/sitzungen/<int:meeting_id>/beamer")
 @login_required
 def beamer(slug, meeting_id):
     neighbourhood, meeting = load(slug, meeting_id, Action.READ)
-    state, row, money = beamer_state(neighbourhood, meeting)
-    template = "meetings/_beamer_stage.html" if request.args.get("teil") == "1" else "meetings/beamer.html"
-    return render_template(template, neighbourhood=neighbourhood, meeting=meeting, row=row, money=money,
-                           state=state)
+    values = {"slug": slug, "meeting_id": meeting_id}
+    return render_beamer(neighbourhood, meeting, state_url=url_for("live.beamer_json", **values),
+                         fragment_url=url_for("live.beamer", **values, teil=1),
+                         reload_url=url_for("live.beamer", **values))
 
 
 @bp.get("/quartiere/<slug>/sitzungen/<int:meeting_id>/beamer.json")
@@ -261,6 +295,50 @@ def beamer_json(slug, meeting_id):
     response = jsonify(beamer_state(neighbourhood, meeting)[0])
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _projector(slug, meeting_id, token):
+    return follow.projector_meeting(slug, meeting_id, token) or abort(404)
+
+
+@bp.get("/beamer/<slug>/<int:meeting_id>/<token>")
+def projector(slug, meeting_id, token):
+    """The projector through its secret link: no staff login on the room's computer."""
+    neighbourhood, meeting = _projector(slug, meeting_id, token)
+    values = {"slug": slug, "meeting_id": meeting_id, "token": token}
+    response = make_response(render_beamer(
+        neighbourhood, meeting, state_url=url_for("live.projector_json", **values),
+        fragment_url=url_for("live.projector", **values, teil=1), reload_url=url_for("live.projector", **values)))
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"  # the token is in the URL
+    return response
+
+
+@bp.get("/beamer/<slug>/<int:meeting_id>/<token>/stand.json")
+def projector_json(slug, meeting_id, token):
+    neighbourhood, meeting = _projector(slug, meeting_id, token)
+    response = jsonify(beamer_state(neighbourhood, meeting)[0])
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/quartiere/<slug>/sitzungen/<int:meeting_id>/live/beamer-link")
+@login_required
+def new_projector_link(slug, meeting_id):
+    """A new secret projector link; the old one stops working. Shown to this QM (the server keeps only
+    its hash), kept in this browser's session so the live page can show it again."""
+    neighbourhood, meeting = load(slug, meeting_id, Action.RECORD_MEETING)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    try:
+        token = services.new_projector_link(meeting, user=current_user)
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        session[_projector_link_key(meeting)] = external_url(
+            "live.projector", slug=neighbourhood.slug, meeting_id=meeting.id, token=token)
+        flash(_("Der neue Beamer-Link ist erzeugt; ein früherer Link funktioniert nicht mehr."), "success")
+    return redirect(_live_url(neighbourhood, meeting, "beamer-link"))
 
 
 # --- the invitation ------------------------------------------------------------------------
@@ -283,6 +361,7 @@ def invitation_pdf(slug, meeting_id):
     public_url = (external_url("public.meeting", slug=neighbourhood.slug, meeting_id=meeting.id)
                   if meeting.state in AGENDA_PUBLIC_STATES else None)
     document = pdf.invitation_pdf(neighbourhood=neighbourhood, meeting=meeting, rows=rows, public_url=public_url,
+                                  follow_qr=follow.invitation_qr(neighbourhood, meeting),
                                   projection=agenda_money.agenda_projection(meeting, rows), today=date.today())
     response = make_response(document)
     response.headers["Content-Type"] = "application/pdf"

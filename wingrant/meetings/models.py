@@ -64,6 +64,8 @@ class Meeting(db.Model):
     state: Mapped[MeetingState] = mapped_column(str_enum(MeetingState, "meeting_state"), default=MeetingState.PLANNED)
     #: Position of the agenda item the QM has open in the live meeting (the projector follows it).
     current_position: Mapped[int | None]
+    #: SHA-256 of the projector's secret link token (the token itself is shown once, never stored).
+    projector_token_hash: Mapped[str | None] = mapped_column(sa.String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     neighbourhood: Mapped[Neighbourhood] = relationship()

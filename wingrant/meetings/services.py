@@ -24,6 +24,7 @@ from ..extensions import db
 from ..ledger.models import LedgerEntry
 from ..neighbourhoods.models import Neighbourhood, Programme
 from . import announce, queries, schedule
+from .follow import new_projector_token, projector_token_hash
 from .locking import open_meeting
 from .models import AgendaItem, AgendaItemKind, Attendance, AttendeeGroup, Decision, HeadCount, Meeting, MeetingState
 
@@ -398,3 +399,16 @@ def set_current_item(meeting: Meeting, item_id: int | None, *, user) -> None:
         meeting.current_position = None if item_id is None else _item_of(meeting, item_id).position
         audit.record("meeting.current_item", user=user, obj=meeting, neighbourhood_id=meeting.neighbourhood_id,
                      before={"position": before}, after={"position": meeting.current_position})
+
+
+def new_projector_link(meeting: Meeting, *, user) -> str:
+    """A new secret projector link for this meeting; the old one stops working. Returns the token
+    (shown once to the QM: only its hash is stored)."""
+    token = new_projector_token()
+    with unit_of_work():
+        meeting = open_meeting(meeting.id)
+        replaced = meeting.projector_token_hash is not None
+        meeting.projector_token_hash = projector_token_hash(token)
+        audit.record("meeting.projector_link", user=user, obj=meeting, neighbourhood_id=meeting.neighbourhood_id,
+                     before={"link": replaced}, after={"link": True})
+    return token

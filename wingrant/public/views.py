@@ -10,13 +10,15 @@ from __future__ import annotations
 import io
 from datetime import date
 
-from flask import Blueprint, abort, render_template, request, send_file, url_for
+from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request, send_file, url_for
 
 from ..core.pagination import Window
 from ..core.urls import external_url
 from ..fields import whole_number
 from ..ledger import queries as ledger_queries
+from ..meetings import follow
 from ..meetings import pdf as meeting_pdf
+from ..meetings.models import MeetingState
 from ..minutes import published
 from ..minutes.chart import status_chart
 from ..minutes.downloads import stored_pdf_response
@@ -137,6 +139,39 @@ def meeting(slug, meeting_id):
     return render_template("public/meeting.html", nb=nb, page=page, m=page.meeting, today=date.today())
 
 
+@bp.get("/<slug>/sitzungen/<int:meeting_id>/live")
+def live(slug, meeting_id):
+    """Following the meeting from the room: current item, budgets, decisions as they are recorded."""
+    nb = _neighbourhood(slug)
+    found = follow.version(slug, meeting_id) or abort(404)
+    if found.state == MeetingState.MINUTES_APPROVED:
+        return redirect(url_for("public.meeting", slug=slug, meeting_id=meeting_id))
+    if found.state not in follow.FOLLOWABLE_STATES:
+        abort(404)
+    view = follow.live_view(follow.meeting(found.meeting_id), found.tag)
+    template = "public/_live_stage.html" if request.args.get("teil") == "1" else "public/live.html"
+    response = Response(render_template(template, nb=nb, m=view.meeting, view=view))
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.get("/<slug>/sitzungen/<int:meeting_id>/live/stand.json")
+def live_state(slug, meeting_id):
+    """The poll: one query; ``304`` when the client's version is current, so nothing is rendered."""
+    found = follow.version(slug, meeting_id)
+    if found is None or found.state not in follow.FOLLOWABLE_STATES | {MeetingState.MINUTES_APPROVED}:
+        abort(404)
+    if found.tag in request.if_none_match:
+        response = Response(status=304)
+    else:
+        ended = found.state == MeetingState.MINUTES_APPROVED
+        response = jsonify(version=found.tag, ended=ended,
+                           url=url_for("public.meeting", slug=slug, meeting_id=meeting_id) if ended else None)
+    response.set_etag(found.tag)
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
 @bp.get("/<slug>/sitzungen/<int:meeting_id>/einladung.pdf")
 def invitation_pdf(slug, meeting_id):
     """The invitation as the QM prints it — public once the meeting is invited, never while planned."""
@@ -146,7 +181,8 @@ def invitation_pdf(slug, meeting_id):
         abort(404)
     document = meeting_pdf.invitation_pdf(
         neighbourhood=nb, meeting=page.meeting, rows=page.rows, projection=page.projection, today=date.today(),
-        public_url=external_url("public.meeting", slug=nb.slug, meeting_id=meeting_id))
+        public_url=external_url("public.meeting", slug=nb.slug, meeting_id=meeting_id),
+        follow_qr=follow.invitation_qr(nb, page.meeting))
     name = f"einladung-{nb.slug}-{page.meeting.date.isoformat()}.pdf"
     response = send_file(io.BytesIO(document), mimetype="application/pdf", download_name=name)
     response.headers["Cache-Control"] = "no-cache"
