@@ -12,8 +12,8 @@ def test_account_reads_and_sets_its_notices_through_the_api(client, db, make_use
     headers = bearer(make_token(user))
     got = client.get("/api/v1/me/notifications", headers=headers).get_json()
     assert got["language"] == "de"
-    assert {k["kind"] for k in got["kinds"]} == {"manager.submission", "manager.answer", "manager.objection_period",
-                                                 "manager.referral_decided"}
+    assert {k["kind"] for k in got["kinds"]} == {"manager.submission", "manager.answer", "manager.report_draft",
+                                                 "manager.objection_period", "manager.referral_decided"}
     assert all(k["enabled"] for k in got["kinds"])
 
     put = client.put("/api/v1/me/notifications", headers=headers,

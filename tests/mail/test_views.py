@@ -103,3 +103,20 @@ def test_qm_is_told_once_when_the_objection_period_has_ended(db, make_user, make
     assert remind_objection_periods_ended(today=held_on + timedelta(days=15)) == 0
     [mail] = db.session.execute(sa.select(OutboxMail).filter_by(kind="manager.objection_period")).scalars().all()
     assert mail.recipient == "qm@example.org" and "Einspruchsfrist abgelaufen" in mail.subject
+
+
+def test_a_mail_whose_letter_is_not_rendered_yet_shows_without_error(client, auth, db, make_user):
+    """The decision letter's PDF is rendered at the first delivery: before that the mail still shows."""
+    from tests.mail.conftest import LINK_CONTEXT
+    from wingrant.mail import outbox
+
+    make_user("gf@example.org", is_admin=True)
+    with unit_of_work():
+        mail = outbox.enqueue("applicant.link", to="t@example.org", template="applicant_link",
+                              context=LINK_CONTEXT | {"reference": "HUC-2026-001"},
+                              attachments=[outbox.Attachment("Beschluss.pdf", "application/pdf",
+                                                             source="decision_letter:1")])
+    auth.login("gf@example.org")
+    page = client.get(f"/verwaltung/postausgang/{mail.id}")
+    assert page.status_code == 200 and "wird beim Versand erzeugt" in page.get_data(as_text=True)
+    assert client.get(f"/verwaltung/postausgang/{mail.id}.eml").status_code == 200
