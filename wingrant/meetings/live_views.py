@@ -3,16 +3,12 @@ administration's decision and grant: the ``live`` blueprint, beside ``meetings``
 
 from __future__ import annotations
 
-import hashlib
-import json
 from datetime import date
 
 from flask import (
     Blueprint,
     abort,
     flash,
-    g,
-    jsonify,
     make_response,
     redirect,
     render_template,
@@ -44,7 +40,7 @@ from .forms import (
 )
 from .labels import OUTCOMES
 from .models import AGENDA_PUBLIC_STATES, AgendaItem, AttendeeGroup, MeetingState
-from .view_helpers import load
+from .view_helpers import load, projector_link_key
 
 bp = Blueprint("live", __name__)
 
@@ -90,7 +86,7 @@ def render_live(neighbourhood, meeting, status=200, *, item_id=None, **forms):
         notes=forms.get("notes") or NotesForm(prefix="notes", formdata=None, obj=row.item if row else None),
         locked=meeting.state == MeetingState.MINUTES_APPROVED,
         may_admin=can(current_user, neighbourhood.id, Action.ADMINISTER),
-        projector_link=session.get(_projector_link_key(meeting)),
+        projector_link=session.get(projector_link_key(meeting)),
         follow_url=(url_for("public.live", slug=neighbourhood.slug, meeting_id=meeting.id)
                     if meeting.state in follow.FOLLOWABLE_STATES else None),
         **context,
@@ -229,116 +225,6 @@ def reopen(slug, meeting_id, item_id):
                 lambda: decisions.reopen_decision(meeting, item_id, form.reopen_reason.data, user=current_user),
                 _("Der Beschluss ist zurückgenommen; das Geld ist wieder verfügbar."),
                 item_id=item_id, form=form, form_name="reopen", anchor="beschluss")
-
-
-# --- the projector ---------------------------------------------------------------------------
-
-
-def beamer_state(neighbourhood, meeting) -> tuple[dict, object, object]:
-    """What the projector shows, as plain data; its hash tells the page when to update."""
-    rows = queries.agenda(meeting)
-    row = queries.current_row(meeting, rows)
-    money = queries.money_for([row], neighbourhood).get(row.item.id) if row else None
-    state = {"meeting": {"id": meeting.id, "state": meeting.state.value}, "item": None}
-    if row is not None:
-        item = {"number": row.number, "title": row.item.title, "kind": row.item.kind.value}
-        if row.item.application is not None:
-            decision = row.decision
-            counting, discounted = queries.objection_counts(decision) if decision else ([], [])
-            item.update(
-                reference=row.item.application.reference,
-                amounts=[{"programme": r.programme.code, "requested": r.requested, "approved": r.approved,
-                          "available_before": r.before, "available_after": r.after} for r in money.rows],
-                objections=len(counting), recused=len(decision.recusals) if decision else 0,
-                outcome=decision.outcome.value if decision and decision.outcome else None,
-                outcome_label=str(OUTCOMES[decision.outcome]) if decision and decision.outcome else None,
-                conditions=decision.conditions if decision and decision.outcome else "",
-            )
-        state["item"] = item
-    state["fingerprint"] = hashlib.sha256(json.dumps(state, sort_keys=True).encode()).hexdigest()[:16]
-    return state, row, money
-
-
-def _projector_link_key(meeting) -> str:
-    return f"projector_link_{meeting.id}"
-
-
-def render_beamer(neighbourhood, meeting, *, state_url, fragment_url, reload_url):
-    # The projector speaks the forum's language (German), not the projector browser's, unless
-    # someone switches it with /sprache.
-    g.forum_language = True
-    state, row, money = beamer_state(neighbourhood, meeting)
-    follow_link = None
-    if meeting.state in follow.FOLLOWABLE_STATES:
-        url = follow.follow_url(neighbourhood, meeting)
-        follow_link = {"url": url, "qr": follow.qr_data_uri(url)}
-    template = "meetings/_beamer_stage.html" if request.args.get("teil") == "1" else "meetings/beamer.html"
-    return render_template(template, neighbourhood=neighbourhood, meeting=meeting, row=row, money=money,
-                           state=state, state_url=state_url, fragment_url=fragment_url, reload_url=reload_url,
-                           follow_link=follow_link)
-
-
-@bp.get("/quartiere/<slug>/sitzungen/<int:meeting_id>/beamer")
-@login_required
-def beamer(slug, meeting_id):
-    neighbourhood, meeting = load(slug, meeting_id, Action.READ)
-    values = {"slug": slug, "meeting_id": meeting_id}
-    return render_beamer(neighbourhood, meeting, state_url=url_for("live.beamer_json", **values),
-                         fragment_url=url_for("live.beamer", **values, teil=1),
-                         reload_url=url_for("live.beamer", **values))
-
-
-@bp.get("/quartiere/<slug>/sitzungen/<int:meeting_id>/beamer.json")
-@login_required
-def beamer_json(slug, meeting_id):
-    neighbourhood, meeting = load(slug, meeting_id, Action.READ)
-    response = jsonify(beamer_state(neighbourhood, meeting)[0])
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-def _projector(slug, meeting_id, token):
-    return follow.projector_meeting(slug, meeting_id, token) or abort(404)
-
-
-@bp.get("/beamer/<slug>/<int:meeting_id>/<token>")
-def projector(slug, meeting_id, token):
-    """The projector through its secret link: no staff login on the room's computer."""
-    neighbourhood, meeting = _projector(slug, meeting_id, token)
-    values = {"slug": slug, "meeting_id": meeting_id, "token": token}
-    response = make_response(render_beamer(
-        neighbourhood, meeting, state_url=url_for("live.projector_json", **values),
-        fragment_url=url_for("live.projector", **values, teil=1), reload_url=url_for("live.projector", **values)))
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["Referrer-Policy"] = "no-referrer"  # the token is in the URL
-    return response
-
-
-@bp.get("/beamer/<slug>/<int:meeting_id>/<token>/stand.json")
-def projector_json(slug, meeting_id, token):
-    neighbourhood, meeting = _projector(slug, meeting_id, token)
-    response = jsonify(beamer_state(neighbourhood, meeting)[0])
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-@bp.post("/quartiere/<slug>/sitzungen/<int:meeting_id>/live/beamer-link")
-@login_required
-def new_projector_link(slug, meeting_id):
-    """A new secret projector link; the old one stops working. Shown to this QM (the server keeps only
-    its hash), kept in this browser's session so the live page can show it again."""
-    neighbourhood, meeting = load(slug, meeting_id, Action.RECORD_MEETING)
-    if not ButtonForm().validate_on_submit():
-        abort(400)
-    try:
-        token = services.new_projector_link(meeting, user=current_user)
-    except DomainError as error:
-        flash(error.message, "error")
-    else:
-        session[_projector_link_key(meeting)] = external_url(
-            "live.projector", slug=neighbourhood.slug, meeting_id=meeting.id, token=token)
-        flash(_("Der neue Beamer-Link ist erzeugt; ein früherer Link funktioniert nicht mehr."), "success")
-    return redirect(_live_url(neighbourhood, meeting, "beamer-link"))
 
 
 # --- the invitation ------------------------------------------------------------------------

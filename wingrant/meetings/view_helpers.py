@@ -17,3 +17,8 @@ def load(slug: str, meeting_id: int, action: Action) -> tuple[Neighbourhood, Mee
     """The neighbourhood of the URL (if the user may ``action`` there) and its meeting."""
     neighbourhood = authorize(slug, action)
     return neighbourhood, scoped_or_404(Meeting, meeting_id, neighbourhood)
+
+
+def projector_link_key(meeting) -> str:
+    """Where this browser's session keeps the projector link it created (the server keeps its hash only)."""
+    return f"projector_link_{meeting.id}"
