@@ -33,13 +33,14 @@ def current_private_link(app: Application) -> str:
     return private_link(tokens.current(app))
 
 
-def to_applicant(kind: str, template: str, app: Application, **context) -> None:
+def to_applicant(kind: str, template: str, app: Application, **context):
+    """A mail to the application's contact address (none without one); returns the outbox row."""
     with force_locale(app.contact_language):
         reason = context.pop("reason", None) or _(
             "Sie sind als Kontakt des Antrags %(reference)s beim %(office)s angegeben.",
             reference=app.reference, office=app.neighbourhood.office_contact["name"])
-    outbox.enqueue(kind, to=app.contact_email, template=template, language=app.contact_language,
-                   neighbourhood_id=app.neighbourhood_id, context=_common(app) | {"reason": reason} | context)
+    return outbox.enqueue(kind, to=app.contact_email, template=template, language=app.contact_language,
+                          neighbourhood_id=app.neighbourhood_id, context=_common(app) | {"reason": reason} | context)
 
 
 def to_managers(kind: str, template: str, app: Application, **context) -> None:

@@ -12,8 +12,6 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import force_locale
-from flask_babel import gettext as _
 
 from ..applications import rules
 from ..applications.models import Application
@@ -22,7 +20,6 @@ from ..applications.notices import current_private_link, to_applicant, to_manage
 from ..core.urls import external_url
 from ..database import unit_of_work
 from ..extensions import db
-from ..mail import outbox
 from ..mail.models import OutboxMail
 from .models import DraftState, UseOfFundsDraft, UseOfFundsReport
 
@@ -30,21 +27,8 @@ from .models import DraftState, UseOfFundsDraft, UseOfFundsReport
 OWING = (S.GRANTED, S.RUNNING)
 
 
-def _context(app: Application, **extra) -> dict:
-    return {"app": app, "reference": app.reference, "title": app.title, "contact": app.neighbourhood.office_contact,
-            **extra}
-
-
-def _reason(app: Application) -> str:
-    with force_locale(app.contact_language):
-        return _("Sie sind als Kontakt des Antrags %(reference)s angegeben.", reference=app.reference)
-
-
 def paid(app: Application, payout, grant) -> None:
-    if app.contact_email:
-        outbox.enqueue("applicant.payout", to=app.contact_email, template="applicant_payout",
-                       language=app.contact_language, neighbourhood_id=app.neighbourhood_id,
-                       context=_context(app, payout=payout, grant=grant, reason=_reason(app)))
+    to_applicant("applicant.payout", "applicant_payout", app, payout=payout, grant=grant)
 
 
 def draft_sent(app: Application) -> None:
@@ -54,7 +38,7 @@ def draft_sent(app: Application) -> None:
 
 
 def draft_returned(app: Application, reason: str) -> None:
-    if app.contact_email:
+    if app.contact_email:  # the link is derived only for a mail that goes out
         to_applicant("applicant.report_returned", "applicant_report_returned", app, reason_text=reason,
                      link=current_private_link(app))
 
@@ -85,10 +69,8 @@ def remind_reports_due(today: date | None = None) -> int:
             key = f"report_due:{app.id}:{stage}"
             if db.session.execute(sa.select(OutboxMail.id).where(OutboxMail.dedup_key == key)).first():
                 continue
-            mail = outbox.enqueue("applicant.report_due", to=app.contact_email, template="applicant_report_due",
-                                  language=app.contact_language, neighbourhood_id=app.neighbourhood_id,
-                                  context=_context(app, due=due, overdue=stage == "overdue", reason=_reason(app),
-                                                   link=current_private_link(app)))
+            mail = to_applicant("applicant.report_due", "applicant_report_due", app, due=due,
+                                overdue=stage == "overdue", link=current_private_link(app))
             mail.dedup_key = key
             written += 1
     return written

@@ -55,3 +55,9 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
 
 def account_kinds() -> list[Kind]:
     return [k for k in KINDS.values() if k.for_accounts]
+
+
+def offered_to(user) -> list[Kind]:
+    """The notices of the account's roles: a QM's, a minute-taker's, the administration's."""
+    roles = {m.role.value for m in user.memberships} | ({"admin"} if user.is_admin else set())
+    return [k for k in account_kinds() if k.audience in roles]

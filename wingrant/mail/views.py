@@ -19,7 +19,7 @@ from ..extensions import db
 from ..fields import whole_number
 from . import message, services
 from .forms import ChoicesForm
-from .kinds import account_kinds
+from .kinds import account_kinds, offered_to
 from .models import MailStatus, OutboxMail
 from .recipients import opted_out
 
@@ -94,7 +94,7 @@ def retry(mail_id: int):
 @bp.route("/konto/benachrichtigungen", methods=["GET", "POST"])
 @login_required
 def choices():
-    offered = [k for k in account_kinds() if _concerns(k.audience)]
+    offered = offered_to(current_user)
     form = ChoicesForm()
     form.kinds.choices = [SelectChoice(k.name, str(k.label)) for k in offered]
     if request.method == "GET":
@@ -103,14 +103,9 @@ def choices():
         form.language.data = current_user.language
     elif form.validate_on_submit():
         # Kinds the account is not offered (another role's) stay as they were: switched on.
-        wanted = set(form.kinds.data) | {k.name for k in account_kinds() if not _concerns(k.audience)}
+        wanted = set(form.kinds.data) | {k.name for k in account_kinds()} - {k.name for k in offered}
         services.set_choices(current_user, wanted=wanted, language=form.language.data)
         flash(_("Ihre Benachrichtigungen sind gespeichert."), "success")
         return redirect(url_for(".choices"))
     return render_template("mail/choices.html", form=form, offered=offered), 422 if form.errors else 200
 
-
-def _concerns(audience: str) -> bool:
-    if audience == "admin":
-        return current_user.is_admin
-    return any(m.role.value == audience for m in current_user.memberships)

@@ -7,7 +7,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from ..applications.models import Application
-from ..auth.models import Role
+from ..applications.notices import to_applicant, to_managers
 from ..core.urls import external_url
 from ..mail import outbox, recipients
 from .labels import OUTCOMES
@@ -36,21 +36,11 @@ def referred(decision: Decision, app: Application, meeting: Meeting) -> None:
 
 def referral_decided(decision: Decision, app: Application) -> None:
     """The administration decided a referred case: the neighbourhood's QM hears of it."""
-    for r in recipients.staff(app.neighbourhood_id, Role.MANAGER, "manager.referral_decided"):
-        with force_locale(r.language):
-            reason = _("Sie sind Quartiersmanager:in in %(neighbourhood)s.", neighbourhood=app.neighbourhood.name)
-            outcome = str(OUTCOMES[decision.admin_outcome])
-        outbox.enqueue("manager.referral_decided", to=r.email, template="manager_referral_decided",
-                       language=r.language, neighbourhood_id=app.neighbourhood_id,
-                       context=_context(app, decision=decision, outcome=outcome, name=r.name, reason=reason))
+    # A lazy label: each mail renders it in its recipient's language.
+    to_managers("manager.referral_decided", "manager_referral_decided", app, decision=decision,
+                outcome=OUTCOMES[decision.admin_outcome])
 
 
 def granted(app: Application, grants: list) -> None:
     """The Zuwendungsbescheid is issued: the Träger learns the numbers, amounts and what comes next."""
-    if not app.contact_email:
-        return
-    with force_locale(app.contact_language):
-        reason = _("Sie sind als Kontakt des Antrags %(reference)s angegeben.", reference=app.reference)
-    outbox.enqueue("applicant.grant", to=app.contact_email, template="applicant_grant",
-                   language=app.contact_language, neighbourhood_id=app.neighbourhood_id,
-                   context=_context(app, grants=grants, reason=reason))
+    to_applicant("applicant.grant", "applicant_grant", app, grants=grants)

@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from ...auth.permissions import Action, can
 from ...mail import services
-from ...mail.kinds import KINDS, account_kinds
+from ...mail.kinds import KINDS, account_kinds, offered_to
 from ...mail.models import MailStatus, OutboxMail
 from ...mail.recipients import opted_out
 from . import schema as s
@@ -35,16 +35,11 @@ OUTBOX_MAIL = s.component("OutboxMail", s.obj({
     "attempts", "next_attempt_at", "last_error", "sent_at"]))
 
 
-def _offered() -> list:
-    """The notices for the account's roles (as on the settings page)."""
-    roles = {m.role.value for m in current_user.memberships} | ({"admin"} if current_user.is_admin else set())
-    return [k for k in account_kinds() if k.audience in roles]
-
-
 def _notifications() -> dict:
     off = opted_out(current_user.id)
     return {"language": current_user.language,
-            "kinds": [{"kind": k.name, "label": str(k.label), "enabled": k.name not in off} for k in _offered()]}
+            "kinds": [{"kind": k.name, "label": str(k.label), "enabled": k.name not in off}
+                      for k in offered_to(current_user)]}
 
 
 @route("GET", "/me/notifications", summary="Welche Benachrichtigungen das Konto per Mail erhält", tag="Konto",
@@ -56,7 +51,7 @@ def get_notifications():
 @route("PUT", "/me/notifications", summary="Benachrichtigungen und Sprache der Mails wählen", tag="Konto",
        response=NOTIFICATIONS, body=NOTIFICATIONS_INPUT, errors=())
 def put_notifications(data):
-    offered = {k.name for k in _offered()}
+    offered = {k.name for k in offered_to(current_user)}
     wanted = set(data["enabled"])
     if wanted - offered:
         raise ApiError(422, _("Diese Benachrichtigungen gibt es für Ihr Konto nicht."),
