@@ -17,7 +17,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, send_file
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 
@@ -103,6 +103,19 @@ def folder() -> Path:
 
 def path_of(attachment: Attachment) -> Path:
     return folder() / attachment.storage_name
+
+
+def send_stored(attachment: Attachment):
+    """The stored file as a download (the page and the API hand out the same bytes and headers), or
+    None when the file is missing on disk."""
+    path = path_of(attachment)
+    if not path.is_file():
+        return None
+    response = send_file(path, mimetype=attachment.media_type, max_age=0, conditional=True)
+    response.headers["Content-Disposition"] = content_disposition(attachment.original_name)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 def max_bytes() -> int:

@@ -316,10 +316,14 @@ def latest_version(app: Application) -> ApplicationVersion | None:
         .order_by(ApplicationVersion.version.desc()).limit(1)).scalar_one_or_none()
 
 
+def attachments_query(application_id: int) -> sa.Select:
+    """The application's attachments, oldest first (a SELECT: the API pages through it)."""
+    return (sa.select(Attachment).where(Attachment.application_id == application_id)
+            .order_by(Attachment.created_at, Attachment.id))
+
+
 def attachments(app: Application) -> list[Attachment]:
-    return list(db.session.execute(
-        sa.select(Attachment).where(Attachment.application_id == app.id).order_by(Attachment.created_at)
-    ).scalars())
+    return list(db.session.execute(attachments_query(app.id)).scalars())
 
 
 def import_record(app: Application) -> ImportRecord | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -321,12 +321,5 @@ def download(slug, application_id, attachment_id):
     attachment = db.session.get(Attachment, attachment_id)
     if attachment is None or attachment.application_id != app.id:
         abort(404)
-    path = attachments.path_of(attachment)
-    if not path.is_file():
-        abort(404)
-    response = send_file(path, mimetype=attachment.media_type, max_age=0, conditional=True)
-    response.headers["Content-Disposition"] = attachments.content_disposition(attachment.original_name)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return attachments.send_stored(attachment) or abort(404)
 

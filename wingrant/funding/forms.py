@@ -39,8 +39,8 @@ class ReportForm(FlaskForm):
             target.errors = [*target.errors, problem.message]
 
 
-def payout_form(rows, formdata=None) -> PayoutForm:
-    form = PayoutForm(prefix="payout", formdata=formdata)
+def payout_form(rows, formdata=None, **kwargs) -> PayoutForm:
+    form = PayoutForm(prefix="payout", formdata=formdata, **kwargs)
     form.grant_id.choices = [(r.grant.id, _("%(programme)s – Bescheid %(number)s", programme=r.programme_name,
                                             number=r.grant.number)) for r in rows]
     if formdata is None:

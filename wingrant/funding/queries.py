@@ -45,10 +45,15 @@ def grant_rows(app: Application) -> list[GrantRow]:
     return [GrantRow(g, name, int(paid.get(g.id) or 0), lines.get(g.id)) for g, name in grants]
 
 
+def payouts_query(application_id: int, grant_id: int | None = None) -> sa.Select:
+    """The application's payouts (of one grant), oldest first, with their grant (a SELECT: the API pages)."""
+    stmt = (sa.select(Payout, Grant).join(Grant, Payout.grant_id == Grant.id)
+            .where(Grant.application_id == application_id).order_by(Payout.paid_on, Payout.id))
+    return stmt if grant_id is None else stmt.where(Grant.id == grant_id)
+
+
 def payouts(app: Application) -> list[Payout]:
-    return list(db.session.execute(
-        sa.select(Payout).join(Grant, Payout.grant_id == Grant.id).where(Grant.application_id == app.id)
-        .order_by(Payout.paid_on, Payout.id)).scalars())
+    return [payout for payout, _grant in db.session.execute(payouts_query(app.id)).all()]
 
 
 def report_of(app: Application) -> UseOfFundsReport | None:

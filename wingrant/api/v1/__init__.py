@@ -12,7 +12,18 @@ from .core import ApiSessionInterface, bp, install_error_handlers
 
 def init_app(app) -> None:
     from ...extensions import csrf
-    from . import applications, decisions, mail, meetings, minutes, neighbourhoods, openapi  # noqa: F401  (routes)
+    from . import (  # noqa: F401  (the resource modules declare the routes)
+        applications,
+        attachments,
+        decisions,
+        funding,
+        live,
+        mail,
+        meetings,
+        minutes,
+        neighbourhoods,
+        openapi,
+    )
 
     csrf.exempt(bp)
     app.register_blueprint(bp)

@@ -108,6 +108,8 @@ class Operation:
     errors: tuple[int, ...] = field(default_factory=tuple)
     #: How the body maps onto the UI form that validates it (``forms_input.FormInput``).
     form: object | None = None
+    #: A multipart/form-data body (an upload) instead of JSON: its schema; the view reads ``request.files``.
+    upload: dict | None = None
 
     @property
     def rule(self) -> str:
@@ -124,7 +126,7 @@ OPERATIONS: list[Operation] = []
 def route(method: str, path: str, *, summary: str, tag: str, response: dict | None = None, status: int = 200,
           body: dict | None = None, query: tuple[Param, ...] = (), paginated: bool = False, public: bool = False,
           media_type: str = "application/json", description: str = "", errors: tuple[int, ...] = (403,),
-          form=None):
+          form=None, upload: dict | None = None):
     """Declare and register one API operation.
 
     The view gets the URL's arguments, plus ``args`` (validated query) when the
@@ -141,9 +143,9 @@ def route(method: str, path: str, *, summary: str, tag: str, response: dict | No
     def decorator(func: Callable):
         op = Operation(method=method, path=path, endpoint=func.__name__, summary=summary, tag=tag,
                        response=response, status=status, body=body, query=query, paginated=paginated,
-                       public=public, media_type=media_type, description=description, form=form,
+                       public=public, media_type=media_type, description=description, form=form, upload=upload,
                        errors=tuple(sorted(set(COMMON_ERRORS if not public else (404, 405)) | set(errors)
-                                           | ({422} if body is not None else set()))))
+                                           | ({422} if body is not None or upload else set()))))
         OPERATIONS.append(op)
 
         @wraps(func)

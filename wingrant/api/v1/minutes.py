@@ -41,9 +41,13 @@ MINUTES_ROW = s.component("MinutesSummary", s.obj({
     "meeting_id": s.integer(1), "date": s.date_(), "place": s.string(), "state": s.string(enum=STATES),
     "meeting_state": s.string(enum=[m.value for m in MeetingState]), "versions": s.integer(0),
 }, ["meeting_id", "date", "place", "state", "meeting_state", "versions"]))
-TEXT_INPUT = s.component("MinutesTextInput", s.obj({
-    "introduction": s.string(services.TEXT_MAX), "closing_remarks": s.string(services.TEXT_MAX),
-    "next_meeting_date": s.date_(nullable=True), "notes": s.array(NOTE, 1000)}, []))
+TEXT_FIELDS = {"introduction": s.string(services.TEXT_MAX), "closing_remarks": s.string(services.TEXT_MAX),
+               "next_meeting_date": s.date_(nullable=True), "notes": s.array(NOTE, 1000)}
+TEXT_INPUT = s.component("MinutesTextInput", s.obj(TEXT_FIELDS, []))
+CORRECTION_INPUT = s.component("MinutesCorrection", s.obj({
+    "reason": s.string(services.REASON_MAX, description=f"Grund der Berichtigung (mindestens {services.REASON_MIN} "
+                                                        "Zeichen), steht in der neuen Fassung"),
+    **TEXT_FIELDS}, ["reason"]))
 APPROVE_INPUT = s.component("MinutesApproval", s.obj({
     "how": s.string(enum=["meeting", "period"], description="meeting: in einer späteren Sitzung unter „Genehmigung "
                                                             "des Protokolls“; period: nach Ablauf der Einspruchsfrist"),
@@ -51,6 +55,7 @@ APPROVE_INPUT = s.component("MinutesApproval", s.obj({
 TEXT_FORM = FormInput({"introduction": "introduction", "closing_remarks": "closing_remarks",
                        "next_meeting_date": "next_meeting_date",
                        "notes": Keyed("agenda_item_id", "notes", forms.NOTE_PREFIX)})
+CORRECTION_FORM = FormInput({**TEXT_FORM.fields, "reason": "reason"})
 APPROVE_FORM = FormInput({"how": "how", "meeting_id": "meeting_id", "no_objections": "no_objections"})
 
 
@@ -107,13 +112,17 @@ def update_minutes(slug, meeting_id, data):
     if unknown:
         raise ApiError(422, None, {f"notes[{i}].agenda_item_id": [_not_on_agenda()] for i in unknown})
     # A field the body leaves out keeps its text; so does the note of an item it does not name.
-    form = run_form(lambda **kwargs: forms.minutes_text_form(record, **kwargs), data, defaults={
-        "introduction": record.introduction, "closing_remarks": record.closing_remarks,
-        "next_meeting_date": iso(record.next_meeting_date_recorded),
-        "notes": [{"agenda_item_id": e.item_id, "notes": e.notes} for e in record.agenda]})
+    form = run_form(lambda **kwargs: forms.minutes_text_form(record, **kwargs), data, defaults=_texts_of(record))
     services.update_texts(meeting.id, forms.text_from(form), user=current_user)
     db.session.expire_all()
     return ok(minutes_json(nb, db.session.get(Meeting, meeting_id)))
+
+
+def _texts_of(record) -> dict:
+    """The record's texts as JSON: what a body that leaves a field (or an item's note) out keeps."""
+    return {"introduction": record.introduction, "closing_remarks": record.closing_remarks,
+            "next_meeting_date": iso(record.next_meeting_date_recorded),
+            "notes": [{"agenda_item_id": e.item_id, "notes": e.notes} for e in record.agenda]}
 
 
 def _locked() -> str:
@@ -163,3 +172,35 @@ def minutes_pdf(slug, meeting_id, number):
     if version is None:
         raise ApiError(404)
     return stored_pdf_response(version, f"protokoll-{nb.slug}-{meeting.date.isoformat()}-v{number}.pdf")
+
+
+@route("GET", MINUTES_PATH + "/versions", summary="Veröffentlichte Fassungen mit SHA-256 (älteste zuerst)",
+       tag="Protokolle", response=VERSION, paginated=True)
+def list_minutes_versions(slug, meeting_id, args):
+    nb, meeting = _load(slug, meeting_id, Action.READ)
+    minutes_id = db.session.execute(sa.select(Minutes.id).filter_by(meeting_id=meeting.id)).scalar_one_or_none()
+    return paginate_list(queries.versions_of(minutes_id), args, lambda v: _version_json(nb.slug, meeting.id, v))
+
+
+@route("POST", MINUTES_PATH + "/corrections", summary="Veröffentlichtes Protokoll berichtigen (neue Fassung)",
+       tag="Protokolle", response=VERSION, status=201, body=CORRECTION_INPUT, errors=(403, 409),
+       form=CORRECTION_FORM,
+       description="Wie „Berichtigen“ auf der Protokollseite: Die Texte ändern sich wie angegeben (nicht genannte "
+                   "Felder und Notizen bleiben), eine neue PDF-Fassung wird einmal gerendert und mit ihrer "
+                   "SHA-256 gespeichert, frühere Fassungen bleiben abrufbar. Der Grund ist Pflicht. Nur ein "
+                   "veröffentlichtes Protokoll kann berichtigt werden (sonst 409).")
+def correct_minutes(slug, meeting_id, data):
+    nb, meeting = _load(slug, meeting_id, Action.APPROVE_MINUTES)
+    record = minutes_record(meeting.id, public=False)
+    known = {e.item_id for e in record.agenda}
+    unknown = [i for i, n in enumerate(data.get("notes", [])) if n["agenda_item_id"] not in known]
+    if unknown:
+        raise ApiError(422, None, {f"notes[{i}].agenda_item_id": [_not_on_agenda()] for i in unknown})
+    form = run_form(lambda **kwargs: forms.correction_form(record, **kwargs), data, defaults=_texts_of(record))
+    try:
+        version = services.correct(meeting.id, forms.text_from(form), form.reason.data, user=current_user)
+    except services.MinutesError as error:
+        if error.field:
+            raise
+        raise ApiError(409, str(error.message)) from None
+    return ok(_version_json(nb.slug, meeting.id, version), 201)

@@ -66,6 +66,8 @@ def _operation(op: Operation) -> dict:
         result["parameters"] = parameters
     if op.body is not None:
         result["requestBody"] = {"required": True, "content": {"application/json": {"schema": op.body}}}
+    elif op.upload is not None:
+        result["requestBody"] = {"required": True, "content": {"multipart/form-data": {"schema": op.upload}}}
     return result
 
 
