@@ -45,7 +45,7 @@ ROLES = {
 @pytest.fixture
 def demo_world(app, db, demo, make_token):
     """The demo data with an API token for every role and the ids of Huchting's objects."""
-    from wingrant.applications.models import Application
+    from wingrant.applications.models import Application, Attachment
     from wingrant.auth.models import User
     from wingrant.ledger.models import Budget, LedgerEntry
     from wingrant.meetings.models import AgendaItem, Attendance, Meeting, Objection, Recusal
@@ -75,6 +75,7 @@ def demo_world(app, db, demo, make_token):
         "entry_id": first_id(LedgerEntry, LedgerEntry.budget_id == budget.id),
         "attendance_id": first_id(Attendance, Attendance.meeting_id == meeting.id),
         "objection_id": first_id(Objection), "recusal_id": first_id(Recusal), "number": 1,
+        "attachment_id": first_id(Attachment, Attachment.application_id == application.id),
     }
     db.session.remove()
     return DemoWorld(secrets, values)

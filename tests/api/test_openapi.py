@@ -109,3 +109,33 @@ def test_schemathesis_finds_no_server_error_and_no_response_contradicting_the_do
             failures.append(f"{operation.method.upper()} {operation.path}: {str(error)[:800]}")
     assert operations > 40 and len(calls) >= 2 * operations
     assert failures == []
+
+
+def test_attachments_payouts_live_pointer_and_corrections_are_documented(client):
+    """Issue 19, item 10: the operations the pages had and the API lacked, each with its schemas."""
+    document = client.get("/api/v1/openapi.json").get_json()
+    paths = document["paths"]
+    app = "/api/v1/neighbourhoods/{slug}/applications/{application_id}"
+    meeting = "/api/v1/neighbourhoods/{slug}/meetings/{meeting_id}"
+    expected = {
+        f"{app}/attachments": {"get", "post"}, f"{app}/attachments/{{attachment_id}}": {"get"},
+        f"{app}/grants": {"get"}, f"{app}/payouts": {"get", "post"},
+        f"{meeting}/live": {"get", "put"}, f"{meeting}/live/move": {"post"},
+        f"{meeting}/minutes/versions": {"get"}, f"{meeting}/minutes/corrections": {"post"},
+    }
+    for path, methods in expected.items():
+        assert set(paths[path]) == methods, path
+    upload = paths[f"{app}/attachments"]["post"]
+    assert upload["requestBody"]["content"]["multipart/form-data"]["schema"]["required"] == ["file"]
+    assert {"201", "403", "413", "422"} <= set(upload["responses"])
+    assert "application/octet-stream" in paths[f"{app}/attachments/{{attachment_id}}"]["get"]["responses"]["200"][
+        "content"]
+    payout = paths[f"{app}/payouts"]["post"]
+    body = payout["requestBody"]["content"]["application/json"]["schema"]
+    assert body == {"$ref": "#/components/schemas/PayoutInput"}
+    assert {"201", "409", "422"} <= set(payout["responses"])
+    assert {"409", "422"} <= set(paths[f"{meeting}/live"]["put"]["responses"])
+    assert {"409", "422"} <= set(paths[f"{meeting}/minutes/corrections"]["post"]["responses"])
+    for name in ("Attachment", "Grant", "Payout", "PayoutInput", "LivePointer", "LivePointerInput",
+                 "LivePointerMove", "MinutesCorrection"):
+        assert name in document["components"]["schemas"], name

@@ -45,6 +45,10 @@ REQUIRES = {
     "withdraw_objection": A.RECORD_MEETING, "add_recusal": A.RECORD_MEETING, "remove_recusal": A.RECORD_MEETING,
     "list_minutes": A.READ, "get_minutes": A.READ, "update_minutes": A.EDIT_MINUTES,
     "approve_minutes": A.APPROVE_MINUTES, "publish_minutes": A.APPROVE_MINUTES, "minutes_pdf": A.READ,
+    "list_minutes_versions": A.READ, "correct_minutes": A.APPROVE_MINUTES,
+    "list_attachments": A.READ, "download_attachment": A.READ, "upload_attachment": A.MANAGE_APPLICATIONS,
+    "list_grants": A.READ, "list_payouts": A.READ, "record_payout": A.MANAGE_APPLICATIONS,
+    "get_live": A.READ, "set_live": A.RECORD_MEETING, "move_live": A.RECORD_MEETING,
 }
 
 #: The actions each token holder has in Huchting.
