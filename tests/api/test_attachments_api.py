@@ -94,6 +94,14 @@ def test_a_file_over_the_size_limit_is_refused_with_the_pages_message(app, clien
     assert stored_files(app) == []
 
 
+def test_a_body_over_the_upload_limit_is_answered_413_in_json(app, client, world):
+    tokens, url, _application, _other = world
+    app.config["UPLOAD_MAX_CONTENT_LENGTH"] = 4096
+    response = upload(client, url, tokens["manager"], PDF + b"\x00" * 8192, "riesig.pdf")
+    assert response.status_code == 413 and response.is_json
+    assert stored_files(app) == []
+
+
 def test_uploads_beyond_the_applications_quota_are_refused(app, client, world):
     tokens, url, _application, _other = world
     app.config["ATTACHMENT_QUOTA_PER_APPLICATION_MB"] = 1

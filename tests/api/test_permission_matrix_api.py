@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 
 from tests.api.conftest import bearer
+from wingrant.applications import attachments
 from wingrant.auth.models import Role
 from wingrant.auth.permissions import ROLE_ACTIONS, Action
 
@@ -90,6 +91,9 @@ def _send(client, method, url, secret):
     return response
 
 
+#: What a download may be besides JSON: a minutes PDF, an attachment.
+DOWNLOADS = {"application/pdf", *attachments.EXTENSIONS}
+
 ROLES = ["anonymous", "admin", "manager", "minutes", "reader", "other_manager"]
 
 
@@ -109,7 +113,7 @@ def test_each_role_may_exactly_what_the_ui_allows(app, client, demo_world):
                 ok = status == (401 if role == "anonymous" else 403)
             if not ok:
                 wrong.append(f"{role}: {method} {url} ({endpoint}) -> {status}")
-            if not (response.is_json or response.mimetype == "application/pdf" or status == 204):
+            if not (response.is_json or response.mimetype in DOWNLOADS or status == 204):
                 wrong.append(f"{role}: {method} {url} ({endpoint}) answered {response.mimetype}")
     assert wrong == []
 

@@ -56,7 +56,7 @@ def list_attachments(slug, application_id, args):
 
 
 @route("GET", ATTACHMENTS_PATH + "/<int:attachment_id>", summary="Einen Anhang herunterladen", tag="Anhänge",
-       media_type="application/octet-stream",
+       media_type=tuple(MEDIA_TYPES),
        description="Die gespeicherte Datei mit ihrem Medientyp (Content-Type) und Namen (Content-Disposition).")
 def download_attachment(slug, application_id, attachment_id):
     app = _load(slug, application_id, Action.READ)

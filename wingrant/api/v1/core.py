@@ -103,7 +103,7 @@ class Operation:
     query: tuple[Param, ...] = ()
     paginated: bool = False
     public: bool = False
-    media_type: str = "application/json"
+    media_type: str | tuple[str, ...] = "application/json"  # a tuple: a download in one of these types
     description: str = ""
     errors: tuple[int, ...] = field(default_factory=tuple)
     #: How the body maps onto the UI form that validates it (``forms_input.FormInput``).
@@ -125,8 +125,8 @@ OPERATIONS: list[Operation] = []
 
 def route(method: str, path: str, *, summary: str, tag: str, response: dict | None = None, status: int = 200,
           body: dict | None = None, query: tuple[Param, ...] = (), paginated: bool = False, public: bool = False,
-          media_type: str = "application/json", description: str = "", errors: tuple[int, ...] = (403,),
-          form=None, upload: dict | None = None):
+          media_type: str | tuple[str, ...] = "application/json", description: str = "",
+          errors: tuple[int, ...] = (403,), form=None, upload: dict | None = None):
     """Declare and register one API operation.
 
     The view gets the URL's arguments, plus ``args`` (validated query) when the

@@ -50,9 +50,9 @@ def _operation(op: Operation) -> dict:
         responses[str(op.status)] = {"description": STATUS_TEXT[op.status],
                                      "content": {"application/json": {"schema": body}}}
     else:
-        responses[str(op.status)] = {"description": STATUS_TEXT[op.status],
-                                     "content": {op.media_type: {"schema": {"type": "string",
-                                                                            "contentMediaType": op.media_type}}}}
+        types = op.media_type if isinstance(op.media_type, tuple) else (op.media_type,)
+        responses[str(op.status)] = {"description": STATUS_TEXT[op.status], "content": {
+            media_type: {"schema": {"type": "string", "contentMediaType": media_type}} for media_type in types}}
     if op.paginated:
         responses["200"]["headers"] = {"Link": {"description": "RFC 8288: first, prev, next, last",
                                                 "schema": {"type": "string"}}}
