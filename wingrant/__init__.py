@@ -65,10 +65,12 @@ def create_app(config: dict | None = None, *, instance_path: str | None = None) 
     app.register_blueprint(organisation_views.bp)
     app.register_blueprint(applications_views.bp)
     app.register_blueprint(applicant_views.bp)
+    from .funding import showcase_views
     from .funding import views as funding_views
     from .imports import views as import_views
 
     app.register_blueprint(funding_views.bp)
+    app.register_blueprint(showcase_views.bp)
     app.register_blueprint(import_views.bp)
     from .minutes import views as minutes_views
 

@@ -15,6 +15,7 @@ from flask import Blueprint, Response, abort, jsonify, redirect, render_template
 from ..core.pagination import Window
 from ..core.urls import external_url
 from ..fields import whole_number
+from ..funding import showcase
 from ..ledger import queries as ledger_queries
 from ..meetings import follow
 from ..meetings import pdf as meeting_pdf
@@ -25,7 +26,7 @@ from ..minutes.downloads import stored_pdf_response
 from ..minutes.labels import init_labels
 from ..minutes.pdf import render_template_pdf
 from ..subscriptions.forms import subscribe_form
-from . import queries, reports
+from . import project_path, queries, reports
 
 bp = Blueprint("public", __name__, url_prefix="/portal")
 
@@ -110,7 +111,24 @@ def project(slug, application_id):
     if not any(r.approved for r in rows):
         abort(404)
     funded = next(r for r in rows if r.approved)
-    return render_template("public/project.html", nb=nb, project=funded, history=rows)
+    return render_template("public/project.html", nb=nb, project=funded, history=rows,
+                           path=project_path.path_of(application_id, funded.meeting_date))
+
+
+@bp.get("/<slug>/projekte/<int:application_id>/fotos/<name>")
+def project_photo(slug, application_id, name):
+    """A project's photo: public exactly when its project page is. The name is the random storage
+    name, so a URL always means the same bytes and may be cached for long."""
+    nb = _neighbourhood(slug)
+    if not any(r.approved for r in published.published_decisions(nb.id, application_id=application_id)):
+        abort(404)
+    found = project_path.photo(application_id, name) or abort(404)
+    path = showcase.path_of(found)
+    if not path.is_file():
+        abort(404)
+    response = send_file(path, mimetype="image/jpeg", max_age=86400, conditional=True)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @bp.get("/<slug>/protokolle/<int:meeting_id>")
