@@ -1,4 +1,5 @@
-"""project_report and project_photo: a funded project's public report text and photos
+"""project_report, project_photo, easy_summary: a funded project's public report text and photos, and an
+application's summary in Leichte Sprache
 
 Revision ID: 0017_project_reports
 Revises: 0011_projector_link
@@ -48,9 +49,24 @@ def upgrade():
     )
     with op.batch_alter_table('project_photo', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_project_photo_application_id'), ['application_id'], unique=False)
+    op.create_table(
+        'easy_summary',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('application_id', sa.Integer(), nullable=False),
+        sa.Column('text', sa.Text(), nullable=False),
+        sa.Column('reviewed_by', sa.String(length=200), nullable=False),
+        sa.Column('reviewed_on', sa.Date(), nullable=True),
+        sa.Column('updated_by_id', sa.Integer(), nullable=True),
+        sa.Column('updated_at', sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(['application_id'], ['application.id'], name=op.f('fk_easy_summary_application_id_application'), ondelete='CASCADE'),
+        sa.ForeignKeyConstraint(['updated_by_id'], ['user_account.id'], name=op.f('fk_easy_summary_updated_by_id_user_account')),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_easy_summary')),
+        sa.UniqueConstraint('application_id', name=op.f('uq_easy_summary_application_id')),
+    )
 
 
 def downgrade():
+    op.drop_table('easy_summary')
     with op.batch_alter_table('project_photo', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_project_photo_application_id'))
     op.drop_table('project_photo')

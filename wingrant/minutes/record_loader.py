@@ -18,6 +18,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
+from ..applications import easy_language
 from ..applications.models import Application
 from ..extensions import db
 from ..meetings import consensus
@@ -106,6 +107,7 @@ def _load(meeting_id: int) -> MinutesRecord | None:
             ObjectionEntry(o.group, o.person_name, o.reason, o.withdrawn, o.consent_to_publish,
                            recused=is_recused(o.group, o.person_name, pure_recusals)))
 
+    easy = easy_language.published(i[1].id for i in items if i[1] is not None)
     agenda = []
     last_group = None
     for (item, application, org_name, decision), (number, is_header) in zip(items, top_numbers([i[0] for i in items])):
@@ -137,6 +139,7 @@ def _load(meeting_id: int) -> MinutesRecord | None:
                 votes=votes,
                 objections=tuple(objections.get(decision.id, ())) if decision else (),
                 recusals=tuple(recusals.get(decision.id, ())) if decision else (),
+                easy_summary=easy.get(application.id, ""),
             )
         else:
             last_group = None

@@ -12,6 +12,7 @@ from datetime import date
 
 from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request, send_file, url_for
 
+from ..applications import easy_language as easy_texts
 from ..core.pagination import Window
 from ..core.urls import external_url
 from ..fields import whole_number
@@ -52,6 +53,18 @@ def _int_arg(name: str) -> int | None:
 @bp.get("/")
 def index():
     return render_template("public/index.html", neighbourhoods=queries.neighbourhoods())
+
+
+@bp.get("/so-funktioniert-es")
+def how_it_works():
+    """What WiN is, how to apply, how the forum decides."""
+    return render_template("public/how_it_works.html", neighbourhoods=queries.neighbourhoods())
+
+
+@bp.get("/leichte-sprache")
+def easy_language():  # the endpoint is public.easy_language
+    """The same in Leichte Sprache (easy-to-read German): short sentences, hard words explained."""
+    return render_template("public/easy_language.html", neighbourhoods=queries.neighbourhoods())
 
 
 @bp.get("/<slug>")
@@ -112,7 +125,8 @@ def project(slug, application_id):
         abort(404)
     funded = next(r for r in rows if r.approved)
     return render_template("public/project.html", nb=nb, project=funded, history=rows,
-                           path=project_path.path_of(application_id, funded.meeting_date))
+                           path=project_path.path_of(application_id, funded.meeting_date),
+                           easy=easy_texts.published([application_id]).get(application_id, ""))
 
 
 @bp.get("/<slug>/projekte/<int:application_id>/fotos/<name>")
@@ -154,7 +168,8 @@ def meeting(slug, meeting_id):
     """A meeting before its minutes: date and place; from the invitation on, the agenda and its money."""
     nb = _neighbourhood(slug)
     page = queries.meeting_page(nb.id, meeting_id, date.today()) or abort(404)
-    return render_template("public/meeting.html", nb=nb, page=page, m=page.meeting, today=date.today())
+    easy = easy_texts.published(row.item.application_id for row in page.rows if row.item.application_id)
+    return render_template("public/meeting.html", nb=nb, page=page, m=page.meeting, today=date.today(), easy=easy)
 
 
 @bp.get("/<slug>/sitzungen/<int:meeting_id>/live")
