@@ -21,6 +21,9 @@ from .models import Application, EasySummary
 from .services import require
 
 MAX_TEXT = 1500
+#: The text where it is checked, else NULL: for reading it beside an application in a query of one's own
+#: (outer-joined on ``EasySummary.application_id``).
+CHECKED_TEXT = sa.case((EasySummary.reviewed_by != "", EasySummary.text), else_=None)
 
 
 def of(app: Application) -> EasySummary | None:

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
 from ..applications import easy_language
-from ..applications.models import Application
+from ..applications.models import Application, EasySummary
 from ..extensions import db
 from ..meetings import consensus
 from ..meetings.models import (
@@ -78,14 +78,17 @@ def _load(meeting_id: int) -> MinutesRecord | None:
         return None
     meeting, nb, minutes, approved_in_date = head
 
-    items = db.session.execute(
-        sa.select(AgendaItem, Application, Organisation.name, Decision)
+    rows = db.session.execute(
+        sa.select(AgendaItem, Application, Organisation.name, Decision, easy_language.CHECKED_TEXT)
         .outerjoin(Application, AgendaItem.application_id == Application.id)
         .outerjoin(Organisation, Application.organisation_id == Organisation.id)
         .outerjoin(Decision, Decision.agenda_item_id == AgendaItem.id)
+        .outerjoin(EasySummary, EasySummary.application_id == Application.id)
         .where(AgendaItem.meeting_id == meeting.id)
         .order_by(AgendaItem.position, AgendaItem.id)
     ).all()
+    items = [row[:4] for row in rows]
+    easy = {row[1].id: row[4] for row in rows if row[1] is not None and row[4]}
     app_ids = [a.id for _i, a, _o, _d in items if a is not None]
     decision_ids = [d.id for _i, _a, _o, d in items if d is not None]
 
@@ -107,7 +110,6 @@ def _load(meeting_id: int) -> MinutesRecord | None:
             ObjectionEntry(o.group, o.person_name, o.reason, o.withdrawn, o.consent_to_publish,
                            recused=is_recused(o.group, o.person_name, pure_recusals)))
 
-    easy = easy_language.published(i[1].id for i in items if i[1] is not None)
     agenda = []
     last_group = None
     for (item, application, org_name, decision), (number, is_header) in zip(items, top_numbers([i[0] for i in items])):
