@@ -59,16 +59,20 @@ def create_app(config: dict | None = None, *, instance_path: str | None = None) 
 
     app.register_blueprint(ledger_views.bp)
     from .applicant import views as applicant_views
+    from .applications import easy_views
     from .applications import views as applications_views
     from .organisations import views as organisation_views
 
     app.register_blueprint(organisation_views.bp)
     app.register_blueprint(applications_views.bp)
+    app.register_blueprint(easy_views.bp)
     app.register_blueprint(applicant_views.bp)
+    from .funding import showcase_views
     from .funding import views as funding_views
     from .imports import views as import_views
 
     app.register_blueprint(funding_views.bp)
+    app.register_blueprint(showcase_views.bp)
     app.register_blueprint(import_views.bp)
     from .minutes import views as minutes_views
 

@@ -249,3 +249,21 @@ class ImportRecord(db.Model):
     commitment_booked: Mapped[bool] = mapped_column(default=False)
     imported_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class EasySummary(db.Model):
+    """The application's summary in Leichte Sprache (easy-to-read German).
+
+    Published beside the standard summary only once someone checked it (``reviewed_by``: who, e.g. a
+    Prüfgruppe); changing the text takes the check back.
+    """
+
+    __tablename__ = "easy_summary"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(sa.ForeignKey("application.id", ondelete="CASCADE"), unique=True)
+    text: Mapped[str] = mapped_column(sa.Text, default="")
+    reviewed_by: Mapped[str] = mapped_column(sa.String(200), default="")
+    reviewed_on: Mapped[date | None]
+    updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -7,10 +7,11 @@ from datetime import date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField, TextAreaField
+from flask_wtf.file import FileField
+from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from ..fields import MoneyField, strip
+from ..fields import PUBLIC_TEXT_HINT, MoneyField, strip
 from .rules import spent_field
 
 
@@ -39,8 +40,36 @@ class ReportForm(FlaskForm):
             target.errors = [*target.errors, problem.message]
 
 
+<<<<<<< HEAD
 def payout_form(rows, formdata=None, **kwargs) -> PayoutForm:
     form = PayoutForm(prefix="payout", formdata=formdata, **kwargs)
+=======
+SHORT = Length(max=300, message=_l("Höchstens 300 Zeichen."))
+
+
+class ProjectReportForm(FlaskForm):
+    """The project's public report (shown on its portal page)."""
+
+    text = TextAreaField(_l("Kurzbericht für die Öffentlichkeit"), filters=[strip],
+                         validators=[Length(max=2000, message=_l("Höchstens 2000 Zeichen."))],
+                         render_kw={"rows": 5},
+                         description=PUBLIC_TEXT_HINT)
+
+
+class ProjectPhotoForm(FlaskForm):
+    photo = FileField(_l("Foto (JPEG, PNG oder WebP)"), render_kw={"accept": "image/jpeg,image/png,image/webp"})
+    alt_text = StringField(_l("Was ist zu sehen?"), filters=[strip], validators=[SHORT],
+                           description=_l("Für Menschen, die das Foto nicht sehen können, z. B. „Kinder "
+                                          "pflanzen Blumen im Hochbeet vor dem Quartierstreff“."))
+    caption = StringField(_l("Bildunterschrift (freiwillig)"), filters=[strip], validators=[SHORT],
+                          description=PUBLIC_TEXT_HINT)
+    consent = BooleanField(_l("Auf dem Foto ist niemand erkennbar, oder alle Abgebildeten (bei Kindern die "
+                              "Eltern) haben der Veröffentlichung zugestimmt."))
+
+
+def payout_form(rows, formdata=None) -> PayoutForm:
+    form = PayoutForm(prefix="payout", formdata=formdata)
+>>>>>>> path
     form.grant_id.choices = [(r.grant.id, _("%(programme)s – Bescheid %(number)s", programme=r.programme_name,
                                             number=r.grant.number)) for r in rows]
     if formdata is None:

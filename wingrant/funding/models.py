@@ -155,3 +155,37 @@ class UseOfFundsDraftFile(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     draft: Mapped[UseOfFundsDraft] = relationship(back_populates="files")
+
+
+class ProjectReport(db.Model):
+    """The short public report on a funded project (what happened), written by the QM.
+
+    Published on the project's portal page as soon as it is saved; one per application.
+    """
+
+    __tablename__ = "project_report"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(sa.ForeignKey("application.id", ondelete="CASCADE"), unique=True)
+    text: Mapped[str] = mapped_column(sa.Text, default="")
+    updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ProjectPhoto(db.Model):
+    """A photo of a funded project for its portal page: re-encoded as JPEG on upload, so no metadata
+    (camera, place, time) survives, and at most ``funding.photos.MAX_EDGE`` pixels on its longer side."""
+
+    __tablename__ = "project_photo"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(sa.ForeignKey("application.id", ondelete="CASCADE"), index=True)
+    storage_name: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    width: Mapped[int] = mapped_column()
+    height: Mapped[int] = mapped_column()
+    size_bytes: Mapped[int] = mapped_column(sa.BigInteger)
+    #: What the photo shows, for people who cannot see it (required).
+    alt_text: Mapped[str] = mapped_column(sa.String(300))
+    caption: Mapped[str] = mapped_column(sa.String(300), default="")
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

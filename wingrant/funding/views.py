@@ -21,8 +21,8 @@ from ..errors import DomainError
 from ..extensions import db
 from ..fields import show_error_at
 from ..money import format_eur
-from . import drafts, queries, rules, services
-from .forms import payout_form, report_form
+from . import drafts, queries, rules, services, showcase
+from .forms import ProjectPhotoForm, ProjectReportForm, payout_form, report_form
 from .models import UseOfFundsDraftFile
 
 bp = Blueprint("funding", __name__)
@@ -33,7 +33,8 @@ def _load(slug, application_id, action):
     return neighbourhood, scoped_or_404(Application, application_id, neighbourhood)
 
 
-def _render(neighbourhood, app, *, payout=None, report=None, back=None, draft_back=None, status=200):
+def _render(neighbourhood, app, *, payout=None, report=None, back=None, draft_back=None, project_report=None,
+            photo=None, status=200):
     rows = queries.grant_rows(app)
     may_manage = can(current_user, neighbourhood.id, Action.MANAGE_APPLICATIONS)
     stored = queries.report_of(app)
@@ -51,7 +52,20 @@ def _render(neighbourhood, app, *, payout=None, report=None, back=None, draft_ba
         take_over_form=ReasonForm(prefix="take-over", formdata=None),
         accept_form=ReasonForm(prefix="accept", formdata=None),
         totals={"granted": sum(r.grant.amount_cents for r in rows), "paid": sum(r.paid_cents for r in rows)},
+        **_showcase(app, may_manage, project_report, photo),
     ), status
+
+
+def _showcase(app, may_manage, project_report, photo) -> dict:
+    """The project's public report and photos, with their forms where the QM may keep them."""
+    stored = showcase.report_of(app)
+    if project_report is None:
+        project_report = ProjectReportForm(prefix="project", formdata=None)
+        project_report.text.data = stored.text if stored else ""
+    return {"showcase_open": may_manage and app.state in showcase.SHOWCASE_STATES,
+            "project_report": stored, "photos": showcase.photos_of(app), "max_photos": showcase.MAX_PHOTOS,
+            "project_report_form": project_report,
+            "photo_form": photo or ProjectPhotoForm(prefix="photo", formdata=None)}
 
 
 def _page(slug, app):

@@ -110,6 +110,8 @@ class ApplicationEntry:
     votes: tuple[int, int, int] | None
     objections: tuple[ObjectionEntry, ...]
     recusals: tuple[RecusalEntry, ...]
+    #: The checked summary in Leichte Sprache, if there is one.
+    easy_summary: str = ""
 
     @property
     def label(self) -> str:

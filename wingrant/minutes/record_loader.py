@@ -18,7 +18,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
-from ..applications.models import Application
+from ..applications import easy_language
+from ..applications.models import Application, EasySummary
 from ..extensions import db
 from ..meetings import consensus
 from ..meetings.models import (
@@ -77,14 +78,17 @@ def _load(meeting_id: int) -> MinutesRecord | None:
         return None
     meeting, nb, minutes, approved_in_date = head
 
-    items = db.session.execute(
-        sa.select(AgendaItem, Application, Organisation.name, Decision)
+    rows = db.session.execute(
+        sa.select(AgendaItem, Application, Organisation.name, Decision, easy_language.CHECKED_TEXT)
         .outerjoin(Application, AgendaItem.application_id == Application.id)
         .outerjoin(Organisation, Application.organisation_id == Organisation.id)
         .outerjoin(Decision, Decision.agenda_item_id == AgendaItem.id)
+        .outerjoin(EasySummary, EasySummary.application_id == Application.id)
         .where(AgendaItem.meeting_id == meeting.id)
         .order_by(AgendaItem.position, AgendaItem.id)
     ).all()
+    items = [row[:4] for row in rows]
+    easy = {row[1].id: row[4] for row in rows if row[1] is not None and row[4]}
     app_ids = [a.id for _i, a, _o, _d in items if a is not None]
     decision_ids = [d.id for _i, _a, _o, d in items if d is not None]
 
@@ -137,6 +141,7 @@ def _load(meeting_id: int) -> MinutesRecord | None:
                 votes=votes,
                 objections=tuple(objections.get(decision.id, ())) if decision else (),
                 recusals=tuple(recusals.get(decision.id, ())) if decision else (),
+                easy_summary=easy.get(application.id, ""),
             )
         else:
             last_group = None

@@ -12,9 +12,11 @@ from datetime import date
 
 from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request, send_file, url_for
 
+from ..applications import easy_language as easy_texts
 from ..core.pagination import Window
 from ..core.urls import external_url
 from ..fields import whole_number
+from ..funding import showcase
 from ..ledger import queries as ledger_queries
 from ..meetings import follow
 from ..meetings import pdf as meeting_pdf
@@ -25,7 +27,7 @@ from ..minutes.downloads import stored_pdf_response
 from ..minutes.labels import init_labels
 from ..minutes.pdf import render_template_pdf
 from ..subscriptions.forms import subscribe_form
-from . import queries, reports
+from . import project_path, queries, reports
 
 bp = Blueprint("public", __name__, url_prefix="/portal")
 
@@ -51,6 +53,18 @@ def _int_arg(name: str) -> int | None:
 @bp.get("/")
 def index():
     return render_template("public/index.html", neighbourhoods=queries.neighbourhoods())
+
+
+@bp.get("/so-funktioniert-es")
+def how_it_works():
+    """What WiN is, how to apply, how the forum decides."""
+    return render_template("public/how_it_works.html", neighbourhoods=queries.neighbourhoods())
+
+
+@bp.get("/leichte-sprache")
+def easy_language():  # the endpoint is public.easy_language
+    """The same in Leichte Sprache (easy-to-read German): short sentences, hard words explained."""
+    return render_template("public/easy_language.html", neighbourhoods=queries.neighbourhoods())
 
 
 @bp.get("/<slug>")
@@ -110,7 +124,25 @@ def project(slug, application_id):
     if not any(r.approved for r in rows):
         abort(404)
     funded = next(r for r in rows if r.approved)
-    return render_template("public/project.html", nb=nb, project=funded, history=rows)
+    return render_template("public/project.html", nb=nb, project=funded, history=rows,
+                           path=project_path.path_of(application_id, funded.meeting_date),
+                           easy=easy_texts.published([application_id]).get(application_id, ""))
+
+
+@bp.get("/<slug>/projekte/<int:application_id>/fotos/<name>")
+def project_photo(slug, application_id, name):
+    """A project's photo: public exactly when its project page is. The name is the random storage
+    name, so a URL always means the same bytes and may be cached for long."""
+    nb = _neighbourhood(slug)
+    if not any(r.approved for r in published.published_decisions(nb.id, application_id=application_id)):
+        abort(404)
+    found = project_path.photo(application_id, name) or abort(404)
+    path = showcase.path_of(found)
+    if not path.is_file():
+        abort(404)
+    response = send_file(path, mimetype="image/jpeg", max_age=86400, conditional=True)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @bp.get("/<slug>/protokolle/<int:meeting_id>")
@@ -136,7 +168,8 @@ def meeting(slug, meeting_id):
     """A meeting before its minutes: date and place; from the invitation on, the agenda and its money."""
     nb = _neighbourhood(slug)
     page = queries.meeting_page(nb.id, meeting_id, date.today()) or abort(404)
-    return render_template("public/meeting.html", nb=nb, page=page, m=page.meeting, today=date.today())
+    easy = easy_texts.published(row.item.application_id for row in page.rows if row.item.application_id)
+    return render_template("public/meeting.html", nb=nb, page=page, m=page.meeting, today=date.today(), easy=easy)
 
 
 @bp.get("/<slug>/sitzungen/<int:meeting_id>/live")
