@@ -40,10 +40,6 @@ class ReportForm(FlaskForm):
             target.errors = [*target.errors, problem.message]
 
 
-<<<<<<< HEAD
-def payout_form(rows, formdata=None, **kwargs) -> PayoutForm:
-    form = PayoutForm(prefix="payout", formdata=formdata, **kwargs)
-=======
 SHORT = Length(max=300, message=_l("Höchstens 300 Zeichen."))
 
 
@@ -67,9 +63,8 @@ class ProjectPhotoForm(FlaskForm):
                               "Eltern) haben der Veröffentlichung zugestimmt."))
 
 
-def payout_form(rows, formdata=None) -> PayoutForm:
-    form = PayoutForm(prefix="payout", formdata=formdata)
->>>>>>> path
+def payout_form(rows, formdata=None, **kwargs) -> PayoutForm:
+    form = PayoutForm(prefix="payout", formdata=formdata, **kwargs)
     form.grant_id.choices = [(r.grant.id, _("%(programme)s – Bescheid %(number)s", programme=r.programme_name,
                                             number=r.grant.number)) for r in rows]
     if formdata is None:
