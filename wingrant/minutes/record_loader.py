@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
 from ..applications.models import Application
+from ..concerns.queries import open_concerns_on
 from ..extensions import db
 from ..meetings import consensus
 from ..meetings.models import (
@@ -190,6 +191,7 @@ def _load(meeting_id: int) -> MinutesRecord | None:
         approved_at=minutes.approved_at if minutes else None,
         approved_in_meeting_date=approved_in_date,
         published_at=minutes.published_at if minutes else None,
+        concerns=tuple(open_concerns_on(nb.id, meeting.date, meeting_id=meeting.id)),
     )
 
 
