@@ -19,7 +19,7 @@ from ..errors import DomainError
 from ..fields import show_error_at
 from ..organisations import queries as organisation_queries
 from . import forms, queries, rules, services
-from .labels import STATUSES
+from .labels import STATUSES, status_text
 from .models import Concern, ConcernStatus
 
 bp = Blueprint("concerns", __name__)
@@ -47,6 +47,11 @@ def concern_of_application(application_id: int) -> Concern | None:
 @bp.app_template_global()
 def concern_office_suggestions() -> list[str]:
     return queries.office_suggestions()
+
+
+@bp.app_template_global()
+def concern_status_text(status: ConcernStatus, office: str = "") -> str:
+    return status_text(status, office)
 
 
 @bp.app_context_processor
@@ -157,6 +162,9 @@ def add_follow_up(slug, concern_id):
 def to_application(slug, concern_id):
     neighbourhood = authorize(slug, Action.MANAGE_APPLICATIONS)
     concern = scoped_or_404(Concern, concern_id, neighbourhood)
+    if concern.application_id is not None:  # the form is gone from the page: say so where it was
+        flash(_("Aus diesem Anliegen ist schon ein Antrag entstanden."), "error")
+        return redirect(url_for(".show", slug=slug, concern_id=concern.id))
     form = forms.ToApplicationForm()
     if form.validate_on_submit() and form.organisation_id.data:
         try:
