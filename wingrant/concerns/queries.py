@@ -135,15 +135,19 @@ def public_index() -> list[tuple[int, datetime, datetime]]:
 def open_concerns_on(neighbourhood_id: int, day: date, *, meeting_id: int | None = None) -> list[PublicConcern]:
     """For a meeting's minutes: the neighbourhood's concerns still open at the end of ``day``, with
     status and office as they stood then (later steps are left out, so the minutes do not change
-    when a concern moves on), and those raised in the meeting ``meeting_id`` whatever their status."""
-    raised_here = (sa.select(AgendaItem.id).where(AgendaItem.meeting_id == meeting_id, AgendaItem.kind ==
-                                                  AgendaItemKind.RESIDENTS)) if meeting_id else None
-    concerns = _load([Concern.neighbourhood_id == neighbourhood_id, Concern.raised_on <= day])
-    here = set(db.session.execute(raised_here).scalars()) if raised_here is not None else set()
+    when a concern moves on), and those raised in the meeting ``meeting_id`` whatever their status.
+
+    One query, and one more for the follow-ups when there are concerns (the neighbourhood is the
+    minutes' own, already loaded)."""
+    rows = db.session.execute(
+        sa.select(Concern, AgendaItem.meeting_id).outerjoin(AgendaItem, Concern.agenda_item_id == AgendaItem.id)
+        .where(Concern.neighbourhood_id == neighbourhood_id, Concern.raised_on <= day)
+        .order_by(Concern.raised_on, Concern.id).options(selectinload(Concern.follow_ups))
+    ).all()
     result = []
-    for concern in reversed(concerns):  # oldest first, as the minutes list them
+    for concern, raised_in in rows:
         record = _public(concern, {}, day)
-        if record is not None and (record.is_open or concern.agenda_item_id in here):
+        if record is not None and (record.is_open or (meeting_id is not None and raised_in == meeting_id)):
             result.append(record)
     return result
 
