@@ -21,9 +21,8 @@ from ...core.pagination import Window
 from ...core.urls import external_url
 from ...extensions import db
 from ...neighbourhoods.models import Neighbourhood
-from . import concerns
+from . import concerns, invitations
 from . import files as protocols
-from . import invitations
 from . import queries as q
 from . import serialize as s
 from .index import Entry
