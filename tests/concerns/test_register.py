@@ -202,3 +202,17 @@ def test_qm_list_reads_a_fixed_number_of_queries(db, client, logged_in, manager,
     with count_queries() as six:
         client.get("/quartiere/huchting/anliegen")
     assert six.count == one.count
+
+
+def test_resolution_seam_shows_its_button_only_when_a_feature_plugs_in(db, app, client, logged_in, manager):
+    from wingrant.concerns.views import RESOLUTION_SEAM
+
+    concern = _raise(db, logged_in, manager)
+    url = f"/quartiere/huchting/anliegen/{concern.id}"
+    assert "Beschluss ohne Antrag daraus machen" not in client.get(url).get_data(as_text=True)
+    app.extensions[RESOLUTION_SEAM] = lambda c: f"/beschluesse/neu?anliegen={c.id}"
+    try:
+        page = client.get(url).get_data(as_text=True)
+    finally:
+        del app.extensions[RESOLUTION_SEAM]
+    assert "Beschluss ohne Antrag daraus machen" in page and f"/beschluesse/neu?anliegen={concern.id}" in page

@@ -16,7 +16,7 @@ from ..applications import queries as application_queries
 from ..applications.services import InvalidApplication
 from ..auth.permissions import Action, authorize, can, scoped_or_404
 from ..errors import DomainError
-from ..fields import show_error_at
+from ..fields import show_error_at, whole_number
 from ..organisations import queries as organisation_queries
 from . import forms, queries, rules, services
 from .labels import STATUSES, status_text
@@ -24,8 +24,10 @@ from .models import Concern, ConcernStatus
 
 bp = Blueprint("concerns", __name__)
 
-#: Where an installation that has resolutions (Beschlüsse ohne Antrag) plugs in "turn into a
-#: resolution": a callable ``(concern) -> url``; without it the button is not shown.
+#: The seam for "turn a concern into a resolution" (Beschluss ohne Antrag, another feature): the
+#: resolutions feature registers ``app.extensions[RESOLUTION_SEAM] = lambda concern: url`` (a form
+#: prefilled from the concern, e.g. ``?anliegen=<id>``); the concern page then shows the button.
+#: Storing the link back (``Concern.resolution_id``) belongs to that feature's migration.
 RESOLUTION_SEAM = "wingrant.concern_to_resolution"
 
 
@@ -96,7 +98,7 @@ def create(slug):
     form.agenda_item_id.choices = _item_choices(neighbourhood)
     if request.method == "GET":
         form.raised_on.data = date.today()
-        form.agenda_item_id.data = request.args.get("top", type=int) or 0
+        form.agenda_item_id.data = request.args.get("top", type=whole_number) or 0
     if form.agenda_item_id.data:  # the meeting gives the date
         form.raised_on.validators = []
         form.raised_on.flags.required = False
