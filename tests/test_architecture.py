@@ -26,6 +26,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("ledger", {"ledger"}),
     ("applications", {"organisations", "applications", "imports", "applicant", "funding"}),
     ("meetings", {"meetings"}),
+    ("concerns", {"concerns"}),
     ("minutes", {"minutes"}),
     ("public", {"public", "home", "administration"}),
     ("api", {"api"}),

@@ -74,6 +74,9 @@ def create_app(config: dict | None = None, *, instance_path: str | None = None) 
     app.register_blueprint(funding_views.bp)
     app.register_blueprint(showcase_views.bp)
     app.register_blueprint(import_views.bp)
+    from .concerns import views as concern_views
+
+    app.register_blueprint(concern_views.bp)
     from .minutes import views as minutes_views
 
     app.register_blueprint(minutes_views.bp)

@@ -4,6 +4,7 @@ from .api.models import *  # noqa: F401,F403
 from .applications.models import *  # noqa: F401,F403
 from .audit.models import *  # noqa: F401,F403
 from .auth.models import *  # noqa: F401,F403
+from .concerns.models import *  # noqa: F401,F403
 from .core.models import *  # noqa: F401,F403
 from .funding.models import *  # noqa: F401,F403
 from .ledger.models import *  # noqa: F401,F403

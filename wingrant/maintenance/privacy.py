@@ -10,7 +10,8 @@ Anonymising overwrites only those fields: decisions, amounts, objections' reason
 the ledger stay as they are, so the public record keeps its meaning. Subscribers are deleted
 (nothing else refers to them).
 
-Names also end up in free text (a decision's reason, minutes notes, a public summary). Those texts
+Names also end up in free text (a decision's reason, minutes notes, a public summary, a concern
+and its follow-ups, which store no name of their own). Those texts
 are never edited here: published minutes are append-only and a machine cannot tell a resident's
 name from a street named after someone. Both the export and the anonymisation list the free-text
 matches (table, field, id, excerpt) for a person to review and, where needed, correct by hand.
@@ -29,6 +30,7 @@ from flask import current_app
 from ..applications.models import Application, ApplicationComment
 from ..audit import services as audit
 from ..auth.models import User
+from ..concerns.models import Concern, ConcernFollowUp
 from ..database import unit_of_work
 from ..extensions import db
 from ..mail.models import MailStatus, OutboxMail
@@ -47,7 +49,8 @@ FREE_TEXT_FIELDS = (
     (Objection, "reason"), (Recusal, "reason"), (Minutes, "introduction"), (Minutes, "closing_remarks"),
     (MinutesVersion, "reason"), (MinutesObjection, "text"), (Application, "summary"),
     (Application, "description"), (Application, "goals"), (Application, "target_groups"),
-    (ApplicationComment, "body"),
+    (ApplicationComment, "body"), (Concern, "topic"), (Concern, "description"), (ConcernFollowUp, "note"),
+    (ConcernFollowUp, "office"),
 )
 #: Shorter names ("Al", "Jo") match too many ordinary words to be worth a reviewer's time.
 MIN_NAME_LENGTH = 3

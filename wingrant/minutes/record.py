@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
+from ..concerns.queries import PublicConcern
 from ..meetings.consensus import APPROVALS
 from ..meetings.models import AgendaItemKind, AttendeeGroup, MeetingState, Outcome
 from .models import MinutesState
@@ -192,6 +193,13 @@ class MinutesRecord:
     published_at: datetime | None
     #: True for the reduced, publishable record.
     public: bool = False
+    #: The neighbourhood's concerns open at the meeting's date (status as it stood then), and those
+    #: raised in this meeting. Public records without names by construction (``concerns.queries``).
+    concerns: tuple[PublicConcern, ...] = ()
+
+    @property
+    def has_residents_item(self) -> bool:
+        return any(e.kind == AgendaItemKind.RESIDENTS for e in self.agenda)
 
     @property
     def decisions(self) -> tuple[ApplicationEntry, ...]:

@@ -20,6 +20,7 @@ from sqlalchemy.orm import aliased
 
 from ..applications import easy_language
 from ..applications.models import Application, EasySummary
+from ..concerns.queries import open_concerns_on
 from ..extensions import db
 from ..meetings import consensus
 from ..meetings.models import (
@@ -195,6 +196,7 @@ def _load(meeting_id: int) -> MinutesRecord | None:
         approved_at=minutes.approved_at if minutes else None,
         approved_in_meeting_date=approved_in_date,
         published_at=minutes.published_at if minutes else None,
+        concerns=tuple(open_concerns_on(nb.id, meeting.date, meeting_id=meeting.id)),
     )
 
 

@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from ..core.urls import external_url, public_host
 from ..meetings.models import AGENDA_PUBLIC_STATES
 from . import calendar as ical
-from . import opendata, queries
+from . import opendata, opendata_concerns, queries
 
 bp = Blueprint("opendata", __name__, url_prefix="/portal")
 
@@ -43,6 +43,7 @@ def open_data():
     return render_template(
         "public/opendata.html", selection=selection, neighbourhoods=queries.neighbourhoods(),
         years=opendata.years_with_decisions(), columns=opendata.COLUMNS, formats=list(FORMATS),
+        concern_columns=opendata_concerns.COLUMNS,
         licence={"id": opendata.LICENCE_ID, "name": opendata.LICENCE_NAME, "url": opendata.LICENCE_URL},
         attribution=opendata.attribution(external_url(".open_data")),
     )
@@ -64,8 +65,32 @@ def open_data_download(fmt):
         body = opendata.to_xlsx(rows, dataset_url)
     else:
         body = opendata.to_json(rows, selection, dataset_url)
+    return _download(body, fmt, selection.filename(fmt))
+
+
+@bp.get("/offene-daten/anliegen.<fmt>")
+def concerns_download(fmt):
+    """The concerns register (Wünsche und Anliegen), one row per step; same filters and dialects."""
+    if fmt not in FORMATS:
+        abort(404)
+    try:
+        selection = opendata.parse_selection(request.args)
+    except opendata.FilterError as error:
+        return _error(error, as_json=fmt == "json")
+    rows = opendata_concerns.rows(selection)
+    dataset_url = external_url(".concerns_download", fmt=fmt, **selection.args())
+    if fmt == "csv":
+        body = opendata_concerns.to_csv(rows)
+    elif fmt == "xlsx":
+        body = opendata_concerns.to_xlsx(rows, dataset_url)
+    else:
+        body = opendata_concerns.to_json(rows, selection, dataset_url)
+    return _download(body, fmt, opendata_concerns.filename(selection, fmt))
+
+
+def _download(body: bytes, fmt: str, filename: str) -> Response:
     response = Response(body, mimetype=FORMATS[fmt].split(";")[0], content_type=FORMATS[fmt])
-    response.headers["Content-Disposition"] = f'attachment; filename="{selection.filename(fmt)}"'
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     # Machine readers on other sites (the open-data portal, dashboards) may fetch the files directly.
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["Cache-Control"] = "no-cache"

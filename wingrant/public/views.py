@@ -13,6 +13,9 @@ from datetime import date
 from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request, send_file, url_for
 
 from ..applications import easy_language as easy_texts
+from ..concerns import queries as concern_queries
+from ..concerns.labels import STATUSES as CONCERN_STATUSES
+from ..concerns.models import ConcernStatus
 from ..core.pagination import Window
 from ..core.urls import external_url
 from ..fields import whole_number
@@ -114,6 +117,19 @@ def decisions(slug):
                            fields=fields, chosen=chosen, total=window.total, page=window.page, pages=window.pages,
                            all_years=ALL_YEARS,
                            page_url=lambda n: url_for("public.decisions", slug=nb.slug, **args, seite=n))
+
+
+@bp.get("/<slug>/anliegen")
+def concerns(slug):
+    """Wünsche und Anliegen: every concern of the neighbourhood with its steps, without names."""
+    nb = _neighbourhood(slug)
+    raw = request.args.get("status") or ""
+    status = ConcernStatus(raw) if raw in {s.value for s in ConcernStatus} else None
+    found = concern_queries.public_concerns(nb.id)
+    counts = {s: sum(1 for c in found if c.status == s) for s in ConcernStatus}
+    return render_template("public/concerns.html", nb=nb, status=status, counts=counts, total=len(found),
+                           concerns=[c for c in found if status is None or c.status == status],
+                           statuses=CONCERN_STATUSES)
 
 
 @bp.get("/<slug>/projekte/<int:application_id>")

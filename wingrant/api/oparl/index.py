@@ -12,9 +12,11 @@ from ...minutes.models import MinutesVersion
 
 @dataclass(frozen=True)
 class Entry:
-    """One object of a list: its key (stable sort order), created and modified (naive UTC)."""
+    """One object of a list: its key (stable sort order), created and modified (naive UTC).
 
-    key: int
+    Keys are database ids; the paper list also holds concerns, keyed ``"anliegen-<id>"``."""
+
+    key: int | str
     created: datetime
     modified: datetime
 

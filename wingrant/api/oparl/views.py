@@ -21,8 +21,8 @@ from ...core.pagination import Window
 from ...core.urls import external_url
 from ...extensions import db
 from ...neighbourhoods.models import Neighbourhood
+from . import concerns, invitations
 from . import files as protocols
-from . import invitations
 from . import queries as q
 from . import serialize as s
 from .index import Entry
@@ -178,7 +178,13 @@ def meetings():
 
 @bp.get(BODY + "/paper")
 def papers():
-    return _list(q.paper_index(), lambda keys: {p.id: s.paper(p) for p in q.papers(keys)}, "papers")
+    """Applications (by id), then concerns (``paperType`` "Anliegen")."""
+    def build(keys):
+        application_ids = [k for k in keys if not concerns.is_concern_key(k)]
+        found = {p.id: s.paper(p) for p in q.papers(application_ids)} if application_ids else {}
+        return found | concerns.papers(keys)
+
+    return _list(q.paper_index() + concerns.index(), build, "papers")
 
 
 @bp.get(BODY + "/agendaItem")
@@ -238,6 +244,11 @@ def consultation(item_id):
 @bp.get("/paper/<int:application_id>")
 def paper(application_id):
     return _one(q.papers([application_id]), s.paper)
+
+
+@bp.get("/paper/anliegen/<int:concern_id>")
+def concern_paper(concern_id):
+    return _one(list(concerns.papers([f"{concerns.PREFIX}{concern_id}"]).values()), lambda paper: paper)
 
 
 @bp.get("/invitation/<int:meeting_id>")
