@@ -39,7 +39,7 @@ def upload(slug):
     status = 422 if request.method == "POST" else 200
     return render_template("imports/upload.html", neighbourhood=neighbourhood, form=form,
                            columns=files.COLUMN_LABELS, state_labels=STATE_LABELS,
-                           max_rows=files.MAX_ROWS), status
+                           max_rows=files.MAX_ROWS, programmes=services.programme_list()), status
 
 
 def _pending(slug: str, token: str):
