@@ -26,6 +26,7 @@ from .. import money
 from ..applications.lifecycle import STATE_LABELS
 from ..applications.models import ApplicationState as S
 from ..organisations.rules import normalise_name
+from . import matching
 from .files import COLUMN_LABELS, RawRow, words
 from .programmes import CellError, Known, Line, read_lines
 
@@ -198,11 +199,17 @@ def check_row(raw: RawRow, context: ImportContext) -> ImportRow:
     return row
 
 
-def check_rows(raw_rows: list[RawRow], context: ImportContext) -> list[ImportRow]:
-    """Every row checked; a project already in the neighbourhood or twice in the file is refused."""
-    rows, seen = [], {}
-    for raw in raw_rows:
-        row = check_row(raw, context)
+def check_rows(raw_rows: list[RawRow], context: ImportContext,
+               choices: dict[str, str] | None = None) -> list[ImportRow]:
+    """Every row checked; a project already in the neighbourhood or twice in the file is refused.
+
+    ``choices``: for a new Träger similar to another one, the one the user chose to use instead
+    (``matching``)."""
+    rows = [check_row(raw, context) for raw in raw_rows]
+    if choices:
+        matching.apply_choices(rows, context, choices, organisation_key)
+    seen: dict[tuple[int, str, str], int] = {}
+    for row in rows:
         if row.year is not None and row.title and row.organisation_name:
             key = (row.year, title_key(row.title), organisation_key(row.organisation_name))
             if key in context.existing:
@@ -212,8 +219,11 @@ def check_rows(raw_rows: list[RawRow], context: ImportContext) -> list[ImportRow
             else:
                 seen[key] = row.line
         _plan_booking(row, context)
-        rows.append(row)
     return rows
+
+
+def new_organisations(rows: list[ImportRow], context: ImportContext) -> list[matching.NewOrganisation]:
+    return matching.new_organisations(rows, context, organisation_key)
 
 
 def _plan_booking(row: ImportRow, context: ImportContext) -> None:

@@ -34,7 +34,7 @@ from ..ledger import services as ledger
 from ..ledger.models import Budget
 from ..neighbourhoods.models import Neighbourhood, Programme
 from ..organisations.models import Organisation
-from . import files, parsing
+from . import files, matching, parsing
 from .programmes import Known, allowed, lookup
 
 #: A pending import is forgotten after this long (the user started over or went home).
@@ -164,6 +164,8 @@ def discard(token: str) -> None:
 class Preview:
     rows: list[parsing.ImportRow]
     shortfalls: list[parsing.Shortfall]
+    #: The Träger the import would create, each with the similar ones the user may use instead.
+    new_organisations: list[matching.NewOrganisation]
 
     @property
     def valid(self) -> list[parsing.ImportRow]:
@@ -178,18 +180,14 @@ class Preview:
         return [r for r in self.rows if r.bookable]
 
     @property
-    def new_organisations(self) -> list[str]:
-        names: dict[str, str] = {}
-        for row in self.valid:
-            if row.organisation_id is None:
-                names.setdefault(parsing.organisation_key(row.organisation_name), row.organisation_name)
-        return sorted(names.values(), key=str.casefold)
+    def possible_duplicates(self) -> list[matching.NewOrganisation]:
+        return [new for new in self.new_organisations if new.alternatives]
 
 
 def preview(pending: Pending) -> Preview:
     ctx = context(pending.neighbourhood_id)
     rows = parsing.check_rows(pending.table.rows, ctx)
-    return Preview(rows, parsing.shortfalls(rows, ctx))
+    return Preview(rows, parsing.shortfalls(rows, ctx), parsing.new_organisations(rows, ctx))
 
 
 @dataclass(frozen=True)
@@ -200,12 +198,16 @@ class ImportResult:
     commitments: int
 
 
-def confirm(neighbourhood: Neighbourhood, pending: Pending, *, user, book_commitments: bool) -> ImportResult:
-    """Write every row that is valid now, in one unit of work; then forget the upload."""
+def confirm(neighbourhood: Neighbourhood, pending: Pending, *, user, book_commitments: bool,
+            choices: dict[str, str] | None = None) -> ImportResult:
+    """Write every row that is valid now, in one unit of work; then forget the upload.
+
+    ``choices``: the existing (or earlier new) Träger the user chose for a new one that looked
+    like it (``matching``); any other new Träger is created."""
     require(user, neighbourhood.id)
     with unit_of_work():
         ctx = context(neighbourhood.id)
-        rows = parsing.check_rows(pending.table.rows, ctx)
+        rows = parsing.check_rows(pending.table.rows, ctx, choices)
         valid = [r for r in rows if r.ok]
         if not valid:
             raise DomainError(_("Keine Zeile kann importiert werden; es wurde nichts gespeichert."))
