@@ -105,7 +105,7 @@ def test_named_amounts_alone_name_the_programmes(context):
 
 @pytest.mark.parametrize(("cells", "expected"), [
     (("WIN; LOS", "1.000", ""),
-     ("requested", "1 Beträge für 2 Förderprogramme (WIN; LOS). Bitte je Programm einen Betrag angeben, z. B. "
+     ("requested", "1 Betrag für 2 Förderprogramme (WIN; LOS). Bitte je Programm einen Betrag angeben, z. B. "
                    "„WIN: 1.000; LOS: 1.000“.")),
     (("WIN", "WIN: 1.000; LOS: 500", ""), ("requested", "Ein Betrag für LOS, aber die Zeile nennt nur: WIN.")),
     (("WIN; LOS", "WIN: 1.000", ""), ("requested", "Es fehlt der Betrag für: LOS.")),
@@ -137,7 +137,7 @@ def test_a_row_with_two_programmes_imports_one_project_with_both_and_books_each_
     preview_url = upload(as_manager, xlsx(rows)).headers["Location"]
     page = as_manager.get(preview_url).get_data(as_text=True)
     assert "2 können importiert werden." in page
-    assert ("Zeile 4, Beantragt: 1 Beträge für 2 Förderprogramme (WIN; LOS). Bitte je Programm einen Betrag "
+    assert ("Zeile 4, Beantragt: 1 Betrag für 2 Förderprogramme (WIN; LOS). Bitte je Programm einen Betrag "
             "angeben, z. B. „WIN: 1.000; LOS: 1.000“.") in page
     assert "Mittelbindung WIN möglich (800,00\u00a0€)" in page and "Mittelbindung LOS möglich (500,00\u00a0€)" in page
     assert "zusammen 1.500,00\u00a0€" in page

@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from .. import money
 from .files import header_key
@@ -163,9 +164,11 @@ def _assign(lines: list[Line], amounts: list[tuple[Known | None, str]], column: 
             setattr(by_id[pid], f"{column}_cents", _amount(text, column, required=required))
         return
     if len(amounts) != len(lines):
-        raise CellError(column, _("%(count)s Beträge für %(programmes)s Förderprogramme (%(codes)s). Bitte je "
-                                  "Programm einen Betrag angeben, z. B. „%(example)s“.",
-                                  count=len(amounts), programmes=len(lines), codes=codes,
-                                  example="; ".join(f"{line.code}: 1.000" for line in lines)))
+        raise CellError(column, ngettext("%(num)s Betrag für %(programmes)s Förderprogramme (%(codes)s). Bitte "
+                                         "je Programm einen Betrag angeben, z. B. „%(example)s“.",
+                                         "%(num)s Beträge für %(programmes)s Förderprogramme (%(codes)s). Bitte "
+                                         "je Programm einen Betrag angeben, z. B. „%(example)s“.",
+                                         len(amounts), programmes=len(lines), codes=codes,
+                                         example="; ".join(f"{line.code}: 1.000" for line in lines)))
     for line, (_known, text) in zip(lines, amounts, strict=True):
         setattr(line, f"{column}_cents", _amount(text, column, required=required))
