@@ -100,7 +100,8 @@ def test_an_amount_with_a_decimal_point_is_refused_not_guessed(context):
 
 def test_an_unknown_programme_is_a_row_error(context):
     row, = check(context, (2024, "Fest", "Verein", "XYZ", "100", "", "Eingereicht"))
-    assert messages(row) == [("programme", "Das Förderprogramm „XYZ“ gibt es nicht. Bekannt sind: SOZ, WIN.")]
+    assert messages(row) == [("programme", "Das Förderprogramm „XYZ“ gibt es nicht. Möglich sind: SOZ (Soziale Stadt), "
+                                           "WIN.")]
 
 
 def test_an_unknown_state_is_a_row_error(context):

@@ -99,3 +99,17 @@ def test_anonymous_user_is_sent_to_login_for_organisations(client):
         response = client.get(url)
         assert response.status_code == 302
         assert response.headers["Location"].startswith("/anmelden")
+
+
+def test_an_abbreviation_of_an_existing_traeger_is_a_hint_with_a_way_to_use_the_existing_one(
+        as_manager, forms, make_organisation, db):
+    west = make_organisation("Gesundheitstreffpunkt West")
+    warned = forms.post("/traeger/neu?next=/quartiere/huchting/antraege/neu", {**NEW, "name": "GTP"})
+    page = warned.get_data(as_text=True)
+    assert warned.status_code == 422
+    assert "Möglicherweise dasselbe wie „Gesundheitstreffpunkt West“." in page
+    assert f'<a href="/quartiere/huchting/antraege/neu?traeger={west.id}">„Gesundheitstreffpunkt West“ verwenden</a>' \
+        in page
+    assert count(db, Organisation) == 1
+    assert forms.post("/traeger/neu", {**NEW, "name": "GTP", "confirm_new": "y"}).status_code == 302
+    assert count(db, Organisation) == 2

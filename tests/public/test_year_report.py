@@ -4,8 +4,10 @@ import io
 import json
 from datetime import date, timedelta
 
+import pytest
 from pypdf import PdfReader
 
+from tests.documents import associated_files, outline_problems, tagged_problems
 from tests.minutes import factories
 from tests.minutes.conftest import pdf_text
 from tests.minutes.factories import AppSpec
@@ -48,3 +50,24 @@ def test_year_report_pdf_is_pdfa_with_its_figures_embedded(client, published):
 def test_year_report_of_a_nonsense_year_is_not_found(client, huchting):
     assert client.get("/portal/huchting/jahresbericht/12").status_code == 404
     assert client.get("/portal/unbekannt/jahresbericht/2026").status_code == 404
+
+
+def test_year_report_print_html_has_one_h1_and_texts_for_every_figure(app, published, huchting):
+    from flask import render_template
+
+    from wingrant.minutes.chart import status_chart
+    from wingrant.minutes.pdf import static_url
+    from wingrant.public import reports
+
+    with app.test_request_context():
+        report = reports.year_report(huchting, YEAR)
+        html = render_template("pdf/year_report.html", report=report, chart=status_chart(report.budgets),
+                               issued=date.today(), pdf_static=static_url)
+    assert outline_problems(html) == []
+
+
+@pytest.mark.slow
+def test_year_report_pdf_tags_one_h1_its_figures_with_texts_and_lists_its_data_once(client, published):
+    pdf = client.get(f"/portal/huchting/jahresbericht/{YEAR}.pdf").data
+    assert tagged_problems(pdf) == []
+    assert associated_files(pdf) == (["jahresbericht.json"], ["jahresbericht.json"])

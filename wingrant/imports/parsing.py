@@ -26,7 +26,9 @@ from .. import money
 from ..applications.lifecycle import STATE_LABELS
 from ..applications.models import ApplicationState as S
 from ..organisations.rules import normalise_name
-from .files import COLUMN_LABELS, RawRow, header_key, words
+from . import matching
+from .files import COLUMN_LABELS, RawRow, words
+from .programmes import CellError, Known, Line, read_lines
 
 #: States in which the list's "Bewilligt" is money the forum approved.
 APPROVING_STATES = frozenset({S.APPROVED, S.APPROVED_WITH_CHANGES, S.GRANTED, S.RUNNING, S.REPORT_SUBMITTED,
@@ -44,8 +46,8 @@ class BudgetInfo:
 class ImportContext:
     """What the database knows, as plain data (built by ``import_services.context``)."""
 
-    #: Programme code and name, each after ``header_key`` → (id, code).
-    programmes: dict[str, tuple[int, str]]
+    #: Every key a programme answers to (``programmes.lookup``) → the programme.
+    programmes: dict[str, Known]
     #: ``normalise_name`` of an organisation → (id, name).
     organisations: dict[str, tuple[int, str]]
     #: (year, title key, organisation key) of the neighbourhood's applications → reference.
@@ -74,22 +76,44 @@ class ImportRow:
     organisation_name: str = ""
     #: The matched organisation; None: it will be created.
     organisation_id: int | None = None
-    programme_id: int | None = None
-    programme_code: str = ""
-    requested_cents: int | None = None
-    approved_cents: int | None = None
+    #: One per programme the row names, with its amounts and where a commitment would go.
+    lines: list[Line] = field(default_factory=list)
     state: S | None = None
-    #: The budget a commitment would go to (None: no commitment is possible, see ``booking_note``).
-    budget_id: int | None = None
-    booking_note: str = ""
 
     @property
     def ok(self) -> bool:
         return not self.errors
 
     @property
+    def programme_id(self) -> int | None:
+        """The programme of a row with exactly one."""
+        return self.lines[0].programme_id if len(self.lines) == 1 else None
+
+    @property
+    def programme_code(self) -> str:
+        return "; ".join(line.code for line in self.lines)
+
+    @property
+    def requested_cents(self) -> int | None:
+        amounts = [line.requested_cents for line in self.lines]
+        return sum(a for a in amounts if a is not None) if amounts and None not in amounts else None
+
+    @property
+    def approved_cents(self) -> int | None:
+        amounts = [line.approved_cents for line in self.lines if line.approved_cents is not None]
+        return sum(amounts) if amounts else None
+
+    @property
+    def bookable_lines(self) -> list[Line]:
+        return [line for line in self.lines if line.budget_id is not None and line.approved_cents] if self.ok else []
+
+    @property
     def bookable(self) -> bool:
-        return self.ok and self.budget_id is not None
+        return bool(self.bookable_lines)
+
+    @property
+    def booking_note(self) -> str:
+        return " ".join(line.booking_note for line in self.lines if line.booking_note)
 
     def error(self, column: str | None, message: str) -> None:
         self.errors.append(RowError(column, message))
@@ -115,19 +139,6 @@ def _state_keys() -> dict[str, S]:
     with force_locale("de"):  # the list is German, whatever language the page is shown in
         keys.update({" ".join(words(str(label))): state for state, label in STATE_LABELS.items()})
     return keys
-
-
-def _amount(row: ImportRow, column: str, *, required: bool) -> int | None:
-    text = row.cells.get(column, "")
-    if not text.strip():
-        if required:
-            row.error(column, money.MSG_EMPTY)
-        return None
-    try:
-        return money.parse(text, allow_zero=not required)
-    except money.MoneyError as error:
-        row.error(column, error.message)
-        return None
 
 
 def check_row(raw: RawRow, context: ImportContext) -> ImportRow:
@@ -158,19 +169,10 @@ def check_row(raw: RawRow, context: ImportContext) -> ImportRow:
         if match:
             row.organisation_id, row.organisation_name = match
 
-    programme_text = cells.get("programme", "").strip()
-    programme = context.programmes.get(header_key(programme_text)) if programme_text else None
-    if not programme_text:
-        row.error("programme", _("Bitte das Förderprogramm angeben (Kürzel, z. B. WIN)."))
-    elif programme is None:
-        known = sorted({code for _id, code in context.programmes.values()})
-        row.error("programme", _("Das Förderprogramm „%(text)s“ gibt es nicht. Bekannt sind: %(known)s.",
-                                 text=programme_text, known=", ".join(known)))
-    else:
-        row.programme_id, row.programme_code = programme
-
-    row.requested_cents = _amount(row, "requested", required=True)
-    row.approved_cents = _amount(row, "approved", required=False)
+    try:
+        row.lines = read_lines(cells, context.programmes)
+    except CellError as error:
+        row.error(error.column, error.message)
 
     state_text = cells.get("state", "").strip()
     row.state = state_from_label(state_text) if state_text else None
@@ -185,18 +187,29 @@ def check_row(raw: RawRow, context: ImportContext) -> ImportRow:
     if row.approved_cents and row.state is not None and row.state not in APPROVING_STATES:
         row.error("approved", _("Ein bewilligter Betrag passt nicht zum Status „%(state)s“.",
                                 state=STATE_LABELS[row.state]))
-    if row.approved_cents and row.requested_cents and row.approved_cents > row.requested_cents:
-        row.error("approved", _("Bewilligt (%(approved)s) ist mehr als beantragt (%(requested)s).",
-                                approved=money.format_eur(row.approved_cents),
-                                requested=money.format_eur(row.requested_cents)))
+    for line in row.lines:
+        if line.approved_cents and line.requested_cents and line.approved_cents > line.requested_cents:
+            row.error("approved", _("Bewilligt (%(approved)s) ist mehr als beantragt (%(requested)s).",
+                                    approved=money.format_eur(line.approved_cents),
+                                    requested=money.format_eur(line.requested_cents))
+                      if len(row.lines) == 1 else
+                      _("%(code)s: Bewilligt (%(approved)s) ist mehr als beantragt (%(requested)s).",
+                        code=line.code, approved=money.format_eur(line.approved_cents),
+                        requested=money.format_eur(line.requested_cents)))
     return row
 
 
-def check_rows(raw_rows: list[RawRow], context: ImportContext) -> list[ImportRow]:
-    """Every row checked; a project already in the neighbourhood or twice in the file is refused."""
-    rows, seen = [], {}
-    for raw in raw_rows:
-        row = check_row(raw, context)
+def check_rows(raw_rows: list[RawRow], context: ImportContext,
+               choices: dict[str, str] | None = None) -> list[ImportRow]:
+    """Every row checked; a project already in the neighbourhood or twice in the file is refused.
+
+    ``choices``: for a new Träger similar to another one, the one the user chose to use instead
+    (``matching``)."""
+    rows = [check_row(raw, context) for raw in raw_rows]
+    if choices:
+        matching.apply_choices(rows, context, choices, organisation_key)
+    seen: dict[tuple[int, str, str], int] = {}
+    for row in rows:
         if row.year is not None and row.title and row.organisation_name:
             key = (row.year, title_key(row.title), organisation_key(row.organisation_name))
             if key in context.existing:
@@ -206,23 +219,29 @@ def check_rows(raw_rows: list[RawRow], context: ImportContext) -> list[ImportRow
             else:
                 seen[key] = row.line
         _plan_booking(row, context)
-        rows.append(row)
     return rows
+
+
+def new_organisations(rows: list[ImportRow], context: ImportContext) -> list[matching.NewOrganisation]:
+    return matching.new_organisations(rows, context, organisation_key)
 
 
 def _plan_booking(row: ImportRow, context: ImportContext) -> None:
     """Whether "Mittelbindung buchen" would book this row, and why not."""
-    if not row.ok or not row.approved_cents or row.state not in APPROVING_STATES:
+    if not row.ok or row.state not in APPROVING_STATES or row.year is None:
         return
-    budget = context.budgets.get((row.programme_id, row.year))
-    if budget is None:
-        row.booking_note = _("Keine Mittelbindung möglich: Für %(code)s %(year)s gibt es in diesem Quartier kein "
-                             "Budget.", code=row.programme_code, year=row.year)
-    elif budget.closed:
-        row.booking_note = _("Keine Mittelbindung möglich: Das Haushaltsjahr %(year)s ist abgeschlossen.",
-                             year=row.year)
-    else:
-        row.budget_id = budget.id
+    for line in row.lines:
+        if not line.approved_cents:
+            continue
+        budget = context.budgets.get((line.programme_id, row.year))
+        if budget is None:
+            line.booking_note = _("Keine Mittelbindung möglich: Für %(code)s %(year)s gibt es in diesem Quartier "
+                                  "kein Budget.", code=line.code, year=row.year)
+        elif budget.closed:
+            line.booking_note = _("Keine Mittelbindung möglich: Das Haushaltsjahr %(year)s ist abgeschlossen.",
+                                  year=row.year)
+        else:
+            line.budget_id = budget.id
 
 
 @dataclass(frozen=True)
@@ -239,9 +258,9 @@ def shortfalls(rows: list[ImportRow], context: ImportContext) -> list[Shortfall]
     needed: dict[tuple[int, int], int] = {}
     codes: dict[tuple[int, int], str] = {}
     for row in rows:
-        if row.bookable:
-            key = (row.programme_id, row.year)
-            needed[key] = needed.get(key, 0) + row.approved_cents
-            codes[key] = row.programme_code
+        for line in row.bookable_lines:
+            key = (line.programme_id, row.year)
+            needed[key] = needed.get(key, 0) + line.approved_cents
+            codes[key] = line.code
     return [Shortfall(codes[key], key[1], cents, context.budgets[key].available_cents)
             for key, cents in sorted(needed.items()) if cents > context.budgets[key].available_cents]

@@ -34,7 +34,8 @@ from ..ledger import services as ledger
 from ..ledger.models import Budget
 from ..neighbourhoods.models import Neighbourhood, Programme
 from ..organisations.models import Organisation
-from . import files, parsing
+from . import files, matching, parsing
+from .programmes import Known, allowed, lookup
 
 #: A pending import is forgotten after this long (the user started over or went home).
 PENDING_MAX_AGE_SECONDS = 24 * 60 * 60
@@ -54,13 +55,19 @@ class Pending:
 # --- what the database knows -------------------------------------------------------------
 
 
+def _programmes() -> dict[str, Known]:
+    return lookup([Known(pid, code, name) for pid, code, name in db.session.execute(
+        sa.select(Programme.id, Programme.code, Programme.name).order_by(Programme.position, Programme.code))])
+
+
+def programme_list() -> str:
+    """The programmes a list may name, as the upload page and the row messages show them."""
+    return allowed(_programmes())
+
+
 def context(neighbourhood_id: int) -> parsing.ImportContext:
     """Programmes, organisations, the neighbourhood's projects and budgets: five queries."""
-    programmes = {}
-    for pid, code, name in db.session.execute(sa.select(Programme.id, Programme.code, Programme.name)):
-        programmes[files.header_key(name)] = (pid, code)
-    for pid, code, _name in db.session.execute(sa.select(Programme.id, Programme.code, Programme.name)):
-        programmes[files.header_key(code)] = (pid, code)  # a code wins over a name that reads the same
+    programmes = _programmes()
     organisations = {}
     for oid, name in db.session.execute(sa.select(Organisation.id, Organisation.name).order_by(Organisation.id)):
         organisations.setdefault(parsing.organisation_key(name), (oid, name))
@@ -157,6 +164,8 @@ def discard(token: str) -> None:
 class Preview:
     rows: list[parsing.ImportRow]
     shortfalls: list[parsing.Shortfall]
+    #: The Träger the import would create, each with the similar ones the user may use instead.
+    new_organisations: list[matching.NewOrganisation]
 
     @property
     def valid(self) -> list[parsing.ImportRow]:
@@ -171,18 +180,14 @@ class Preview:
         return [r for r in self.rows if r.bookable]
 
     @property
-    def new_organisations(self) -> list[str]:
-        names: dict[str, str] = {}
-        for row in self.valid:
-            if row.organisation_id is None:
-                names.setdefault(parsing.organisation_key(row.organisation_name), row.organisation_name)
-        return sorted(names.values(), key=str.casefold)
+    def possible_duplicates(self) -> list[matching.NewOrganisation]:
+        return [new for new in self.new_organisations if new.alternatives]
 
 
 def preview(pending: Pending) -> Preview:
     ctx = context(pending.neighbourhood_id)
     rows = parsing.check_rows(pending.table.rows, ctx)
-    return Preview(rows, parsing.shortfalls(rows, ctx))
+    return Preview(rows, parsing.shortfalls(rows, ctx), parsing.new_organisations(rows, ctx))
 
 
 @dataclass(frozen=True)
@@ -193,12 +198,16 @@ class ImportResult:
     commitments: int
 
 
-def confirm(neighbourhood: Neighbourhood, pending: Pending, *, user, book_commitments: bool) -> ImportResult:
-    """Write every row that is valid now, in one unit of work; then forget the upload."""
+def confirm(neighbourhood: Neighbourhood, pending: Pending, *, user, book_commitments: bool,
+            choices: dict[str, str] | None = None) -> ImportResult:
+    """Write every row that is valid now, in one unit of work; then forget the upload.
+
+    ``choices``: the existing (or earlier new) Träger the user chose for a new one that looked
+    like it (``matching``); any other new Träger is created."""
     require(user, neighbourhood.id)
     with unit_of_work():
         ctx = context(neighbourhood.id)
-        rows = parsing.check_rows(pending.table.rows, ctx)
+        rows = parsing.check_rows(pending.table.rows, ctx, choices)
         valid = [r for r in rows if r.ok]
         if not valid:
             raise DomainError(_("Keine Zeile kann importiert werden; es wurde nichts gespeichert."))
@@ -207,10 +216,10 @@ def confirm(neighbourhood: Neighbourhood, pending: Pending, *, user, book_commit
         for row in valid:
             org_id = row.organisation_id or _organisation(row, organisations, user=user)
             app = _application(neighbourhood, row, org_id, pending, user=user)
-            booked = book_commitments and row.bookable and bool(row.approved_cents)
-            if booked:
+            booked = book_commitments and row.bookable
+            for line in row.bookable_lines if booked else []:
                 # InsufficientFunds refuses the whole import: the user may untick the booking and try again.
-                ledger.commit(row.budget_id, row.approved_cents, user=user, application_id=app.id,
+                ledger.commit(line.budget_id, line.approved_cents, user=user, application_id=app.id,
                               memo=_("Import aus „%(file)s“, Zeile %(line)s", file=pending.file_name, line=row.line))
                 commitments += 1
             db.session.add(ImportRecord(application_id=app.id, file_name=pending.file_name,
@@ -242,8 +251,8 @@ def _application(neighbourhood: Neighbourhood, row: parsing.ImportRow, org_id: i
     app = Application(neighbourhood_id=neighbourhood.id, reference=next_reference(neighbourhood, row.year),
                       organisation_id=org_id, year=row.year, title=row.title, state=row.state, version=1,
                       created_by_id=user.id)
-    app.financing_items = [FinancingItem(position=0, source=FundingSource.PROGRAMME, programme_id=row.programme_id,
-                                         amount_cents=row.requested_cents)]
+    app.financing_items = [FinancingItem(position=n, source=FundingSource.PROGRAMME, programme_id=line.programme_id,
+                                         amount_cents=line.requested_cents) for n, line in enumerate(row.lines)]
     db.session.add(app)
     db.session.flush()
     db.session.add(ApplicationTransition(
@@ -253,5 +262,7 @@ def _application(neighbourhood: Neighbourhood, row: parsing.ImportRow, org_id: i
     audit.record("application.create", user=user, obj=app, neighbourhood_id=neighbourhood.id,
                  after={"reference": app.reference, "title": app.title, "state": row.state.value,
                         "requested_cents": row.requested_cents, "approved_cents": row.approved_cents,
+                        "programmes": {line.code: {"requested_cents": line.requested_cents,
+                                                   "approved_cents": line.approved_cents} for line in row.lines},
                         "imported_from": pending.file_name, "line": row.line})
     return app

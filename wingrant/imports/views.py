@@ -16,7 +16,7 @@ from ..applications.lifecycle import STATE_LABELS
 from ..auth.permissions import Action, authorize, can, deny
 from ..core.security import accepts_uploads
 from ..errors import DomainError
-from . import files, forms, services
+from . import files, forms, matching, services
 
 bp = Blueprint("imports", __name__)
 
@@ -39,7 +39,7 @@ def upload(slug):
     status = 422 if request.method == "POST" else 200
     return render_template("imports/upload.html", neighbourhood=neighbourhood, form=form,
                            columns=files.COLUMN_LABELS, state_labels=STATE_LABELS,
-                           max_rows=files.MAX_ROWS), status
+                           max_rows=files.MAX_ROWS, programmes=services.programme_list()), status
 
 
 def _pending(slug: str, token: str):
@@ -60,8 +60,9 @@ def preview(slug, token):
     form = forms.ImportConfirmForm()
     if form.validate_on_submit():
         try:
+            choices = {k: v for k, v in request.form.items() if k.startswith(matching.FIELD_PREFIX)}
             result = services.confirm(neighbourhood, pending, user=current_user,
-                                             book_commitments=form.book_commitments.data)
+                                      book_commitments=form.book_commitments.data, choices=choices)
         except DomainError as error:
             flash(error.message, "error")
         else:

@@ -57,4 +57,14 @@ def write_pdf(html: str, *, attachment: tuple[str, bytes, str] | None = None) ->
         attachments.append(Attachment(string=data, name=name, url_fetcher=fetcher, description=description,
                                       relationship="Data"))
     document = HTML(string=html, url_fetcher=fetcher)
-    return document.write_pdf(pdf_variant=PDF_VARIANT, output_intent=OUTPUT_INTENT, attachments=attachments)
+    return document.write_pdf(pdf_variant=PDF_VARIANT, output_intent=OUTPUT_INTENT, attachments=attachments,
+                              finisher=_associated_files_once)
+
+
+def _associated_files_once(_document, pdf) -> None:
+    """WeasyPrint (70) puts every attachment twice into the catalogue's /AF, once from the
+    EmbeddedFiles name tree and once from the file specification, so a viewer's list of attached
+    files names ``beschluesse.json`` twice. Each file specification once, in order."""
+    if "AF" in pdf.catalog:
+        associated = pdf.catalog["AF"]
+        pdf.catalog["AF"] = type(associated)(dict.fromkeys(associated))

@@ -56,13 +56,19 @@ def create():
             candidates = error.candidates
         else:
             flash(_("Träger „%(name)s“ angelegt.", name=org.name), "success")
-            target = request.args.get("next")
-            if is_local_path(target):
-                return redirect(f"{target}{'&' if '?' in target else '?'}traeger={org.id}")
-            return redirect(url_for(".index", q=org.name))
+            return redirect(_use_url(org.id, org.name))
     status = 422 if request.method == "POST" else 200
-    return render_template("organisations/form.html", form=form, org=None, candidates=candidates,
-                           summary=_summary(form)), status
+    return render_template("organisations/form.html", form=form, org=None, summary=_summary(form),
+                           candidates=[(name, _use_url(oid, name)) for oid, name in candidates]), status
+
+
+def _use_url(org_id: int, name: str) -> str:
+    """Where a Träger, new or chosen instead of a new one, is used: back in the application form
+    that asked for it (preselected), or in the list."""
+    target = request.args.get("next")
+    if is_local_path(target):
+        return f"{target}{'&' if '?' in target else '?'}traeger={org_id}"
+    return url_for(".index", q=name)
 
 
 @bp.route("/traeger/<int:org_id>/bearbeiten", methods=["GET", "POST"])
