@@ -56,7 +56,8 @@ def _live_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run_live(args, pg_base: str, note) -> dict:
     print("\n=== the QM's live page with followers, PostgreSQL ===", flush=True)
-    return live.run(databases.pg_url(pg_base, "live"), servers=[live.parse_server(s) for s in args.live_servers.split()],
+    servers = [live.parse_server(s) for s in args.live_servers.split()]
+    return live.run(databases.pg_url(pg_base, "live"), servers=servers,
                     followers_=args.followers, requests_=args.live_requests, think=args.live_think,
                     changes=args.live_changes, log=lambda m: print(m, flush=True))
 

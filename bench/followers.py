@@ -54,7 +54,7 @@ class _Follower:
         try:
             status, headers, body = await _get(self.host, self.port, self.poll,
                                                {"If-None-Match": f'"{self.tag}"'}, self.timeout)
-        except (OSError, asyncio.TimeoutError, ValueError, IndexError):
+        except (TimeoutError, OSError, ValueError, IndexError):
             records.append((started, "poll", 0, (time.perf_counter() - t0) * 1000))
             return
         records.append((started, "poll", status, (time.perf_counter() - t0) * 1000))
@@ -66,7 +66,7 @@ class _Follower:
         started, t0 = time.time(), time.perf_counter()
         try:
             status, _headers, _body = await _get(self.host, self.port, self.stage, {}, self.timeout)
-        except (OSError, asyncio.TimeoutError, ValueError, IndexError):
+        except (TimeoutError, OSError, ValueError, IndexError):
             status = 0
         records.append((started, "stage", status, (time.perf_counter() - t0) * 1000))
         if status == 200:

@@ -22,8 +22,8 @@ import os
 import re
 import statistics
 import time
-from datetime import time as dt_time
 from dataclasses import dataclass
+from datetime import time as dt_time
 
 import requests
 import sqlalchemy as sa
@@ -178,7 +178,8 @@ def measure(url: str, slug: str, meeting_id: int, email: str, *, server: Server,
             log=print) -> dict:
     """Serve the database at ``url`` with ``server`` and measure both phases (see the module)."""
     env = {"WINGRANT_DATABASE_URL": url, "WINGRANT_SECRET_KEY": databases.SECRET,
-           "WINGRANT_INSTANCE_PATH": str(databases.INSTANCE), "WINGRANT_UPLOAD_FOLDER": str(databases.INSTANCE / "files")}
+           "WINGRANT_INSTANCE_PATH": str(databases.INSTANCE),
+           "WINGRANT_UPLOAD_FOLDER": str(databases.INSTANCE / "files")}
     base = f"http://127.0.0.1:{port}"
     proc = throughput.start_gunicorn("wingrant:create_app()", port, env, workers=server.workers,
                                      extra=server.arguments())
