@@ -15,6 +15,7 @@ import argparse
 import json
 import os
 import platform
+import signal
 import subprocess
 import sys
 import time
@@ -50,6 +51,8 @@ def _live_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--live-think", type=float, default=0.1, help="seconds between the QM's requests")
     group.add_argument("--live-changes", type=int, default=4,
                        help="decisions / next items the QM records per phase (each sends the phones a 200)")
+    group.add_argument("--live-max-seconds", type=float, default=180,
+                       help="a phase ends after this long even if the QM's requests are not all answered")
     group.add_argument("--live-servers", default="sync",
                        help='gunicorn settings to compare, e.g. "sync gthread:2x4" (workers x threads)')
 
@@ -59,7 +62,12 @@ def run_live(args, pg_base: str, note) -> dict:
     servers = [live.parse_server(s) for s in args.live_servers.split()]
     return live.run(databases.pg_url(pg_base, "live"), servers=servers,
                     followers_=args.followers, requests_=args.live_requests, think=args.live_think,
-                    changes=args.live_changes, log=lambda m: print(m, flush=True))
+                    changes=args.live_changes, max_seconds=args.live_max_seconds, log=lambda m: print(m, flush=True))
+
+
+def _exit_on_term(_signum, _frame):
+    """``timeout`` or ^C from a script: unwind, so that gunicorn and the followers are stopped too."""
+    raise SystemExit(143)
 
 
 def live_main(argv: list[str]) -> int:
@@ -67,6 +75,7 @@ def live_main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench live", description=live.__doc__.splitlines()[0])
     _live_arguments(parser)
     args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, _exit_on_term)
     pg_base, why = databases.find_postgres()
     if pg_base is None:
         print(f"PostgreSQL unreachable ({why}). Set WINGRANT_BENCH_PG_URL=postgresql+psycopg://user@host:5432/"

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import random
 import resource
 import time
@@ -76,9 +77,10 @@ class _Follower:
 async def _follow(follower: _Follower, interval: float, stop, records: list[Record], skipped: list[int],
                   rnd: random.Random) -> None:
     loop = asyncio.get_running_loop()
+    parent = os.getppid()
     await asyncio.sleep(rnd.uniform(0, interval))
     next_tick = loop.time()
-    while not stop.is_set():
+    while not stop.is_set() and os.getppid() == parent:  # an orphan (the benchmark was killed) stops too
         await follower.tick(records)
         next_tick += interval
         now = loop.time()

@@ -27,6 +27,7 @@ from datetime import time as dt_time
 
 import requests
 import sqlalchemy as sa
+from sqlalchemy.engine import make_url
 
 from wingrant.meetings.models import Meeting
 
@@ -86,7 +87,7 @@ class Manager:
 
     def timed_get(self) -> float:
         started = time.perf_counter()
-        response = self.http.get(self.base + self.page)
+        response = self.http.get(self.base + self.page, timeout=120)
         self.html = response.text  # the body is read: the time runs to its end
         elapsed = (time.perf_counter() - started) * 1000
         if response.status_code != 200:
@@ -115,11 +116,16 @@ class Manager:
         self.actions.append(what)
 
 
-def _phase(manager: Manager, *, requests_: int, think: float, changes: int) -> tuple[list[float], list[float]]:
-    """The manager's timed requests, and the wall-clock moments of her changes."""
+def _phase(manager: Manager, *, requests_: int, think: float, changes: int,
+           max_seconds: float) -> tuple[list[float], list[float]]:
+    """The manager's timed requests, and the wall-clock moments of her changes; a swamped server
+    ends the phase after ``max_seconds`` with the requests answered so far."""
     at = {int(requests_ * (k + 0.5) / changes) for k in range(changes)} if changes else set()
     times, changed = [], []
+    deadline = time.monotonic() + max_seconds
     for n in range(requests_):
+        if time.monotonic() > deadline:
+            break
         if n in at:
             manager.change()
             changed.append(time.time())
@@ -143,6 +149,33 @@ def _timed_phase(manager, **kwargs) -> tuple[list[float], list[float], list[floa
     finally:
         manager.timed_get = original
     return times, starts, changed, begin, time.time()
+
+
+def server_cpu_seconds(gunicorn_pgid: int, database: str) -> dict:
+    """CPU time so far of gunicorn (master, workers, workers that ended) and of the PostgreSQL backends
+    serving ``database``: what the requests cost the machine, whatever else runs on it."""
+    tick = os.sysconf("SC_CLK_TCK")
+    gunicorn = postgres = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            with open(f"/proc/{entry}/cmdline", "rb") as f:
+                command = f.read().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        own = int(fields[11]) + int(fields[12])  # utime, stime (fields after the command's ")")
+        if int(fields[2]) == gunicorn_pgid:
+            gunicorn += own + (int(fields[13]) + int(fields[14]) if int(entry) == gunicorn_pgid else 0)
+        elif command.startswith("postgres:") and f" {database} " in f"{command} ":
+            postgres += own
+    return {"gunicorn": gunicorn / tick, "postgres": postgres / tick}
+
+
+def _cpu_delta(before: dict, after: dict) -> dict:
+    return {k: round(after[k] - before[k], 2) for k in before}
 
 
 def _ms(values: list[float]) -> dict:
@@ -175,7 +208,7 @@ def follower_figures(result: dict, begin: float, end: float) -> dict:
 
 def measure(url: str, slug: str, meeting_id: int, email: str, *, server: Server, followers_: int = 300,
             requests_: int = 200, think: float = 0.1, changes: int = 4, warmup: int = 10, port: int = PORT,
-            log=print) -> dict:
+            max_seconds: float = 180, log=print) -> dict:
     """Serve the database at ``url`` with ``server`` and measure both phases (see the module)."""
     env = {"WINGRANT_DATABASE_URL": url, "WINGRANT_SECRET_KEY": databases.SECRET,
            "WINGRANT_INSTANCE_PATH": str(databases.INSTANCE),
@@ -189,8 +222,11 @@ def measure(url: str, slug: str, meeting_id: int, email: str, *, server: Server,
         for _ in range(warmup):
             manager.timed_get()
         load = {"alone": os.getloadavg()[0]}
+        database = make_url(url).database if url.startswith("postgresql") else ""
+        cpu_before = server_cpu_seconds(proc.pid, database)
         alone, alone_starts, alone_changes, _b, _e = _timed_phase(manager, requests_=requests_, think=think,
-                                                                 changes=changes)
+                                                                 changes=changes, max_seconds=max_seconds)
+        cpu_alone = _cpu_delta(cpu_before, server_cpu_seconds(proc.pid, database))
         log(f"    QM alone: p50 {_ms(alone)['p50_ms']} ms, p95 {_ms(alone)['p95_ms']} ms ({len(alone)} requests)")
         public = f"/portal/{slug}/sitzungen/{meeting_id}/live"
         tag = requests.get(f"{base}{public}/stand.json", timeout=10).headers["ETag"].strip('"')
@@ -204,12 +240,16 @@ def measure(url: str, slug: str, meeting_id: int, email: str, *, server: Server,
         try:
             time.sleep(2 * INTERVAL)  # every follower has started and polled at least once
             load["followed"] = os.getloadavg()[0]
+            cpu_before = server_cpu_seconds(proc.pid, database)
             busy, busy_starts, busy_changes, begin, end = _timed_phase(manager, requests_=requests_, think=think,
-                                                                       changes=changes)
+                                                                       changes=changes, max_seconds=max_seconds)
+            cpu_followed = _cpu_delta(cpu_before, server_cpu_seconds(proc.pid, database))
         finally:
             stop.set()
         result = receiver.recv()
+        receiver.close()
         phones.join(timeout=30)
+        manager.http.close()
     finally:
         throughput.stop_gunicorn(proc)
     a, b = _ms(alone), _ms(busy)
@@ -220,11 +260,27 @@ def measure(url: str, slug: str, meeting_id: int, email: str, *, server: Server,
         "qm_alone_after_change": _ms(_after_change(alone, alone_starts, alone_changes)),
         "qm_followed_after_change": _ms(_after_change(busy, busy_starts, busy_changes)),
         "load_average_1min": load,
+        "server_cpu_seconds": {"alone": cpu_alone, "followed": cpu_followed},
         "ratio_p95": round(b["p95_ms"] / a["p95_ms"], 2), "target_ratio": TARGET_RATIO,
         "followers_side": follower_figures(result, begin, end),
     }
     figures["met"] = figures["ratio_p95"] <= TARGET_RATIO
+    figures["cpu_per_request"] = cpu_per_request(figures)
     return figures
+
+
+def cpu_per_request(f: dict) -> dict:
+    """Server CPU (gunicorn + PostgreSQL) per QM page (alone) and per follower request (the rest of
+    the followed phase), and what the followers need at their rate: the load-independent figures."""
+    alone, followed = f["server_cpu_seconds"]["alone"], f["server_cpu_seconds"]["followed"]
+    qm_requests = f["qm_alone"]["n"] + f["changes_per_phase"]
+    per_qm = sum(alone.values()) / max(qm_requests, 1)
+    side = f["followers_side"]
+    qm_share = per_qm * (f["qm_followed"]["n"] + f["changes_per_phase"])
+    per_follower = max(sum(followed.values()) - qm_share, 0) / max(side["requests"], 1)
+    rate = f["followers"] / f["interval_seconds"]
+    return {"qm_page_ms": round(per_qm * 1000, 2), "follower_request_ms": round(per_follower * 1000, 2),
+            "followers_cores_needed": round(rate * per_follower, 3), "followers_rate_per_second": rate}
 
 
 def describe(f: dict) -> list[str]:
@@ -233,7 +289,7 @@ def describe(f: dict) -> list[str]:
         f"  {f['server']}, {f['followers']} followers polling every {f['interval_seconds']} s; "
         f"the QM: {f['requests']} requests, {f['think_seconds']} s apart, {f['changes_per_phase']} changes a phase",
         f"  QM live page alone          p50 {a['p50_ms']:7.1f} ms  p95 {a['p95_ms']:7.1f} ms",
-        f"  QM live page with followers p50 {b['p50_ms']:7.1f} ms  p95 {b['p95_ms']:7.1f} ms  "
+        f"  QM live page with followers p50 {b['p50_ms']:7.1f} ms  p95 {b['p95_ms']:7.1f} ms  ({b['n']} answered) "
         f"ratio ×{f['ratio_p95']:.2f} (target ≤ ×{f['target_ratio']:g}: {'met' if f['met'] else 'MISSED'})",
     ]
     after = f["qm_followed_after_change"]
@@ -250,6 +306,10 @@ def describe(f: dict) -> list[str]:
         f"({s['poll_200']['n']})",
         f"  stage fetch     p50 {s['stage']['p50_ms'] or 0:7.1f} ms  p95 {s['stage']['p95_ms'] or 0:7.1f} ms  "
         f"({s['stage']['n']})",
+        f"  server CPU (gunicorn + PostgreSQL): {f['cpu_per_request']['qm_page_ms']:.1f} ms per QM page, "
+        f"{f['cpu_per_request']['follower_request_ms']:.1f} ms per follower request; "
+        f"{f['followers']} followers at {f['cpu_per_request']['followers_rate_per_second']:.0f} polls/s need "
+        f"{f['cpu_per_request']['followers_cores_needed']:.2f} cores",
         f"  load generator: {s['generator_cpu_seconds']} CPU s in {s['seconds']} s; machine load average "
         f"{f['load_average_1min']['alone']:.1f} (alone), {f['load_average_1min']['followed']:.1f} (with followers)",
     ]

@@ -55,6 +55,9 @@ def stop_gunicorn(proc: subprocess.Popen) -> None:
         proc.wait(timeout=15)
     except (ProcessLookupError, subprocess.TimeoutExpired):
         os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=15)
+    if proc.stderr is not None:
+        proc.stderr.close()
 
 
 def run_wrk(url: str, *, seconds: int, connections: int, threads: int = 2) -> dict:
