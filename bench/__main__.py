@@ -85,6 +85,7 @@ def live_main(argv: list[str]) -> int:
                "live": run_live(args, pg_base, print)}
     databases.RESULTS.mkdir(parents=True, exist_ok=True)
     (databases.RESULTS / "live-latest.json").write_text(json.dumps(results, indent=2, default=str))
+    print("\n".join(report.live_markdown(results["live"])))
     print(f"\nFigures written to {databases.RESULTS / 'live-latest.json'}.")
     return 0
 

@@ -72,3 +72,5 @@ def test_live_bench_measures_the_qm_alone_and_with_followers_who_mostly_get_304(
     assert side["errors"] == 0 and side["polls"] > 0
     assert side["poll_200"]["n"] >= 1 and side["stage"]["n"] >= 1  # the changes reached the phones
     assert any(line.startswith("  poll 304") for line in live.describe(figures))
+    assert f"×{figures['ratio_p95']}" in "\n".join(report.live_markdown({"runs": [figures]}))
+    assert figures["cpu_per_request"]["follower_request_ms"] >= 0
