@@ -93,6 +93,8 @@ class DefaultConfig:
     #: many seconds: when the version changes, every phone in the room fetches it within one poll
     #: interval (bench/live.py). 0 renders it on every request (the tests: ids are reused there).
     LIVE_STAGE_CACHE_SECONDS = 10
+    #: The poll's answer (the meeting's version) is read at most once this many seconds per worker.
+    LIVE_VERSION_CACHE_SECONDS = 1
 
     #: Erklärung zur Barrierefreiheit (/barrierefreiheit): where people report barriers, and the
     #: date of the last review (ISO), to be renewed by the operator after each review.

@@ -126,6 +126,22 @@ def test_stage_is_rendered_once_per_version_and_language(client, held, count_que
     assert moved != first and "TOP 4.3" in moved and "TOP 4.2" in first
 
 
+def test_poll_reads_the_version_once_a_second_per_worker(app, client, held, count_queries):
+    now = [0.0]
+    app.extensions["wingrant.live_version_cache"] = StageCache(1, clock=lambda: now[0])
+    try:
+        tag = _version(client, held.meeting.id).get_json()["version"]
+        with count_queries() as q:
+            assert _version(client, held.meeting.id, tag).status_code == 304
+        assert q.count == 0, q.statements
+        services.set_current_item(held.meeting, held.items[6].id, user=None)
+        assert _version(client, held.meeting.id, tag).status_code == 304  # within the second: not yet
+        now[0] = 1.0
+        assert _version(client, held.meeting.id, tag).status_code == 200
+    finally:
+        app.extensions.pop("wingrant.live_version_cache")
+
+
 def test_stored_stage_expires_after_its_seconds():
     now = [0.0]
     cache = StageCache(10, clock=lambda: now[0])

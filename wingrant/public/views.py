@@ -38,7 +38,7 @@ from ..minutes.labels import init_labels
 from ..minutes.pdf import render_template_pdf
 from ..subscriptions.forms import subscribe_form
 from . import queries, reports
-from .stage_cache import stage_cache
+from .stage_cache import stage_cache, version_cache
 
 bp = Blueprint("public", __name__, url_prefix="/portal")
 
@@ -178,8 +178,9 @@ def _render_live(slug: str, found: follow.Version, template: str) -> str:
 
 @bp.get("/<slug>/sitzungen/<int:meeting_id>/live/stand.json")
 def live_state(slug, meeting_id):
-    """The poll: one query; ``304`` when the client's version is current, so nothing is rendered."""
-    found = follow.version(slug, meeting_id)
+    """The poll: one query, at most once a second per worker; ``304`` when the client's version is
+    current, so nothing is rendered."""
+    found = version_cache(current_app).get_or_render((slug, meeting_id), lambda: follow.version(slug, meeting_id))
     if found is None or found.state not in follow.FOLLOWABLE_STATES | {MeetingState.MINUTES_APPROVED}:
         abort(404)
     if found.tag in request.if_none_match:
