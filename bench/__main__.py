@@ -2,6 +2,7 @@
 
     python -m bench                      # scales 1, 10, 100 on SQLite and PostgreSQL
     python -m bench --scales "1 10"      # fewer scales
+    python -m bench live                 # only the QM's live page with 300 phones following (PostgreSQL)
     WINGRANT_BENCH_PG_URL=postgresql+psycopg://me@host/wingrant_bench python -m bench
 
 Writes bench/results/bench-<time>.json, bench/results/latest.json and bench/results/latest.md
@@ -14,12 +15,13 @@ import argparse
 import json
 import os
 import platform
+import signal
 import subprocess
 import sys
 import time
 from datetime import datetime
 
-from . import concurrency, databases, pages, pdf, plans, report, throughput
+from . import concurrency, databases, live, pages, pdf, plans, report, throughput
 
 PORTS = (5106, 5107)
 
@@ -34,11 +36,58 @@ def _parse() -> argparse.Namespace:
     parser.add_argument("--wrk-connections", type=int, default=8)
     parser.add_argument("--pdf-repeat", type=int, default=5)
     parser.add_argument("--no-postgres", action="store_true", help="SQLite only")
-    parser.add_argument("--skip", default="", help="comma-separated: pages,throughput,pdf,decisions,plans")
+    parser.add_argument("--skip", default="", help="comma-separated: pages,throughput,pdf,decisions,plans,live")
     parser.add_argument("--regenerate", action="store_true", help="rebuild the databases even if cached")
     parser.add_argument("--update-doc", action="store_true",
                         help="also replace the figures section of BENCHMARKS.md with this run's")
+    _live_arguments(parser)
     return parser.parse_args()
+
+
+def _live_arguments(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("the QM's live page with followers (python -m bench live)")
+    group.add_argument("--followers", type=int, default=300, help="phones polling the public live page")
+    group.add_argument("--live-requests", type=int, default=200, help="the QM's measured requests per phase")
+    group.add_argument("--live-think", type=float, default=0.1, help="seconds between the QM's requests")
+    group.add_argument("--live-changes", type=int, default=4,
+                       help="decisions / next items the QM records per phase (each sends the phones a 200)")
+    group.add_argument("--live-max-seconds", type=float, default=180,
+                       help="a phase ends after this long even if the QM's requests are not all answered")
+    group.add_argument("--live-servers", default="sync",
+                       help='gunicorn settings to compare, e.g. "sync gthread:2x4" (workers x threads)')
+
+
+def run_live(args, pg_base: str, note) -> dict:
+    print("\n=== the QM's live page with followers, PostgreSQL ===", flush=True)
+    servers = [live.parse_server(s) for s in args.live_servers.split()]
+    return live.run(databases.pg_url(pg_base, "live"), servers=servers,
+                    followers_=args.followers, requests_=args.live_requests, think=args.live_think,
+                    changes=args.live_changes, max_seconds=args.live_max_seconds, log=lambda m: print(m, flush=True))
+
+
+def _exit_on_term(_signum, _frame):
+    """``timeout`` or ^C from a script: unwind, so that gunicorn and the followers are stopped too."""
+    raise SystemExit(143)
+
+
+def live_main(argv: list[str]) -> int:
+    """``python -m bench live``: only the live-page benchmark; prints its figures, writes live-latest.json."""
+    parser = argparse.ArgumentParser(prog="python -m bench live", description=live.__doc__.splitlines()[0])
+    _live_arguments(parser)
+    args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, _exit_on_term)
+    pg_base, why = databases.find_postgres()
+    if pg_base is None:
+        print(f"PostgreSQL unreachable ({why}). Set WINGRANT_BENCH_PG_URL=postgresql+psycopg://user@host:5432/"
+              "wingrant_bench to point to one.", file=sys.stderr)
+        return 1
+    results = {"started": datetime.now().isoformat(timespec="seconds"), "machine": machine(),
+               "live": run_live(args, pg_base, print)}
+    databases.RESULTS.mkdir(parents=True, exist_ok=True)
+    (databases.RESULTS / "live-latest.json").write_text(json.dumps(results, indent=2, default=str))
+    print("\n".join(report.live_markdown(results["live"])))
+    print(f"\nFigures written to {databases.RESULTS / 'live-latest.json'}.")
+    return 0
 
 
 def machine() -> dict:
@@ -154,6 +203,12 @@ def main() -> int:
         else:
             note("decisions/s needs PostgreSQL: skipped.")
 
+    if "live" not in skip:
+        if pg_base:
+            results["live"] = run_live(args, pg_base, note)
+        else:
+            note("the live page with followers needs PostgreSQL: skipped.")
+
     results["seconds"] = round(time.perf_counter() - started, 1)
     results["targets"] = report.check_targets(results)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -172,4 +227,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(live_main(sys.argv[2:]) if sys.argv[1:2] == ["live"] else main())

@@ -56,7 +56,27 @@ def check_targets(results: dict) -> list[dict]:
         add("zero overspend with 16 concurrent clients (PostgreSQL)", d["zero_overspend"] and not d["errors"],
             f"{d['decisions_per_second']} decisions/s, lowest balance {d['lowest_balance_cents']} cents, "
             f"{d['overspent_budgets']} overspent, {d['ledger_mismatches']} mismatches")
+    for run in results.get("live", {}).get("runs", []):
+        add(f"QM live page p95 with {run['followers']} followers ≤ {run['target_ratio']:g} × alone ({run['server']})",
+            run["met"], f"{run['qm_alone']['p95_ms']} → {run['qm_followed']['p95_ms']} ms: ×{run['ratio_p95']}")
     return checks
+
+
+def live_markdown(live: dict) -> list[str]:
+    out = ["", "### The QM's live page while phones follow the meeting (gunicorn, PostgreSQL)", "",
+           "| server | QM p50 / p95 alone | QM p50 / p95 with followers | ratio p95 | polls/s | 304 share | "
+           "304 p50 / p95 | stage fetch p50 / p95 | server CPU per QM page / per follower request | load average |",
+           "|---|---|---|---|---|---|---|---|---|---|"]
+    for r in live.get("runs", []):
+        a, b, s, c = r["qm_alone"], r["qm_followed"], r["followers_side"], r["cpu_per_request"]
+        out.append(f"| {r['server']}, {r['followers']} followers | {a['p50_ms']} / {a['p95_ms']} ms | "
+                   f"{b['p50_ms']} / {b['p95_ms']} ms ({b['n']} answered) | ×{r['ratio_p95']} | "
+                   f"{s['polls_per_second']} | {100 * (s['share_304'] or 0):.1f} % | "
+                   f"{s['poll_304']['p50_ms']} / {s['poll_304']['p95_ms']} ms | "
+                   f"{s['stage']['p50_ms']} / {s['stage']['p95_ms']} ms ({s['stage']['n']}) | "
+                   f"{c['qm_page_ms']} / {c['follower_request_ms']} ms | "
+                   f"{r['load_average_1min']['alone']:.1f} / {r['load_average_1min']['followed']:.1f} |")
+    return out
 
 
 def markdown(results: dict) -> str:
@@ -135,6 +155,8 @@ def markdown(results: dict) -> str:
         out += ["", "### Query plans of the balance aggregates (largest scale measured)", ""]
         for label, backend, p in plans:
             out += [f"**{p['query']}** — {backend}, {label}", "", "```", p["plan"], "```", ""]
+    if results.get("live"):
+        out += live_markdown(results["live"])
     if results["notes"]:
         out += ["", "### Notes", ""] + [f"- {n}" for n in results["notes"]]
     return "\n".join(out) + "\n"

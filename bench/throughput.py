@@ -27,14 +27,15 @@ def wrk_path() -> str | None:
     return shutil.which("wrk")
 
 
-def _gunicorn(target: str, port: int, env: dict) -> subprocess.Popen:
-    command = [sys.executable, "-m", "gunicorn", "-w", str(WORKERS), "-b", f"127.0.0.1:{port}",
-               "--log-level", "warning", target]
+def start_gunicorn(target: str, port: int, env: dict, *, workers: int = WORKERS,
+                   extra: list[str] | None = None) -> subprocess.Popen:
+    command = [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}",
+               "--log-level", "warning", *(extra or []), target]
     return subprocess.Popen(command, cwd=str(ROOT), env={**os.environ, **env}, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, start_new_session=True)
 
 
-def _wait(url: str, proc: subprocess.Popen, timeout: float = 30) -> None:
+def wait_until_up(url: str, proc: subprocess.Popen, timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -48,12 +49,15 @@ def _wait(url: str, proc: subprocess.Popen, timeout: float = 30) -> None:
     raise RuntimeError(f"{url} did not answer within {timeout} s")
 
 
-def _stop(proc: subprocess.Popen) -> None:
+def stop_gunicorn(proc: subprocess.Popen) -> None:
     try:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=15)
     except (ProcessLookupError, subprocess.TimeoutExpired):
         os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=15)
+    if proc.stderr is not None:
+        proc.stderr.close()
 
 
 def run_wrk(url: str, *, seconds: int, connections: int, threads: int = 2) -> dict:
@@ -72,13 +76,13 @@ def _ms(match) -> float:
 
 
 def serve_and_measure(target: str, path: str, port: int, env: dict, *, seconds: int, connections: int) -> dict:
-    proc = _gunicorn(target, port, env)
+    proc = start_gunicorn(target, port, env)
     try:
-        _wait(f"http://127.0.0.1:{port}{path}", proc)
+        wait_until_up(f"http://127.0.0.1:{port}{path}", proc)
         run_wrk(f"http://127.0.0.1:{port}{path}", seconds=2, connections=connections)  # warm-up
         return run_wrk(f"http://127.0.0.1:{port}{path}", seconds=seconds, connections=connections)
     finally:
-        _stop(proc)
+        stop_gunicorn(proc)
 
 
 def hello(port: int, *, seconds: int, connections: int) -> dict:

@@ -68,6 +68,9 @@ def _base_config(url: str, tmp: Path) -> dict:
         "UPLOAD_FOLDER": str(tmp / "files"),
         "MAIL_FOLDER": str(tmp / "mail"),
         "PUBLIC_URL": "http://localhost",
+        # The database is restored between tests with the same ids: a cached stage would outlive it.
+        "LIVE_STAGE_CACHE_SECONDS": 0,
+        "LIVE_VERSION_CACHE_SECONDS": 0,
     }
 
 

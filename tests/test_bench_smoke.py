@@ -7,7 +7,9 @@ obeys the domain rules and that each page answers within its query budget.
 from __future__ import annotations
 
 import hashlib
+import socket
 
+import pytest
 import sqlalchemy as sa
 
 from bench import generate, pages, report
@@ -44,3 +46,31 @@ def test_generated_data_obeys_the_ledger_and_every_bench_page_stays_within_the_q
     assert [f.key for f in figures] == [key for key, *_rest in pages.PAGES]
     over = {f.key: f.queries for f in figures if f.queries > report.MAX_QUERIES}
     assert not over
+
+
+@pytest.mark.slow
+def test_live_bench_measures_the_qm_alone_and_with_followers_who_mostly_get_304(tmp_path):
+    """bench/live.py end to end at a tiny size: gunicorn on a SQLite file, 3 followers, 8 QM requests."""
+    from bench import databases, live
+
+    url = f"sqlite:///{tmp_path / 'live.sqlite'}"
+    databases.migrate(url)
+    objects = generate.generate(databases.bench_app(url), 0.02, log=lambda _m: None).objects
+    live._started_this_morning(url, objects["live_meeting_id"])
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+
+    figures = live.measure(url, objects["slug"], objects["live_meeting_id"], objects["manager"],
+                           server=live.Server(workers=1), followers_=3, requests_=8, think=0.5, changes=2,
+                           warmup=1, port=port, log=lambda _m: None)
+
+    # The QM recorded a decision on the open item, then called the next one (decided ones only get called).
+    assert figures["qm_actions"][:2] == ["decision", "next item"] and len(figures["qm_actions"]) == 4
+    assert figures["qm_alone"]["n"] == figures["qm_followed"]["n"] == 8
+    side = figures["followers_side"]
+    assert side["errors"] == 0 and side["polls"] > 0
+    assert side["poll_200"]["n"] >= 1 and side["stage"]["n"] >= 1  # the changes reached the phones
+    assert any(line.startswith("  poll 304") for line in live.describe(figures))
+    assert f"×{figures['ratio_p95']}" in "\n".join(report.live_markdown({"runs": [figures]}))
+    assert figures["cpu_per_request"]["follower_request_ms"] >= 0

@@ -89,6 +89,13 @@ class DefaultConfig:
     #: ... and this long after it began, however busy (absolute lifetime). The API's tokens are apart.
     SESSION_MAX_HOURS = 12
 
+    #: The public live page's stage is rendered once per meeting version and language and kept this
+    #: many seconds: when the version changes, every phone in the room fetches it within one poll
+    #: interval (bench/live.py). 0 renders it on every request (the tests: ids are reused there).
+    LIVE_STAGE_CACHE_SECONDS = 10
+    #: The poll's answer (the meeting's version) is read at most once this many seconds per worker.
+    LIVE_VERSION_CACHE_SECONDS = 1
+
     #: Erklärung zur Barrierefreiheit (/barrierefreiheit): where people report barriers, and the
     #: date of the last review (ISO), to be renewed by the operator after each review.
     ACCESSIBILITY_CONTACT_EMAIL = "barrierefreiheit@wingrant.example"

@@ -13,6 +13,7 @@ from tests.minutes.factories import AppSpec
 from wingrant.extensions import db
 from wingrant.meetings import follow, services
 from wingrant.meetings.models import Decision, MeetingState
+from wingrant.public.stage_cache import StageCache
 
 PORTAL = "/portal/huchting"
 INTERNAL = (factories.SECRET_OBJECTOR, factories.SECRET_RECUSED, factories.SECRET_RESIDENT,
@@ -102,6 +103,61 @@ def test_poll_costs_one_query_whatever_the_agenda(client, held, count_queries):
     with count_queries() as q:
         assert _version(client, held.meeting.id).status_code == 200
     assert q.count == 1, q.statements
+
+
+@pytest.fixture
+def stage_cache_on(app):
+    """The production setting (the suite turns the cache off: it restores the database with the same ids)."""
+    app.extensions["wingrant.live_stage_cache"] = StageCache(10)
+    yield
+    app.extensions.pop("wingrant.live_stage_cache")
+
+
+def test_stage_is_rendered_once_per_version_and_language(client, held, count_queries, stage_cache_on):
+    url = _live(held.meeting.id) + "?teil=1"
+    first = client.get(url).get_data(as_text=True)
+    with count_queries() as q:
+        again = client.get(url).get_data(as_text=True)
+    assert again == first and q.count == 1, q.statements  # the version, then the stored stage
+    english = client.get(url, headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Budgets: available now" in english and "Budgets: verfügbar jetzt" in first
+    services.set_current_item(held.meeting, held.items[6].id, user=None)
+    moved = client.get(url).get_data(as_text=True)
+    assert moved != first and "TOP 4.3" in moved and "TOP 4.2" in first
+
+
+def test_poll_reads_the_version_once_a_second_per_worker(app, client, held, count_queries):
+    now = [0.0]
+    app.extensions["wingrant.live_version_cache"] = StageCache(1, clock=lambda: now[0])
+    try:
+        tag = _version(client, held.meeting.id).get_json()["version"]
+        with count_queries() as q:
+            assert _version(client, held.meeting.id, tag).status_code == 304
+        assert q.count == 0, q.statements
+        services.set_current_item(held.meeting, held.items[6].id, user=None)
+        assert _version(client, held.meeting.id, tag).status_code == 304  # within the second: not yet
+        now[0] = 1.0
+        assert _version(client, held.meeting.id, tag).status_code == 200
+    finally:
+        app.extensions.pop("wingrant.live_version_cache")
+
+
+def test_stored_stage_expires_after_its_seconds():
+    now = [0.0]
+    cache = StageCache(10, clock=lambda: now[0])
+    renders = []
+
+    def render():
+        renders.append(now[0])
+        return f"stage {len(renders)}"
+
+    assert cache.get_or_render(("m", "v", "de"), render) == "stage 1"
+    now[0] = 9.9
+    assert cache.get_or_render(("m", "v", "de"), render) == "stage 1"
+    assert cache.get_or_render(("m", "v", "en"), render) == "stage 2"
+    now[0] = 10.0
+    assert cache.get_or_render(("m", "v", "de"), render) == "stage 3"
+    assert StageCache(0).get_or_render(("m", "v", "de"), render) == "stage 4"  # 0: never stored
 
 
 def test_version_tag_is_stable_and_sensitive():

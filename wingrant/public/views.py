@@ -10,7 +10,19 @@ from __future__ import annotations
 import io
 from datetime import date
 
-from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import get_locale
 
 from ..applications import easy_language as easy_texts
 from ..concerns import queries as concern_queries
@@ -31,6 +43,7 @@ from ..minutes.labels import init_labels
 from ..minutes.pdf import render_template_pdf
 from ..subscriptions.forms import subscribe_form
 from . import project_path, queries, reports
+from .stage_cache import stage_cache, version_cache
 
 bp = Blueprint("public", __name__, url_prefix="/portal")
 
@@ -191,23 +204,32 @@ def meeting(slug, meeting_id):
 @bp.get("/<slug>/sitzungen/<int:meeting_id>/live")
 def live(slug, meeting_id):
     """Following the meeting from the room: current item, budgets, decisions as they are recorded."""
-    nb = _neighbourhood(slug)
     found = follow.version(slug, meeting_id) or abort(404)
     if found.state == MeetingState.MINUTES_APPROVED:
         return redirect(url_for("public.meeting", slug=slug, meeting_id=meeting_id))
     if found.state not in follow.FOLLOWABLE_STATES:
         abort(404)
-    view = follow.live_view(follow.meeting(found.meeting_id), found.tag)
-    template = "public/_live_stage.html" if request.args.get("teil") == "1" else "public/live.html"
-    response = Response(render_template(template, nb=nb, m=view.meeting, view=view))
+    if request.args.get("teil") == "1":  # follow.js after a change: every phone in the room at once
+        key = (found.meeting_id, found.tag, str(get_locale()))
+        html = stage_cache(current_app).get_or_render(
+            key, lambda: _render_live(slug, found, "public/_live_stage.html"))
+    else:
+        html = _render_live(slug, found, "public/live.html")
+    response = Response(html)
     response.headers["Cache-Control"] = "no-cache"
     return response
 
 
+def _render_live(slug: str, found: follow.Version, template: str) -> str:
+    view = follow.live_view(follow.meeting(found.meeting_id), found.tag)
+    return render_template(template, nb=_neighbourhood(slug), m=view.meeting, view=view)
+
+
 @bp.get("/<slug>/sitzungen/<int:meeting_id>/live/stand.json")
 def live_state(slug, meeting_id):
-    """The poll: one query; ``304`` when the client's version is current, so nothing is rendered."""
-    found = follow.version(slug, meeting_id)
+    """The poll: one query, at most once a second per worker; ``304`` when the client's version is
+    current, so nothing is rendered."""
+    found = version_cache(current_app).get_or_render((slug, meeting_id), lambda: follow.version(slug, meeting_id))
     if found is None or found.state not in follow.FOLLOWABLE_STATES | {MeetingState.MINUTES_APPROVED}:
         abort(404)
     if found.tag in request.if_none_match:
