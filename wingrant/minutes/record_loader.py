@@ -49,6 +49,7 @@ from .record import (
     ProgrammeAmount,
     RecusalEntry,
 )
+from .resolutions import minuted
 
 
 def _primary_programme(requested: dict[int, int], programmes: dict[int, Programme]) -> Programme | None:
@@ -106,6 +107,7 @@ def _load(meeting_id: int) -> MinutesRecord | None:
             ObjectionEntry(o.group, o.person_name, o.reason, o.withdrawn, o.consent_to_publish,
                            recused=is_recused(o.group, o.person_name, pure_recusals)))
 
+    resolutions = minuted(meeting.id)
     agenda = []
     last_group = None
     for (item, application, org_name, decision), (number, is_header) in zip(items, top_numbers([i[0] for i in items])):
@@ -141,7 +143,7 @@ def _load(meeting_id: int) -> MinutesRecord | None:
         else:
             last_group = None
         agenda.append(AgendaEntry(item.id, number, item.kind, item.title, item.notes or "", is_header,
-                                  group_heading, entry))
+                                  group_heading, entry, resolutions.get(item.id)))
 
     counts = tuple(
         GroupCount(group, count)

@@ -14,7 +14,8 @@ from ...minutes.models import MinutesVersion
 class Entry:
     """One object of a list: its key (stable sort order), created and modified (naive UTC)."""
 
-    key: int
+    #: An id; a string where one list holds two kinds (``r<id>``: a resolution's Paper).
+    key: int | str
     created: datetime
     modified: datetime
 

@@ -24,6 +24,7 @@ from ...neighbourhoods.models import Neighbourhood
 from . import files as protocols
 from . import invitations
 from . import queries as q
+from . import resolutions as res
 from . import serialize as s
 from .index import Entry
 
@@ -176,9 +177,18 @@ def meetings():
     return _list(q.meeting_index(today), _meeting_builder(today), "meetings")
 
 
+def _papers(keys: list) -> dict:
+    """Applications (int keys) and resolutions (``r<id>``) of one page of the paper list."""
+    built: dict = {p.id: s.paper(p) for p in q.papers([k for k in keys if isinstance(k, int)])}
+    wanted = [int(k[len(res.PREFIX):]) for k in keys if isinstance(k, str)]
+    built.update({f"{res.PREFIX}{r.r.id}": s.resolution_paper(r) for r in res.records(ids=wanted)})
+    return built
+
+
 @bp.get(BODY + "/paper")
 def papers():
-    return _list(q.paper_index(), lambda keys: {p.id: s.paper(p) for p in q.papers(keys)}, "papers")
+    resolution_entries = [Entry(f"{res.PREFIX}{e.key}", e.created, e.modified) for e in res.index()]
+    return _list(q.paper_index() + resolution_entries, _papers, "papers")
 
 
 @bp.get(BODY + "/agendaItem")
@@ -187,10 +197,17 @@ def agenda_items():
                  lambda keys: {i.id: s.agenda_item(i) for i in q.agenda_items(ids=keys)}, "agenda_items")
 
 
+def _consultations(keys: list) -> dict:
+    built: dict = {c.id: s.consultation(c) for c in q.consultations(ids=keys)}
+    built.update({r.r.agenda_item_id: s.resolution_consultation(r) for r in res.records(item_ids=keys)})
+    return built
+
+
 @bp.get(BODY + "/consultation")
 def consultations():
-    return _list(q.consultation_index(),
-                 lambda keys: {c.id: s.consultation(c) for c in q.consultations(ids=keys)}, "consultations")
+    # One key space: applications' and resolutions' consultations are keyed by their agenda item.
+    entries = sorted(q.consultation_index() + res.consultation_index(), key=lambda e: e.key)
+    return _list(entries, _consultations, "consultations")
 
 
 @bp.get(BODY + "/file")
@@ -232,7 +249,16 @@ def agenda_item(item_id):
 
 @bp.get("/consultation/<int:item_id>")
 def consultation(item_id):
-    return _one(q.consultations(ids=[item_id]), s.consultation)
+    found = q.consultations(ids=[item_id])
+    if not found:
+        return _one(res.records(item_ids=[item_id]), s.resolution_consultation)
+    return _one(found, s.consultation)
+
+
+@bp.get("/paper/r<int:resolution_id>")
+def resolution_paper(resolution_id):
+    """A forum's Beschluss or Stellungnahme without money."""
+    return _one(res.records(ids=[resolution_id]), s.resolution_paper)
 
 
 @bp.get("/paper/<int:application_id>")
