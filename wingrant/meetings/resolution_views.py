@@ -111,6 +111,7 @@ def _run(neighbourhood, meeting, call, success, *, item_id, form=None, form_name
 @login_required
 def add_objection(slug, meeting_id, item_id):
     neighbourhood, meeting = load(slug, meeting_id, Action.RECORD_MEETING)
+    _resolution(meeting, item_id)  # 404 for an item of another meeting
     form = ObjectionForm(prefix="objection")
     if not form.validate_on_submit():
         return render_live(neighbourhood, meeting, 422, item_id=item_id, objection=form)
@@ -125,6 +126,7 @@ def add_objection(slug, meeting_id, item_id):
 @login_required
 def withdraw_objection(slug, meeting_id, item_id, objection_id):
     neighbourhood, meeting = load(slug, meeting_id, Action.RECORD_MEETING)
+    _resolution(meeting, item_id)  # 404 for an item of another meeting
     if not ButtonForm().validate_on_submit():
         abort(400)
     return _run(neighbourhood, meeting,
@@ -136,6 +138,7 @@ def withdraw_objection(slug, meeting_id, item_id, objection_id):
 @login_required
 def add_recusal(slug, meeting_id, item_id):
     neighbourhood, meeting = load(slug, meeting_id, Action.RECORD_MEETING)
+    _resolution(meeting, item_id)  # 404 for an item of another meeting
     form = RecusalForm(prefix="recusal")
     if not form.validate_on_submit():
         return render_live(neighbourhood, meeting, 422, item_id=item_id, recusal=form)
@@ -150,6 +153,7 @@ def add_recusal(slug, meeting_id, item_id):
 @login_required
 def remove_recusal(slug, meeting_id, item_id, recusal_id):
     neighbourhood, meeting = load(slug, meeting_id, Action.RECORD_MEETING)
+    _resolution(meeting, item_id)  # 404 for an item of another meeting
     if not ButtonForm().validate_on_submit():
         abort(400)
     return _run(neighbourhood, meeting,
@@ -178,6 +182,7 @@ def record_outcome(slug, meeting_id, item_id):
 @login_required
 def reopen(slug, meeting_id, item_id):
     neighbourhood, meeting = load(slug, meeting_id, Action.RECORD_MEETING)
+    _resolution(meeting, item_id)  # 404 for an item of another meeting
     form = ReopenForm(prefix="reopen")
     if not form.validate_on_submit():
         return render_live(neighbourhood, meeting, 422, item_id=item_id, reopen=form)
