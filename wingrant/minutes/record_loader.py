@@ -30,6 +30,7 @@ from ..meetings.models import (
     Meeting,
     Objection,
     Recusal,
+    Resolution,
 )
 from ..meetings.queries import top_numbers
 from ..neighbourhoods.models import Neighbourhood, Programme
@@ -79,13 +80,16 @@ def _load(meeting_id: int) -> MinutesRecord | None:
     meeting, nb, minutes, approved_in_date = head
 
     items = db.session.execute(
-        sa.select(AgendaItem, Application, Organisation.name, Decision)
+        sa.select(AgendaItem, Application, Organisation.name, Decision, Resolution)
         .outerjoin(Application, AgendaItem.application_id == Application.id)
         .outerjoin(Organisation, Application.organisation_id == Organisation.id)
         .outerjoin(Decision, Decision.agenda_item_id == AgendaItem.id)
+        .outerjoin(Resolution, Resolution.agenda_item_id == AgendaItem.id)
         .where(AgendaItem.meeting_id == meeting.id)
         .order_by(AgendaItem.position, AgendaItem.id)
     ).all()
+    resolutions = minuted([row[4] for row in items if row[4] is not None])
+    items = [row[:4] for row in items]
     app_ids = [a.id for _i, a, _o, _d in items if a is not None]
     decision_ids = [d.id for _i, _a, _o, d in items if d is not None]
 
@@ -107,7 +111,6 @@ def _load(meeting_id: int) -> MinutesRecord | None:
             ObjectionEntry(o.group, o.person_name, o.reason, o.withdrawn, o.consent_to_publish,
                            recused=is_recused(o.group, o.person_name, pure_recusals)))
 
-    resolutions = minuted(meeting.id)
     agenda = []
     last_group = None
     for (item, application, org_name, decision), (number, is_header) in zip(items, top_numbers([i[0] for i in items])):

@@ -39,12 +39,9 @@ def _is_recused(o: ResolutionObjection, recusals: list[consensus.Recusal]) -> bo
     return consensus.is_recused(pure_objection(o), tuple(recusals))
 
 
-def minuted(meeting_id: int) -> dict[int, ResolutionEntry]:
-    """The meeting's resolutions by agenda item id: one query, three when there are any."""
-    found = db.session.execute(
-        sa.select(Resolution).join(AgendaItem, Resolution.agenda_item_id == AgendaItem.id)
-        .where(AgendaItem.meeting_id == meeting_id)
-    ).scalars().all()
+def minuted(found: list[Resolution]) -> dict[int, ResolutionEntry]:
+    """A meeting's resolutions (read with its agenda) as minuted, by agenda item id: no query without
+    resolutions, two with any."""
     if not found:
         return {}
     ids = [r.id for r in found]
