@@ -252,3 +252,15 @@ def test_qm_of_another_neighbourhood_cannot_add_decide_or_see_a_draft(db, client
     assert post(client, own_item + "/einwand", {"group": "guests"}, prefix="objection").status_code == 404
     resolution = _fresh(db, Resolution, resolution.id)
     assert resolution.outcome is None and resolution.objections == []
+
+
+def test_projector_and_public_live_page_follow_a_resolution_item(db, client, logged_in):
+    forum = logged_in
+    resolution = _draft(forum)
+    services.change_state(forum.meeting, services.MeetingState.INVITED, user=forum.manager)
+    services.set_current_item(forum.meeting, resolution.agenda_item_id, user=forum.manager)
+    for url in (forum.base + "/beamer", f"/portal/huchting/sitzungen/{forum.meeting.id}/live"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "Mehr WiN-Mittel für Huchting" in response.get_data(as_text=True), url
+    assert client.get(forum.base + "/beamer.json").get_json()["item"]["kind"] == "resolution"
