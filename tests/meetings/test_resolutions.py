@@ -219,7 +219,7 @@ def test_qm_drafts_and_the_forum_decides_through_the_pages(db, client, logged_in
 def test_edit_form_changes_the_draft_and_its_agenda_title(db, client, logged_in):
     forum = logged_in
     resolution = _draft(forum)
-    url = f"{forum.base}/top/{resolution.agenda_item_id}/ohne-antrag/entwurf"
+    url = f"{forum.base}/top/{resolution.agenda_item_id}/ohne-antrag/bearbeiten"
     assert "Senatorin für Soziales" in client.get(url).get_data(as_text=True)
     response = post(client, url, {"kind": "resolution", "title": "Neuer Titel", "addressee": "", "text": "Kurz."})
     assert response.status_code == 302
@@ -238,7 +238,7 @@ def test_qm_of_another_neighbourhood_cannot_add_decide_or_see_a_draft(db, client
     auth.login(stranger.email)
     db.session.rollback()
     item_url = f"{forum.base}/top/{resolution.agenda_item_id}/ohne-antrag"
-    for url in (forum.base + "/live", forum.base + "/ohne-antrag/neu", item_url + "/entwurf"):
+    for url in (forum.base + "/live", forum.base + "/ohne-antrag/neu", item_url + "/bearbeiten"):
         response = client.get(url)
         assert response.status_code == 403 and TEXT not in response.get_data(as_text=True), url
     assert post(client, forum.base + "/ohne-antrag/neu", {"kind": "resolution", "title": "X", "text": "Y"}
@@ -247,7 +247,7 @@ def test_qm_of_another_neighbourhood_cannot_add_decide_or_see_a_draft(db, client
     assert post(client, item_url + "/einwand", {"group": "guests"}, prefix="objection").status_code == 403
     # Through the stranger's own meeting: the item of Huchting's meeting is not found there.
     own_item = f"/quartiere/grohn/sitzungen/{own_meeting.id}/top/{resolution.agenda_item_id}/ohne-antrag"
-    assert client.get(own_item + "/entwurf").status_code == 404
+    assert client.get(own_item + "/bearbeiten").status_code == 404
     assert post(client, own_item + "/ergebnis", {"outcome": "approved"}, prefix="resolution").status_code == 404
     assert post(client, own_item + "/einwand", {"group": "guests"}, prefix="objection").status_code == 404
     resolution = _fresh(db, Resolution, resolution.id)

@@ -71,7 +71,7 @@ def create(slug, meeting_id):
     return redirect(_meeting_url(neighbourhood, meeting))
 
 
-@bp.route(ITEM + "/entwurf", methods=["GET", "POST"])
+@bp.route(ITEM + "/bearbeiten", methods=["GET", "POST"])
 @login_required
 def edit(slug, meeting_id, item_id):
     neighbourhood, meeting = load(slug, meeting_id, Action.MANAGE_MEETINGS)
