@@ -264,3 +264,23 @@ def test_projector_and_public_live_page_follow_a_resolution_item(db, client, log
         assert response.status_code == 200, url
         assert "Mehr WiN-Mittel für Huchting" in response.get_data(as_text=True), url
     assert client.get(forum.base + "/beamer.json").get_json()["item"]["kind"] == "resolution"
+
+
+def test_names_on_a_resolution_expire_with_the_other_personal_data(db, forum):
+    from datetime import timedelta
+
+    from flask import current_app
+
+    from wingrant.maintenance import privacy
+
+    resolution = _draft(forum)
+    resolutions.record_objection(forum.meeting, resolution.agenda_item_id, ObjectionData(person_name="Olga Einwand"),
+                                 user=forum.manager)
+    resolutions.record_recusal(forum.meeting, resolution.agenda_item_id, RecusalData(person_name="Rolf Befangen"),
+                               user=forum.manager)
+    days = current_app.config["PERSONAL_DATA_RETENTION_DAYS"]
+    result = privacy.anonymise_expired(today=forum.meeting.date + timedelta(days=days + 1))
+    assert (result.resolution_objections, result.resolution_recusals) == (1, 1)
+    resolution = _fresh(db, Resolution, resolution.id)
+    assert [o.person_name for o in resolution.objections] == [privacy.ANONYMISED]
+    assert [r.person_name for r in resolution.recusals] == [privacy.ANONYMISED]
