@@ -167,6 +167,7 @@ def _world_values(db) -> dict[str, list]:
         "user_id": [db.session.execute(sa.select(User.id).filter_by(email="qm.huchting@wingrant.example")).scalar()],
         "objection_id": [db.session.execute(sa.select(Objection.id)).scalars().first() or MISSING],
         "attachment_id": [MISSING], "token_id": [MISSING], "attendance_id": [MISSING], "recusal_id": [MISSING],
+        "resolution_id": [MISSING],
         "token": ["x" * 43], "step_name": ["submit"], "fmt": ["csv"], "number": [1], "year": [date.today().year],
         "filename": ["css/wingrant.css"],
     }

@@ -60,8 +60,8 @@ def world(app, db, demo):
         "user_id": db.session.execute(sa.select(User.id).filter_by(email="qm.huchting@wingrant.example")).scalar(),
         "objection_id": db.session.execute(sa.select(Objection.id)).scalars().first(),
         "attachment_id": MISSING, "token_id": MISSING, "attendance_id": MISSING, "recusal_id": MISSING,
-        "mail_id": MISSING, "decision_id": MISSING, "draft_id": MISSING, "file_id": MISSING, "concern_id": MISSING,
-        "photo_id": MISSING, "name": "missing.jpg",
+        "mail_id": MISSING, "decision_id": MISSING, "resolution_id": MISSING, "draft_id": MISSING, "file_id": MISSING,
+        "concern_id": MISSING, "photo_id": MISSING, "name": "missing.jpg",
         "token": "x" * 43, "step_name": "submit", "fmt": "csv", "number": 1, "year": date.today().year,
         "filename": "css/wingrant.css",
     }

@@ -50,9 +50,10 @@ def create_app(config: dict | None = None, *, instance_path: str | None = None) 
     app.register_blueprint(two_factor_views.bp)
     app.register_blueprint(meeting_views.bp)
     app.register_blueprint(live_views.bp)
-    from .meetings import projector_views
+    from .meetings import projector_views, resolution_views
 
     app.register_blueprint(projector_views.bp)
+    app.register_blueprint(resolution_views.bp)
     app.register_blueprint(admin_views.bp)
     app.register_blueprint(administration_views.bp)
     from .ledger import views as ledger_views

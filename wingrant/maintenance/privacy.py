@@ -34,7 +34,17 @@ from ..concerns.models import Concern, ConcernFollowUp
 from ..database import unit_of_work
 from ..extensions import db
 from ..mail.models import MailStatus, OutboxMail
-from ..meetings.models import AgendaItem, Attendance, Decision, Meeting, Objection, Recusal
+from ..meetings.models import (
+    AgendaItem,
+    Attendance,
+    Decision,
+    Meeting,
+    Objection,
+    Recusal,
+    Resolution,
+    ResolutionObjection,
+    ResolutionRecusal,
+)
 from ..minutes.models import Minutes, MinutesObjection, MinutesVersion
 from ..neighbourhoods.models import Neighbourhood
 from ..organisations.models import Organisation
@@ -116,6 +126,10 @@ def _expired_names(cutoff: date, cutoff_dt: datetime) -> set[str]:
         sa.select(Attendance.name).where(Attendance.meeting_id.in_(_meeting_ids_before(cutoff))),
         sa.select(Objection.person_name).where(Objection.decision_id.in_(_decision_ids_before(cutoff))),
         sa.select(Recusal.person_name).where(Recusal.decision_id.in_(_decision_ids_before(cutoff))),
+        sa.select(ResolutionObjection.person_name).where(
+            ResolutionObjection.resolution_id.in_(_resolution_ids_before(cutoff))),
+        sa.select(ResolutionRecusal.person_name).where(
+            ResolutionRecusal.resolution_id.in_(_resolution_ids_before(cutoff))),
         sa.select(Organisation.contact_person).where(
             Organisation.created_at < cutoff_dt,
             ~sa.exists().where(Application.organisation_id == Organisation.id, Application.updated_at >= cutoff_dt)),
@@ -135,6 +149,9 @@ class RetentionResult:
     attendees: int = 0
     objections: int = 0
     recusals: int = 0
+    #: Objections and recusals on resolutions without money (Beschluss / Stellungnahme).
+    resolution_objections: int = 0
+    resolution_recusals: int = 0
     organisations: int = 0
     applications: int = 0
     comments: int = 0
@@ -147,7 +164,8 @@ class RetentionResult:
 
     @property
     def total(self) -> int:
-        return (self.attendees + self.objections + self.recusals + self.organisations + self.applications
+        return (self.attendees + self.objections + self.recusals + self.resolution_objections
+                + self.resolution_recusals + self.organisations + self.applications
                 + self.comments + self.minutes_objections + self.unconfirmed_subscribers
                 + self.unsubscribed_subscribers + self.mails)
 
@@ -158,6 +176,11 @@ def _meeting_ids_before(cutoff: date):
 
 def _decision_ids_before(cutoff: date):
     return (sa.select(Decision.id).join(AgendaItem, Decision.agenda_item_id == AgendaItem.id)
+            .where(AgendaItem.meeting_id.in_(_meeting_ids_before(cutoff))))
+
+
+def _resolution_ids_before(cutoff: date):
+    return (sa.select(Resolution.id).join(AgendaItem, Resolution.agenda_item_id == AgendaItem.id)
             .where(AgendaItem.meeting_id.in_(_meeting_ids_before(cutoff))))
 
 
@@ -177,6 +200,14 @@ def anonymise_expired(*, today: date | None = None, dry_run: bool = False, actor
         .values(person_name=ANONYMISED, consent_to_publish=False),
         "recusals": sa.update(Recusal)
         .where(Recusal.decision_id.in_(_decision_ids_before(cutoff)), Recusal.person_name != ANONYMISED)
+        .values(person_name=ANONYMISED, consent_to_publish=False),
+        "resolution_objections": sa.update(ResolutionObjection)
+        .where(ResolutionObjection.resolution_id.in_(_resolution_ids_before(cutoff)),
+               ResolutionObjection.person_name != "", ResolutionObjection.person_name != ANONYMISED)
+        .values(person_name=ANONYMISED, consent_to_publish=False),
+        "resolution_recusals": sa.update(ResolutionRecusal)
+        .where(ResolutionRecusal.resolution_id.in_(_resolution_ids_before(cutoff)),
+               ResolutionRecusal.person_name != ANONYMISED)
         .values(person_name=ANONYMISED, consent_to_publish=False),
         "organisations": sa.update(Organisation)
         .where(Organisation.created_at < cutoff_dt,

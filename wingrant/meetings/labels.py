@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from .consensus import Outcome, Reason
-from .models import AgendaItemKind, AttendeeGroup, MeetingState
+from .models import AgendaItemKind, AttendeeGroup, MeetingState, ResolutionKind
 
 MEETING_STATES = {
     MeetingState.PLANNED: _l("geplant"),
@@ -46,6 +46,20 @@ KINDS = {
     AgendaItemKind.RESIDENTS: _l("Wünsche und Anliegen der Bewohner:innen"),
     AgendaItemKind.OTHER: _l("Sonstiges"),
     AgendaItemKind.CUSTOM: _l("Weiterer Tagesordnungspunkt"),
+    AgendaItemKind.RESOLUTION: _l("Beschluss / Stellungnahme ohne Antrag"),
+}
+
+RESOLUTION_KINDS = {
+    ResolutionKind.RESOLUTION: _l("Beschluss"),
+    ResolutionKind.STATEMENT: _l("Stellungnahme"),
+}
+
+#: How the outcome of a resolution reads (it is not an application: "nicht beschlossen", not "abgelehnt").
+RESOLUTION_OUTCOME_LABELS = {
+    Outcome.APPROVED: _l("beschlossen"),
+    Outcome.APPROVED_WITH_CHANGES: _l("geändert beschlossen"),
+    Outcome.DEFERRED: _l("vertagt"),
+    Outcome.REJECTED: _l("nicht beschlossen"),
 }
 
 #: Why an outcome is or is not possible: shown in the live meeting and as refusal messages.
@@ -70,3 +84,8 @@ REASONS = {
     Reason.INVALID_VOTES: _l("Das Abstimmungsergebnis ist nicht möglich: keine negativen Zahlen und nicht mehr "
                              "Stimmen als stimmberechtigte Anwesende."),
 }
+
+#: Why a resolution cannot be adopted (the application's wording speaks of withdrawal and referral).
+RESOLUTION_BLOCKED = _l("Kein Konsens: Solange ein Einwand steht, kann der Entwurf nicht beschlossen werden – auch "
+                        "nicht geändert. Möglich sind Vertagen oder „nicht beschlossen“; ein zurückgezogener Einwand "
+                        "blockiert nicht mehr.")

@@ -13,14 +13,12 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from wtforms.fields.choices import SelectChoice
 
-from ..auth.permissions import Action, can
+from ..auth.permissions import Action
 from ..core.urls import external_url
 from ..errors import DomainError
 from ..extensions import db
@@ -39,8 +37,9 @@ from .forms import (
     grant_form,
 )
 from .labels import OUTCOMES
-from .models import AGENDA_PUBLIC_STATES, AgendaItem, AttendeeGroup, MeetingState
-from .view_helpers import load, projector_link_key
+from .live_page import render_live
+from .models import AGENDA_PUBLIC_STATES, AgendaItem, AttendeeGroup
+from .view_helpers import load
 
 bp = Blueprint("live", __name__)
 
@@ -54,43 +53,6 @@ def _item(meeting, item_id) -> AgendaItem:
     if item is None or item.meeting_id != meeting.id:
         abort(404)
     return item
-
-
-def render_live(neighbourhood, meeting, status=200, *, item_id=None, **forms):
-    rows = queries.agenda(meeting)
-    row = (next((r for r in rows if r.item.id == item_id), None) if item_id is not None
-           else queries.current_row(meeting, rows))
-    money = queries.money_for([row], neighbourhood).get(row.item.id) if row else None
-    context = {}
-    if row is not None and row.item.application is not None:
-        deliberation = queries.deliberation(row.decision, row.item.application, meeting)
-        assessment = consensus.assess(deliberation)
-        counting, discounted = queries.objection_counts(row.decision) if row.decision else ([], [])
-        context = dict(
-            assessment=assessment, deliberation=deliberation, counting=counting, discounted=discounted,
-            objection=forms.get("objection") or ObjectionForm(prefix="objection", formdata=None),
-            recusal=forms.get("recusal") or RecusalForm(prefix="recusal", formdata=None),
-            outcome=forms.get("outcome") or outcome_input.form_for(row, money, assessment),
-            reopen=forms.get("reopen") or ReopenForm(prefix="reopen", formdata=None),
-            attendees=queries.attendee_names(meeting.id),
-        )
-    navigate = NavigateForm(prefix="nav", formdata=None)
-    navigate.item_id.choices = [SelectChoice(r.item.id, f"{r.number} {r.item.title}") for r in rows]
-    index = rows.index(row) if row in rows else None
-    return render_template(
-        "meetings/live.html", neighbourhood=neighbourhood, meeting=meeting, rows=rows, row=row, money=money,
-        previous=rows[index - 1] if index else None,
-        following=rows[index + 1] if index is not None and index + 1 < len(rows) else (
-            rows[0] if index is None and rows else None),
-        navigate=navigate, button=ButtonForm(formdata=None),
-        notes=forms.get("notes") or NotesForm(prefix="notes", formdata=None, obj=row.item if row else None),
-        locked=meeting.state == MeetingState.MINUTES_APPROVED,
-        may_admin=can(current_user, neighbourhood.id, Action.ADMINISTER),
-        projector_link=session.get(projector_link_key(meeting)),
-        follow_url=(url_for("public.live", slug=neighbourhood.slug, meeting_id=meeting.id)
-                    if meeting.state in follow.FOLLOWABLE_STATES else None),
-        **context,
-    ), status
 
 
 @bp.get("/quartiere/<slug>/sitzungen/<int:meeting_id>/live")

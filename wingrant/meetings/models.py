@@ -32,6 +32,7 @@ class AgendaItemKind(enum.StrEnum):
     RESIDENTS = "residents"  # Wünsche und Anliegen der Bewohner:innen
     OTHER = "other"  # Sonstiges
     CUSTOM = "custom"  # a free item
+    RESOLUTION = "resolution"  # a Beschluss or Stellungnahme without money (``resolution_models``)
 
 
 class AttendeeGroup(enum.StrEnum):
@@ -92,6 +93,7 @@ class AgendaItem(db.Model):
     meeting: Mapped[Meeting] = relationship(back_populates="agenda_items")
     application: Mapped[Application | None] = relationship()
     decision: Mapped[Decision | None] = relationship(back_populates="agenda_item", uselist=False)
+    resolution: Mapped[Resolution | None] = relationship(back_populates="agenda_item", uselist=False)
 
 
 class HeadCount(db.Model):
@@ -220,3 +222,99 @@ class Recusal(db.Model):
     reason: Mapped[str] = mapped_column(sa.Text, default="")
 
     decision: Mapped[Decision] = relationship(back_populates="recusals")
+
+
+# --- resolutions: a Beschluss or Stellungnahme without money -----------------------------------
+#
+# Drafted by the QM as an agenda item of its own (``AgendaItemKind.RESOLUTION``), decided in the
+# live meeting under the same consensus rule as money (``consensus.decide``), minuted under its
+# item, public once the minutes are published (``minutes.resolutions``). It never touches the ledger.
+
+
+class ResolutionKind(enum.StrEnum):
+    RESOLUTION = "resolution"  # Beschluss
+    STATEMENT = "statement"  # Stellungnahme
+
+
+#: The outcomes a resolution can have (no withdrawal by an applicant, no referral: no money).
+RESOLUTION_OUTCOMES = (Outcome.APPROVED, Outcome.APPROVED_WITH_CHANGES, Outcome.DEFERRED, Outcome.REJECTED)
+
+
+class Resolution(db.Model):
+    """The forum's resolution or statement on one agenda item: its draft, and what was decided."""
+
+    __tablename__ = "resolution"
+    __table_args__ = (
+        sa.CheckConstraint("outcome IS NULL OR decided_at IS NOT NULL", name="decided_when_outcome"),
+        sa.CheckConstraint("outcome IS NULL OR outcome IN ('approved', 'approved_with_changes', 'deferred', "
+                           "'rejected')", name="resolution_outcomes"),
+        sa.CheckConstraint("title <> '' AND text <> ''", name="title_and_text"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The neighbourhood is the meeting's; kept here so every lookup can be scoped without a join.
+    neighbourhood_id: Mapped[int] = mapped_column(sa.ForeignKey("neighbourhood.id"), index=True)
+    agenda_item_id: Mapped[int] = mapped_column(sa.ForeignKey("agenda_item.id", ondelete="CASCADE"), unique=True)
+    kind: Mapped[ResolutionKind] = mapped_column(str_enum(ResolutionKind, "resolution_kind"))
+    title: Mapped[str] = mapped_column(sa.String(300))
+    #: The draft as proposed (kept after the decision: the minutes show what was changed).
+    text: Mapped[str] = mapped_column(sa.Text)
+    #: Whom it is addressed to (e.g. "Senatorin für Soziales"); free text, may be empty.
+    addressee: Mapped[str] = mapped_column(sa.String(300), default="")
+    outcome: Mapped[Outcome | None] = mapped_column(str_enum(Outcome, "resolution_outcome"))
+    #: The text as adopted with changes (only for "geändert beschlossen").
+    final_text: Mapped[str] = mapped_column(sa.Text, default="")
+    #: Why the forum deferred it or did not adopt it.
+    reason: Mapped[str] = mapped_column(sa.Text, default="")
+    decided_at: Mapped[datetime | None]
+    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    agenda_item: Mapped[AgendaItem] = relationship(back_populates="resolution")
+    objections: Mapped[list[ResolutionObjection]] = relationship(
+        back_populates="resolution", cascade="all, delete-orphan", order_by="ResolutionObjection.id")
+    recusals: Mapped[list[ResolutionRecusal]] = relationship(
+        back_populates="resolution", cascade="all, delete-orphan", order_by="ResolutionRecusal.id")
+
+    @property
+    def adopted_text(self) -> str:
+        """The text the forum adopted: the changed one, else the draft."""
+        return self.final_text if self.outcome == Outcome.APPROVED_WITH_CHANGES else self.text
+
+
+class ResolutionObjection(db.Model):
+    """An Einwand against a resolution (as ``meetings.Objection`` for an application)."""
+
+    __tablename__ = "resolution_objection"
+    __table_args__ = (
+        sa.CheckConstraint("\"group\" IS NOT NULL OR person_name <> ''", name="who_objected"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    resolution_id: Mapped[int] = mapped_column(sa.ForeignKey("resolution.id", ondelete="CASCADE"), index=True)
+    group: Mapped[AttendeeGroup | None] = mapped_column(str_enum(AttendeeGroup, "attendee_group"))
+    #: Personal data; published only with consent.
+    person_name: Mapped[str] = mapped_column(sa.String(200), default="")
+    consent_to_publish: Mapped[bool] = mapped_column(default=False)
+    reason: Mapped[str] = mapped_column(sa.Text, default="")
+    withdrawn: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    resolution: Mapped[Resolution] = relationship(back_populates="objections")
+
+
+class ResolutionRecusal(db.Model):
+    """Befangenheit on a resolution: a person (or organisation) that does not take part."""
+
+    __tablename__ = "resolution_recusal"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    resolution_id: Mapped[int] = mapped_column(sa.ForeignKey("resolution.id", ondelete="CASCADE"), index=True)
+    #: Personal data; published only with consent.
+    person_name: Mapped[str] = mapped_column(sa.String(200))
+    organisation: Mapped[str] = mapped_column(sa.String(200), default="")
+    consent_to_publish: Mapped[bool] = mapped_column(default=False)
+    reason: Mapped[str] = mapped_column(sa.Text, default="")
+
+    resolution: Mapped[Resolution] = relationship(back_populates="recusals")

@@ -13,7 +13,18 @@ from ..ledger import queries as ledger_queries
 from ..ledger.models import Budget, EntryKind, LedgerEntry
 from ..neighbourhoods.models import Neighbourhood, Programme
 from . import consensus
-from .models import AgendaItem, AgendaItemKind, Attendance, Decision, HeadCount, Meeting, Objection, Outcome
+from .models import (
+    AgendaItem,
+    AgendaItemKind,
+    Attendance,
+    Decision,
+    HeadCount,
+    Meeting,
+    Objection,
+    Outcome,
+    Resolution,
+    ResolutionObjection,
+)
 
 # --- the deliberation -----------------------------------------------------------------
 
@@ -47,7 +58,7 @@ def rules_of(neighbourhood: Neighbourhood) -> consensus.Rules:
                            vote_after_deferrals=neighbourhood.vote_after_deferrals)
 
 
-def pure_objection(o: Objection) -> consensus.Objection:
+def pure_objection(o: Objection | ResolutionObjection) -> consensus.Objection:
     """A named objection is that person's, whatever group was picked beside the name: so a
     recused person's objection never counts. Only an objection without a name is the group's."""
     name = o.person_name.strip()
@@ -189,11 +200,14 @@ def agenda(meeting: Meeting, *, public: bool = False) -> list[AgendaRow]:
     touching them raises, so a public template cannot show them by mistake.
     """
     if public:
-        options = [raiseload(AgendaItem.decision), defer(AgendaItem.notes, raiseload=True)]
+        options = [raiseload(AgendaItem.decision), raiseload(AgendaItem.resolution),
+                   defer(AgendaItem.notes, raiseload=True)]
     else:
         options = [selectinload(AgendaItem.decision).selectinload(Decision.objections),
                    selectinload(AgendaItem.decision).selectinload(Decision.recusals),
-                   selectinload(AgendaItem.decision).selectinload(Decision.amounts)]
+                   selectinload(AgendaItem.decision).selectinload(Decision.amounts),
+                   selectinload(AgendaItem.resolution).selectinload(Resolution.objections),
+                   selectinload(AgendaItem.resolution).selectinload(Resolution.recusals)]
     items = db.session.execute(
         sa.select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)
         .order_by(AgendaItem.position, AgendaItem.id)

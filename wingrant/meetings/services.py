@@ -28,7 +28,7 @@ from . import announce, queries, schedule
 from .attendance import AttendeeData, add_attendee, remove_attendee, set_head_counts  # noqa: F401
 from .follow import new_projector_token, projector_token_hash
 from .locking import open_meeting
-from .models import AgendaItem, AgendaItemKind, Decision, Meeting, MeetingState
+from .models import AgendaItem, AgendaItemKind, Decision, Meeting, MeetingState, Resolution
 
 #: The WiN standard agenda. Stored titles are content of the minutes, so they are German data, not UI text.
 DEFAULT_AGENDA: tuple[tuple[AgendaItemKind, str], ...] = (
@@ -179,8 +179,8 @@ def _current(meeting: Meeting, items: list[AgendaItem]) -> AgendaItem | None:
     return next((i for i in items if i.position == meeting.current_position), None)
 
 
-def add_item(meeting: Meeting, title: str, *, user) -> AgendaItem:
-    """A free item, placed before "Sonstiges" (which stays last) or at the end."""
+def add_item(meeting: Meeting, title: str, *, user, kind: AgendaItemKind = AgendaItemKind.CUSTOM) -> AgendaItem:
+    """A free item (or a resolution's item), placed before "Sonstiges" (which stays last) or at the end."""
     title = title.strip()
     if not title:
         raise DomainError(_("Bitte einen Titel angeben."), field="title")
@@ -190,7 +190,7 @@ def add_item(meeting: Meeting, title: str, *, user) -> AgendaItem:
         meeting = open_meeting(meeting.id)
         items = _items(meeting)
         current = _current(meeting, items)
-        item = AgendaItem(meeting_id=meeting.id, kind=AgendaItemKind.CUSTOM, title=title)
+        item = AgendaItem(meeting_id=meeting.id, kind=kind, title=title)
         db.session.add(item)
         at = next((i for i in range(len(items) - 1, -1, -1) if items[i].kind == AgendaItemKind.OTHER), len(items))
         items.insert(at, item)
@@ -238,6 +238,12 @@ def remove_item(meeting: Meeting, item_id: int, *, user) -> None:
                 raise DomainError(_("Zu diesem Punkt gibt es Buchungen im Budget; er bleibt auf der "
                                     "Tagesordnung."))
             db.session.delete(decision)  # objections and recusals of an undecided item go with it
+        resolution = db.session.execute(sa.select(Resolution).filter_by(agenda_item_id=item.id)).scalar_one_or_none()
+        if resolution is not None:
+            if resolution.outcome is not None:
+                raise DomainError(_("Zu diesem Punkt ist ein Beschluss erfasst; er kann nicht von der Tagesordnung "
+                                    "genommen werden."))
+            db.session.delete(resolution)  # the draft and its objections and recusals go with the item
         items.remove(item)
         audit.record("meeting.agenda_remove", user=user, obj=item, neighbourhood_id=meeting.neighbourhood_id,
                      before={"meeting_id": meeting.id, "title": item.title, "application_id": item.application_id})

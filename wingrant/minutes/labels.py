@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from ..meetings.models import AgendaItemKind, AttendeeGroup, Outcome
+from ..meetings.models import AgendaItemKind, AttendeeGroup, Outcome, ResolutionKind
 from .models import MinutesState
 
 GROUPS = {
@@ -38,6 +38,20 @@ KINDS = {
     AgendaItemKind.RESIDENTS: _l("Wünsche und Anliegen der Bewohner:innen"),
     AgendaItemKind.OTHER: _l("Sonstiges"),
     AgendaItemKind.CUSTOM: _l("Weiterer Tagesordnungspunkt"),
+    AgendaItemKind.RESOLUTION: _l("Beschluss / Stellungnahme ohne Antrag"),
+}
+
+RESOLUTION_KINDS = {
+    ResolutionKind.RESOLUTION: _l("Beschluss"),
+    ResolutionKind.STATEMENT: _l("Stellungnahme"),
+}
+
+#: A resolution is not an application: it is "nicht beschlossen", not "abgelehnt".
+RESOLUTION_OUTCOMES = {
+    Outcome.APPROVED: _l("beschlossen"),
+    Outcome.APPROVED_WITH_CHANGES: _l("geändert beschlossen"),
+    Outcome.DEFERRED: _l("vertagt"),
+    Outcome.REJECTED: _l("nicht beschlossen"),
 }
 
 STATES = {
@@ -51,4 +65,5 @@ def init_labels(app) -> None:
     """Make the labels available to every template as ``minutes_labels``."""
     app.jinja_env.globals["minutes_labels"] = {
         "groups": GROUPS, "outcomes": OUTCOMES, "kinds": KINDS, "states": STATES,
+        "resolution_kinds": RESOLUTION_KINDS, "resolution_outcomes": RESOLUTION_OUTCOMES,
     }

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 from ..audit.models import AuditEvent
 from ..extensions import db
-from ..meetings.models import AgendaItem, Decision, DecisionAmount, Meeting
+from ..meetings.models import AgendaItem, Decision, DecisionAmount, Meeting, Resolution
 from ..neighbourhoods.models import Neighbourhood
 from .models import Minutes, MinutesCirculation, MinutesObjection
 
@@ -58,8 +58,16 @@ def decisions_fingerprint(meeting_id: int) -> str:
     by_decision: dict[int, list] = {}
     for decision_id, programme_id, cents in amounts:
         by_decision.setdefault(decision_id, []).append([programme_id, cents])
-    data = [[d.agenda_item_id, d.outcome.value if d.outcome else None, d.reason or "", d.conditions or "",
-             d.votes_yes, d.votes_no, d.votes_abstain, by_decision.get(d.id, [])] for d in decisions]
+    data: list = [[d.agenda_item_id, d.outcome.value if d.outcome else None, d.reason or "", d.conditions or "",
+                   d.votes_yes, d.votes_no, d.votes_abstain, by_decision.get(d.id, [])] for d in decisions]
+    resolutions = db.session.execute(
+        sa.select(Resolution.agenda_item_id, Resolution.outcome, Resolution.title, Resolution.text,
+                  Resolution.final_text, Resolution.reason, Resolution.addressee)
+        .join(AgendaItem, Resolution.agenda_item_id == AgendaItem.id)
+        .where(AgendaItem.meeting_id == meeting_id).order_by(Resolution.agenda_item_id)).all()
+    if resolutions:  # only then: the fingerprints of meetings without resolutions stay as they were
+        data.append(["resolutions", [[r.agenda_item_id, r.outcome.value if r.outcome else None, r.title, r.text,
+                                      r.final_text, r.reason, r.addressee] for r in resolutions]])
     return hashlib.sha256(json.dumps(data, separators=(",", ":")).encode()).hexdigest()
 
 

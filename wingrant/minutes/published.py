@@ -287,7 +287,11 @@ def for_audience(record: MinutesRecord, *, public: bool) -> MinutesRecord:
         if app is not None:
             app = replace(app, objections=tuple(named(o) for o in app.objections),
                           recusals=tuple(named(r) for r in app.recusals))
-        agenda.append(replace(entry, application=app))
+        resolution = entry.resolution
+        if resolution is not None:
+            resolution = replace(resolution, objections=tuple(named(o) for o in resolution.objections),
+                                 recusals=tuple(named(r) for r in resolution.recusals))
+        agenda.append(replace(entry, application=app, resolution=resolution))
 
     attendance = record.attendance
     if public:

@@ -12,7 +12,7 @@ from datetime import date, datetime, time
 
 from ..concerns.queries import PublicConcern
 from ..meetings.consensus import APPROVALS
-from ..meetings.models import AgendaItemKind, AttendeeGroup, MeetingState, Outcome
+from ..meetings.models import AgendaItemKind, AttendeeGroup, MeetingState, Outcome, ResolutionKind
 from .models import MinutesState
 
 
@@ -138,6 +138,36 @@ class ApplicationEntry:
 
 
 @dataclass(frozen=True)
+class ResolutionEntry:
+    """A Beschluss or Stellungnahme without money, as minuted under its agenda item."""
+
+    resolution_id: int
+    kind: ResolutionKind
+    title: str
+    addressee: str
+    #: The draft as proposed.
+    text: str
+    outcome: Outcome | None
+    #: The wording adopted with changes ("geändert beschlossen"), else empty.
+    final_text: str
+    reason: str
+    objections: tuple[ObjectionEntry, ...]
+    recusals: tuple[RecusalEntry, ...]
+
+    @property
+    def adopted(self) -> bool:
+        return self.outcome in APPROVALS
+
+    @property
+    def adopted_text(self) -> str:
+        return self.final_text if self.outcome == Outcome.APPROVED_WITH_CHANGES and self.final_text else self.text
+
+    @property
+    def standing_objections(self) -> tuple[ObjectionEntry, ...]:
+        return tuple(o for o in self.objections if not o.withdrawn and not o.recused)
+
+
+@dataclass(frozen=True)
 class AgendaEntry:
     item_id: int
     #: "1", "4", "4.1" …
@@ -150,6 +180,7 @@ class AgendaEntry:
     #: "WiN 2026" where a new programme/year group of applications starts.
     group_heading: str
     application: ApplicationEntry | None
+    resolution: ResolutionEntry | None = None
 
 
 @dataclass(frozen=True)
@@ -204,6 +235,10 @@ class MinutesRecord:
     @property
     def decisions(self) -> tuple[ApplicationEntry, ...]:
         return tuple(e.application for e in self.agenda if e.application is not None)
+
+    @property
+    def resolutions(self) -> tuple[ResolutionEntry, ...]:
+        return tuple(e.resolution for e in self.agenda if e.resolution is not None)
 
     @property
     def editable(self) -> bool:

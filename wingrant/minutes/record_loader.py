@@ -32,6 +32,7 @@ from ..meetings.models import (
     Meeting,
     Objection,
     Recusal,
+    Resolution,
 )
 from ..meetings.queries import top_numbers
 from ..neighbourhoods.models import Neighbourhood, Programme
@@ -51,6 +52,7 @@ from .record import (
     ProgrammeAmount,
     RecusalEntry,
 )
+from .resolutions import minuted
 
 
 def _primary_programme(requested: dict[int, int], programmes: dict[int, Programme]) -> Programme | None:
@@ -80,16 +82,18 @@ def _load(meeting_id: int) -> MinutesRecord | None:
     meeting, nb, minutes, approved_in_date = head
 
     rows = db.session.execute(
-        sa.select(AgendaItem, Application, Organisation.name, Decision, easy_language.CHECKED_TEXT)
+        sa.select(AgendaItem, Application, Organisation.name, Decision, Resolution, easy_language.CHECKED_TEXT)
         .outerjoin(Application, AgendaItem.application_id == Application.id)
         .outerjoin(Organisation, Application.organisation_id == Organisation.id)
         .outerjoin(Decision, Decision.agenda_item_id == AgendaItem.id)
+        .outerjoin(Resolution, Resolution.agenda_item_id == AgendaItem.id)
         .outerjoin(EasySummary, EasySummary.application_id == Application.id)
         .where(AgendaItem.meeting_id == meeting.id)
         .order_by(AgendaItem.position, AgendaItem.id)
     ).all()
+    resolutions = minuted([row[4] for row in rows if row[4] is not None])
+    easy = {row[1].id: row[5] for row in rows if row[1] is not None and row[5]}
     items = [row[:4] for row in rows]
-    easy = {row[1].id: row[4] for row in rows if row[1] is not None and row[4]}
     app_ids = [a.id for _i, a, _o, _d in items if a is not None]
     decision_ids = [d.id for _i, _a, _o, d in items if d is not None]
 
@@ -147,7 +151,7 @@ def _load(meeting_id: int) -> MinutesRecord | None:
         else:
             last_group = None
         agenda.append(AgendaEntry(item.id, number, item.kind, item.title, item.notes or "", is_header,
-                                  group_heading, entry))
+                                  group_heading, entry, resolutions.get(item.id)))
 
     counts = tuple(
         GroupCount(group, count)

@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from ..core.urls import external_url, public_host
 from ..meetings.models import AGENDA_PUBLIC_STATES
 from . import calendar as ical
-from . import opendata, opendata_concerns, queries
+from . import opendata, opendata_concerns, opendata_resolutions, queries
 
 bp = Blueprint("opendata", __name__, url_prefix="/portal")
 
@@ -44,6 +44,7 @@ def open_data():
         "public/opendata.html", selection=selection, neighbourhoods=queries.neighbourhoods(),
         years=opendata.years_with_decisions(), columns=opendata.COLUMNS, formats=list(FORMATS),
         concern_columns=opendata_concerns.COLUMNS,
+        resolution_columns=opendata_resolutions.COLUMNS,
         licence={"id": opendata.LICENCE_ID, "name": opendata.LICENCE_NAME, "url": opendata.LICENCE_URL},
         attribution=opendata.attribution(external_url(".open_data")),
     )
@@ -92,6 +93,30 @@ def _download(body: bytes, fmt: str, filename: str) -> Response:
     response = Response(body, mimetype=FORMATS[fmt].split(";")[0], content_type=FORMATS[fmt])
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     # Machine readers on other sites (the open-data portal, dashboards) may fetch the files directly.
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.get("/offene-daten/beschluesse-ohne-antrag.<fmt>")
+def resolutions_download(fmt):
+    """The forums' resolutions and statements without money: the same filters, formats and licence."""
+    if fmt not in FORMATS:
+        abort(404)
+    try:
+        selection = opendata.parse_selection(request.args)
+    except opendata.FilterError as error:
+        return _error(error, as_json=fmt == "json")
+    rows = opendata_resolutions.rows(selection)
+    dataset_url = external_url(".resolutions_download", fmt=fmt, **selection.args())
+    if fmt == "csv":
+        body = opendata_resolutions.to_csv(rows)
+    elif fmt == "xlsx":
+        body = opendata_resolutions.to_xlsx(rows, dataset_url)
+    else:
+        body = opendata_resolutions.to_json(rows, selection, dataset_url)
+    response = Response(body, mimetype=FORMATS[fmt].split(";")[0], content_type=FORMATS[fmt])
+    response.headers["Content-Disposition"] = f'attachment; filename="{opendata_resolutions.filename(selection, fmt)}"'
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["Cache-Control"] = "no-cache"
     return response

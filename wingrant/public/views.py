@@ -37,6 +37,7 @@ from ..meetings import follow
 from ..meetings import pdf as meeting_pdf
 from ..meetings.models import MeetingState
 from ..minutes import published
+from ..minutes import resolutions as published_resolutions
 from ..minutes.chart import status_chart
 from ..minutes.downloads import stored_pdf_response
 from ..minutes.labels import init_labels
@@ -93,12 +94,14 @@ def neighbourhood(slug):
         year = today.year if (today.year in years or not years) else years[0]
     budgets = ledger_queries.budget_overview(year, [nb.id])
     decisions = published.published_decisions(nb.id, limit=LATEST + 1)  # one more: is there a "more" link?
+    resolutions = published_resolutions.published_resolutions(nb.id, limit=LATEST + 1)
     return render_template(
         "public/neighbourhood.html", nb=nb, year=year, years=years, budgets=budgets,
         bound=queries.bound_money(nb.id, year),
         chart=status_chart(budgets), upcoming=queries.upcoming_meetings(nb.id, today),
         decisions=decisions[:LATEST], more_decisions=len(decisions) > LATEST,
         minutes=queries.published_minutes(nb.id, year=year),  # one year at a time, like the budgets
+        resolutions=resolutions[:LATEST], more_resolutions=len(resolutions) > LATEST,
         form=subscribe_form(nb),
     )
 
@@ -145,6 +148,22 @@ def concerns(slug):
                            statuses=CONCERN_STATUSES)
 
 
+@bp.get("/<slug>/beschluesse/ohne-antrag")
+def resolutions(slug):
+    """The forum's resolutions and statements without money, from published minutes, newest first."""
+    nb = _neighbourhood(slug)
+    return render_template("public/resolutions.html", nb=nb,
+                           resolutions=published_resolutions.published_resolutions(nb.id))
+
+
+@bp.get("/<slug>/beschluesse/ohne-antrag/<int:resolution_id>")
+def resolution(slug, resolution_id):
+    """One resolution or statement: only once the minutes of its meeting are published."""
+    nb = _neighbourhood(slug)
+    found = published_resolutions.published_resolutions(nb.id, resolution_id=resolution_id) or abort(404)
+    return render_template("public/resolution.html", nb=nb, r=found[0])
+
+
 @bp.get("/<slug>/projekte/<int:application_id>")
 def project(slug, application_id):
     """A funded project: only one the forum approved in published minutes exists here."""
@@ -181,7 +200,8 @@ def minutes(slug, meeting_id):
     if not found:
         abort(404)
     return render_template("public/minutes.html", nb=nb, m=found[0],
-                           decisions=published.published_decisions(nb.id, meeting_id=meeting_id))
+                           decisions=published.published_decisions(nb.id, meeting_id=meeting_id),
+                           resolutions=published_resolutions.published_resolutions(nb.id, meeting_id=meeting_id))
 
 
 @bp.get("/<slug>/protokolle/<int:meeting_id>/v<int:number>.pdf")

@@ -14,7 +14,8 @@ from ...minutes.models import MinutesVersion
 class Entry:
     """One object of a list: its key (stable sort order), created and modified (naive UTC).
 
-    Keys are database ids; the paper list also holds concerns, keyed ``"anliegen-<id>"``."""
+    Keys are database ids; the paper list also holds resolutions (``"r<id>"``) and concerns
+    (``"anliegen-<id>"``)."""
 
     key: int | str
     created: datetime

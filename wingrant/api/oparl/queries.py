@@ -21,7 +21,7 @@ All datetimes are naive UTC as stored.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 
 import sqlalchemy as sa
@@ -43,12 +43,14 @@ from ...meetings.queries import top_numbers  # the TOP numbers exactly as the mi
 from ...minutes import published
 from ...minutes.models import Minutes, MinutesState
 from ...minutes.published import Amount
+from ...minutes.resolutions import PublishedResolution
 from ...neighbourhoods.models import Neighbourhood
 from ...organisations.models import Organisation
 from ...public.queries import public_meeting
 from .files import FileRecord, protocol_files
 from .index import Entry, entries, latest_version
 from .invitations import InvitationRecord, agenda_papers
+from .resolutions import records as resolution_records
 
 # --- organizations (one per forum = neighbourhood) ---------------------------------------
 
@@ -180,6 +182,8 @@ class ItemRecord:
     modified: datetime
     #: The minutes are published (else the item is on an invitation's agenda, without decision).
     published: bool = True
+    #: A public resolution without money decided under this item (its Paper and Consultation).
+    resolution: PublishedResolution | None = None
 
     @property
     def approved(self) -> bool:
@@ -269,7 +273,8 @@ def agenda_items(*, meeting_ids: list[int] | None = None, ids: list[int] | None 
             (yes, no or 0, abstain or 0) if yes is not None else None, amounts, raised, standing,
             published_at or latest_at, latest_at, minutes_id is not None,
         ))
-    return result
+    found = {r.r.agenda_item_id: r.r for r in resolution_records(item_ids=[i.id for i in result if i.published])}
+    return [replace(i, resolution=found[i.id]) if i.id in found else i for i in result]
 
 
 @dataclass(frozen=True)

@@ -18,10 +18,10 @@ from flask_babel import force_locale
 
 from ...core.urls import external_url
 from ...meetings.models import AgendaItemKind, MeetingState, Outcome
-from ...minutes.labels import KINDS, OUTCOMES
+from ...minutes.labels import KINDS, OUTCOMES, RESOLUTION_OUTCOMES
 from ...money import format_eur
 from ...public import opendata
-from . import files
+from . import files, resolutions
 from . import queries as q
 from .invitations import InvitationRecord
 
@@ -223,6 +223,18 @@ def agenda_item(i: q.ItemRecord) -> dict:
             result[EXT + "reason"] = i.reason
         if i.votes:
             result[EXT + "votes"] = {"yes": i.votes[0], "no": i.votes[1], "abstain": i.votes[2]}
+    if i.resolution is not None:
+        r = i.resolution
+        result.update({
+            "consultation": _url("consultation", item_id=i.id),
+            "result": _german(RESOLUTION_OUTCOMES, r.outcome),
+            "resolutionText": r.adopted_text if r.adopted else f"{_german(RESOLUTION_OUTCOMES, r.outcome)}.",
+            EXT + "outcome": r.outcome.value,
+            EXT + "objectionsRaised": r.objections_raised,
+            EXT + "objectionsStanding": r.objections_standing,
+        })
+        if r.reason:
+            result[EXT + "reason"] = r.reason
     return result
 
 
@@ -266,6 +278,51 @@ def paper(p: q.PaperRecord) -> dict:
         result[EXT + "summary"] = p.summary
     if p.fields:
         result["keyword"] = list(p.fields)
+    return result
+
+
+def resolution_consultation(rec: resolutions.ResolutionRecord) -> dict:
+    """The one consultation of a resolution: its agenda item (id = the item's, as for applications)."""
+    r = rec.r
+    return {
+        "id": _url("consultation", item_id=r.agenda_item_id),
+        "type": _type("Consultation"),
+        "paper": _url("resolution_paper", resolution_id=r.id),
+        "agendaItem": _url("agenda_item", item_id=r.agenda_item_id),
+        "meeting": _url("meeting", meeting_id=r.meeting_id),
+        "organization": [_url("organization", slug=r.neighbourhood_slug)],
+        "authoritative": r.outcome != Outcome.DEFERRED,
+        "role": "Beratung und Beschluss",
+        **_stamps(rec),
+        EXT + "outcome": r.outcome.value,
+    }
+
+
+def resolution_paper(rec: resolutions.ResolutionRecord) -> dict:
+    """A Beschluss or Stellungnahme of a forum without money, as an OParl Paper of its own type."""
+    r = rec.r
+    result = {
+        "id": _url("resolution_paper", resolution_id=r.id),
+        "type": _type("Paper"),
+        "body": _url("body"),
+        "name": r.title,
+        "reference": f"{r.neighbourhood_slug}-B{r.id}",
+        "date": r.meeting_date.isoformat(),
+        "paperType": resolutions.PAPER_TYPES[r.kind.value],
+        "underDirectionOf": [_url("organization", slug=r.neighbourhood_slug)],
+        "originatorOrganization": [_url("organization", slug=r.neighbourhood_slug)],
+        "consultation": [resolution_consultation(rec)],
+        "web": external_url("public.resolution", slug=r.neighbourhood_slug, resolution_id=r.id),
+        **_stamps(rec),
+        EXT + "kind": r.kind.value,
+        EXT + "outcome": r.outcome.value,
+        EXT + "text": r.adopted_text,
+        EXT + "draftText": r.text,
+    }
+    if r.addressee:
+        result[EXT + "addressee"] = r.addressee
+    if r.reason:
+        result[EXT + "reason"] = r.reason
     return result
 
 

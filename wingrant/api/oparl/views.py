@@ -24,6 +24,7 @@ from ...neighbourhoods.models import Neighbourhood
 from . import concerns, invitations
 from . import files as protocols
 from . import queries as q
+from . import resolutions as res
 from . import serialize as s
 from .index import Entry
 
@@ -176,15 +177,21 @@ def meetings():
     return _list(q.meeting_index(today), _meeting_builder(today), "meetings")
 
 
+def _papers(keys: list) -> dict:
+    """Applications (int keys), resolutions (``r<id>``) and concerns of one page of the paper list."""
+    built: dict = {p.id: s.paper(p) for p in q.papers([k for k in keys if isinstance(k, int)])}
+    wanted = [int(k[len(res.PREFIX):]) for k in keys
+              if isinstance(k, str) and not concerns.is_concern_key(k) and k.startswith(res.PREFIX)]
+    if wanted:
+        built.update({f"{res.PREFIX}{r.r.id}": s.resolution_paper(r) for r in res.records(ids=wanted)})
+    return built | concerns.papers(keys)
+
+
 @bp.get(BODY + "/paper")
 def papers():
-    """Applications (by id), then concerns (``paperType`` "Anliegen")."""
-    def build(keys):
-        application_ids = [k for k in keys if not concerns.is_concern_key(k)]
-        found = {p.id: s.paper(p) for p in q.papers(application_ids)} if application_ids else {}
-        return found | concerns.papers(keys)
-
-    return _list(q.paper_index() + concerns.index(), build, "papers")
+    """Applications (by id), then resolutions (``r<id>``) and concerns (``anliegen-<id>``)."""
+    resolution_entries = [Entry(f"{res.PREFIX}{e.key}", e.created, e.modified) for e in res.index()]
+    return _list(q.paper_index() + resolution_entries + concerns.index(), _papers, "papers")
 
 
 @bp.get(BODY + "/agendaItem")
@@ -193,10 +200,17 @@ def agenda_items():
                  lambda keys: {i.id: s.agenda_item(i) for i in q.agenda_items(ids=keys)}, "agenda_items")
 
 
+def _consultations(keys: list) -> dict:
+    built: dict = {c.id: s.consultation(c) for c in q.consultations(ids=keys)}
+    built.update({r.r.agenda_item_id: s.resolution_consultation(r) for r in res.records(item_ids=keys)})
+    return built
+
+
 @bp.get(BODY + "/consultation")
 def consultations():
-    return _list(q.consultation_index(),
-                 lambda keys: {c.id: s.consultation(c) for c in q.consultations(ids=keys)}, "consultations")
+    # One key space: applications' and resolutions' consultations are keyed by their agenda item.
+    entries = sorted(q.consultation_index() + res.consultation_index(), key=lambda e: e.key)
+    return _list(entries, _consultations, "consultations")
 
 
 @bp.get(BODY + "/file")
@@ -238,7 +252,16 @@ def agenda_item(item_id):
 
 @bp.get("/consultation/<int:item_id>")
 def consultation(item_id):
-    return _one(q.consultations(ids=[item_id]), s.consultation)
+    found = q.consultations(ids=[item_id])
+    if not found:
+        return _one(res.records(item_ids=[item_id]), s.resolution_consultation)
+    return _one(found, s.consultation)
+
+
+@bp.get("/paper/r<int:resolution_id>")
+def resolution_paper(resolution_id):
+    """A forum's Beschluss or Stellungnahme without money."""
+    return _one(res.records(ids=[resolution_id]), s.resolution_paper)
 
 
 @bp.get("/paper/<int:application_id>")

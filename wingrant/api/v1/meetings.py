@@ -29,6 +29,8 @@ from ...meetings.models import (
     HeadCount,
     Meeting,
     MeetingState,
+    Resolution,
+    ResolutionKind,
 )
 from . import schema as s
 from .core import ApiError, iso, ok, paginate_list, route
@@ -52,11 +54,18 @@ MEETING = s.component("Meeting", s.obj({
     "decided_items": s.integer(0),
 }, ["id", "neighbourhood", *MEETING_FIELDS, "state", "next_state", "application_items", "decided_items"]))
 
+RESOLUTION_FIELDS = {
+    "id": s.integer(1), "kind": s.string(enum=[k.value for k in ResolutionKind]), "title": s.string(300),
+    "addressee": s.string(300), "text": s.string(), "outcome": s.string(enum=OUTCOMES, nullable=True),
+    "final_text": s.string(), "reason": s.string()}
+#: A resolution without money (Beschluss / Stellungnahme) on its agenda item; read only here.
+RESOLUTION = s.component("Resolution", s.obj(RESOLUTION_FIELDS, list(RESOLUTION_FIELDS)))
 AGENDA_ITEM = s.component("AgendaItem", s.obj({
     "id": s.integer(1), "meeting_id": s.integer(1), "number": s.string(), "position": s.integer(-s.INT_MAX),
     "kind": s.string(enum=[k.value for k in AgendaItemKind]), "title": s.string(), "notes": s.string(),
     "application_id": s.integer(1, nullable=True), "outcome": s.string(enum=OUTCOMES, nullable=True),
-}, ["id", "meeting_id", "number", "position", "kind", "title", "notes", "application_id", "outcome"]))
+    "resolution": {"anyOf": [RESOLUTION, {"type": "null"}]},
+}, ["id", "meeting_id", "number", "position", "kind", "title", "notes", "application_id", "outcome", "resolution"]))
 ATTENDEE_FIELDS = {"name": s.string(200), "group": s.string(enum=GROUPS), "organisation": s.string(200),
                    "email": s.string(254), "apologised": s.boolean(), "consent_to_publish": s.boolean()}
 ATTENDEE = s.component("Attendee", s.obj({"id": s.integer(1), **ATTENDEE_FIELDS}, ["id", *ATTENDEE_FIELDS]))
@@ -91,7 +100,13 @@ def item_json(row: queries.AgendaRow) -> dict:
     item = row.item
     return {"id": item.id, "meeting_id": item.meeting_id, "number": row.number, "position": item.position,
             "kind": item.kind.value, "title": item.title, "notes": item.notes, "application_id": item.application_id,
-            "outcome": item.decision.outcome.value if item.decision and item.decision.outcome else None}
+            "outcome": item.decision.outcome.value if item.decision and item.decision.outcome else None,
+            "resolution": resolution_json(item.resolution) if item.resolution else None}
+
+
+def resolution_json(r: Resolution) -> dict:
+    return {"id": r.id, "kind": r.kind.value, "title": r.title, "addressee": r.addressee, "text": r.text,
+            "outcome": r.outcome.value if r.outcome else None, "final_text": r.final_text, "reason": r.reason}
 
 
 def _counts(meeting: Meeting) -> tuple[int, int]:
