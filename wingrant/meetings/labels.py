@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from .consensus import Outcome, Reason
-from .models import AgendaItemKind, AttendeeGroup, MeetingState
+from .models import AgendaItemKind, AttendeeGroup, MeetingState, SignalKind, SignalState
 
 MEETING_STATES = {
     MeetingState.PLANNED: _l("geplant"),
@@ -69,4 +69,17 @@ REASONS = {
                                 "das Forum entscheidet im Konsens."),
     Reason.INVALID_VOTES: _l("Das Abstimmungsergebnis ist nicht möglich: keine negativen Zahlen und nicht mehr "
                              "Stimmen als stimmberechtigte Anwesende."),
+}
+
+SIGNAL_KINDS = {
+    SignalKind.OBJECTION: _l("Einwand"),
+    SignalKind.QUESTION: _l("Frage"),
+    SignalKind.CONSENT: _l("Zustimmung"),
+}
+
+SIGNAL_STATES = {
+    SignalState.PENDING: _l("wartet auf die Sitzungsleitung"),
+    SignalState.RECORDED: _l("als Einwand aufgenommen"),
+    SignalState.DISMISSED: _l("von der Sitzungsleitung verworfen"),
+    SignalState.SEEN: _l("von der Sitzungsleitung gesehen"),
 }

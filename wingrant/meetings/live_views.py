@@ -40,7 +40,7 @@ from .forms import (
 )
 from .labels import OUTCOMES
 from .models import AGENDA_PUBLIC_STATES, AgendaItem, AttendeeGroup, MeetingState
-from .view_helpers import load, projector_link_key
+from .view_helpers import load, projector_link_key, signal_context
 
 bp = Blueprint("live", __name__)
 
@@ -89,7 +89,7 @@ def render_live(neighbourhood, meeting, status=200, *, item_id=None, **forms):
         projector_link=session.get(projector_link_key(meeting)),
         follow_url=(url_for("public.live", slug=neighbourhood.slug, meeting_id=meeting.id)
                     if meeting.state in follow.FOLLOWABLE_STATES else None),
-        **context,
+        **signal_context(meeting), **context,
     ), status
 
 

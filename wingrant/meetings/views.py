@@ -28,7 +28,7 @@ from .forms import (
     MeetingForm,
     head_count_form,
 )
-from .labels import GROUPS, KINDS, MEETING_STATE_ACTIONS, MEETING_STATES, OUTCOMES, REASONS
+from .labels import GROUPS, KINDS, MEETING_STATE_ACTIONS, MEETING_STATES, OUTCOMES, REASONS, SIGNAL_KINDS, SIGNAL_STATES
 from .models import Attendance, AttendeeGroup, HeadCount, Meeting, MeetingState
 from .view_helpers import load
 
@@ -40,7 +40,8 @@ def _register_labels(state) -> None:
     """Enum labels as template globals, so that imported macros see them too."""
     state.app.jinja_env.globals.update(
         MEETING_STATES=MEETING_STATES, OUTCOMES=OUTCOMES, GROUP_LABELS=GROUPS, KIND_LABELS=KINDS,
-        CONSENSUS_REASONS=REASONS, APPLICATION_STATES=STATE_LABELS)
+        CONSENSUS_REASONS=REASONS, APPLICATION_STATES=STATE_LABELS, SIGNAL_KINDS=SIGNAL_KINDS,
+        SIGNAL_STATES=SIGNAL_STATES)
 
 
 def meeting_url(neighbourhood: Neighbourhood, meeting: Meeting, anchor: str | None = None) -> str:
