@@ -219,7 +219,7 @@ def counts(item_id: int) -> dict[SignalKind, int]:
     found = dict(db.session.execute(
         sa.select(RoomSignal.kind, sa.func.count(RoomSignal.id))
         .where(RoomSignal.agenda_item_id == item_id, RoomSignal.state != SignalState.DISMISSED)
-        .group_by(RoomSignal.kind)).tuples().all())
+        .group_by(RoomSignal.kind)).all())
     return {kind: found.get(kind, 0) for kind in SignalKind}
 
 
