@@ -64,7 +64,9 @@ def _live(built) -> str:
 
 def _send(client, built, kind="objection", *, code=None, item_id=None, reason="", group="", headers=None,
           environ=None):
-    token = csrf_token_from(client.get(_live(built)).get_data(as_text=True))
+    token = getattr(client, "signal_csrf", None)  # one page load per phone, as in the room
+    if token is None:
+        token = client.signal_csrf = csrf_token_from(client.get(_live(built)).get_data(as_text=True))
     data = {"csrf_token": token, "kind": kind, "code": _code(built) if code is None else code,
             "item_id": item_id or _application_item(built).id, "reason": reason, "group": group}
     return client.post(_live(built) + "/meldung", data=data, headers=headers or {}, environ_base=environ or {})

@@ -100,7 +100,7 @@
     return false;
   }
 
-  function replacePanel(html, focus) {
+  function replacePanel(html, focus, keepStatus) {
     var old = panel();
     if (!old) {
       return false;
@@ -110,6 +110,11 @@
     var fresh = holder.querySelector("#meldung");
     if (!fresh) {
       return false;
+    }
+    var oldStatus = old.querySelector("#signal-status");
+    var freshStatus = fresh.querySelector("#signal-status");
+    if (keepStatus && oldStatus && freshStatus && !freshStatus.textContent.trim()) {
+      freshStatus.innerHTML = oldStatus.innerHTML; // "Ihre Meldung ist angekommen" stays while on this item
     }
     old.parentNode.replaceChild(fresh, old);
     if (focus) {
@@ -138,7 +143,7 @@
         }
         return response.text();
       })
-      .then(function (html) { replacePanel(html, false); })
+      .then(function (html) { replacePanel(html, false, item === section.getAttribute("data-item")); })
       .catch(function () { /* the next change tries again */ });
   }
 
