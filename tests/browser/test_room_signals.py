@@ -48,8 +48,8 @@ def _fits(page) -> bool:
 
 
 def _small_targets(page, scope: str) -> list[str]:
-    return page.evaluate("""scope => [...document.querySelectorAll(scope + ' button, ' + scope + ' input:not([type=hidden]), '
-                                      + scope + ' select, ' + scope + ' textarea')]
+    return page.evaluate("""scope => [...document.querySelectorAll(
+            ['button', 'input:not([type=hidden])', 'select', 'textarea'].map(t => scope + ' ' + t).join(', '))]
         .filter(e => e.offsetParent !== null)
         .filter(e => { const r = e.getBoundingClientRect(); return r.height < 44 || r.width < 44; })
         .map(e => e.outerHTML.slice(0, 80))""", scope)

@@ -268,17 +268,17 @@ def test_public_pages_show_counts_not_reasons(client, room, manager):
     _send(client, room, "objection", reason=NAMED_REASON, group="residents")
     _send(client.application.test_client(), room, "question")
     token = services.new_projector_link(room.meeting, user=manager)
-    for url in (_live(room), _live(room) + "?teil=1", _live(room) + "?teil=meldung",
-                f"/beamer/huchting/{room.meeting.id}/{token}", f"/beamer/huchting/{room.meeting.id}/{token}/stand.json"):
+    beamer = f"/beamer/huchting/{room.meeting.id}/{token}"
+    for url in (_live(room), _live(room) + "?teil=1", _live(room) + "?teil=meldung", beamer, beamer + "/stand.json"):
         body = client.get(url).get_data(as_text=True)
         assert NAMED_REASON not in body, url
         if "beamer" in url or "teil=1" in url:  # the group, too (the form's own list has its name)
             assert "Bewohner:innen" not in body and "residents" not in body, url
     stage = client.get(_live(room) + "?teil=1").get_data(as_text=True)
     assert "Meldungen aus dem Raum" in stage and '<span class="signal-count">1</span> Einwand' in stage
-    beamer = client.get(f"/beamer/huchting/{room.meeting.id}/{token}/stand.json").get_json()
-    assert beamer["item"]["signals"] == {"objection": 1, "question": 1, "consent": 0}
-    assert beamer["signal_code"].replace(" ", "") == _code(room)
+    state = client.get(beamer + "/stand.json").get_json()
+    assert state["item"]["signals"] == {"objection": 1, "question": 1, "consent": 0}
+    assert state["signal_code"].replace(" ", "") == _code(room)
 
 
 def test_dismissed_signals_leave_the_counts(client, room, manager):
