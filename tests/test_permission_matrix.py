@@ -32,8 +32,9 @@ PUBLIC_ENDPOINTS = {"home.index", "home.budgets", "core.healthz", "static", "aut
                     "accessibility.statement"}
 #: oparl: the read-only open-data feed (published data only); subscriptions: the mailing list (token links)
 PUBLIC_BLUEPRINTS = {"public", "opendata", "applicant", "oparl", "subscriptions"}
-#: Pages that only show a form to change something (the live meeting records decisions).
-FORM_PAGE = re.compile(r"(bearbeiten|/neu$|berichtigen|verwaltung$|/live$)")
+#: Pages that only show a form to change something (the live meeting records decisions; its list of
+#: the room's pending signals is forms to record or dismiss them).
+FORM_PAGE = re.compile(r"(bearbeiten|/neu$|berichtigen|verwaltung$|/live$|/live/meldungen$)")
 MISSING = 999_999
 
 
@@ -61,7 +62,7 @@ def world(app, db, demo):
         "objection_id": db.session.execute(sa.select(Objection.id)).scalars().first(),
         "attachment_id": MISSING, "token_id": MISSING, "attendance_id": MISSING, "recusal_id": MISSING,
         "mail_id": MISSING, "decision_id": MISSING, "resolution_id": MISSING, "draft_id": MISSING, "file_id": MISSING,
-        "concern_id": MISSING, "photo_id": MISSING, "name": "missing.jpg",
+        "concern_id": MISSING, "photo_id": MISSING, "name": "missing.jpg", "signal_id": MISSING,
         "token": "x" * 43, "step_name": "submit", "fmt": "csv", "number": 1, "year": date.today().year,
         "filename": "css/wingrant.css",
     }

@@ -54,6 +54,9 @@ def create_app(config: dict | None = None, *, instance_path: str | None = None) 
 
     app.register_blueprint(projector_views.bp)
     app.register_blueprint(resolution_views.bp)
+    from .meetings import signal_views
+
+    app.register_blueprint(signal_views.bp)
     app.register_blueprint(admin_views.bp)
     app.register_blueprint(administration_views.bp)
     from .ledger import views as ledger_views

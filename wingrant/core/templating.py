@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from babel.dates import format_date as babel_format_date
 from babel.numbers import format_decimal
-from flask_babel import get_locale, to_user_timezone
+from flask_babel import format_time, get_locale, to_user_timezone
 
 from .. import money
 from .i18n import available_languages
@@ -24,6 +24,7 @@ def init_templating(app) -> None:
     app.jinja_env.filters["date_de"] = format_date_de
     app.jinja_env.filters["percent_of"] = _percent_of
     app.jinja_env.filters["filesize"] = format_filesize
+    app.jinja_env.filters["clock"] = format_clock
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale() or "de")
     app.jinja_env.globals["available_languages"] = available_languages
     app.jinja_env.trim_blocks = True
@@ -42,6 +43,11 @@ def format_date_de(value: date | datetime | None, fmt: str = "medium") -> str:
         language = str(get_locale() or "de").split("_")[0]
         locale = WORDED_DATE_LOCALES.get(language, language)
     return babel_format_date(value, fmt, locale=locale)
+
+
+def format_clock(value: datetime | None) -> str:
+    """``18:42``: a stored UTC time as the user's local time of day."""
+    return format_time(value, "HH:mm") if value else ""
 
 
 def format_filesize(size_bytes: int) -> str:

@@ -25,9 +25,9 @@ from ..extensions import db
 from ..ledger import queries as ledger_queries
 from ..ledger.models import Budget
 from ..neighbourhoods.models import Neighbourhood, Programme
-from . import queries
+from . import queries, signals
 from .consensus import APPROVALS, Outcome
-from .models import AgendaItem, Decision, DecisionAmount, Meeting, MeetingState
+from .models import AgendaItem, Decision, DecisionAmount, Meeting, MeetingState, SignalKind
 
 #: States in which the public live page exists (planned: not yet public; approved: see the minutes).
 FOLLOWABLE_STATES = frozenset({MeetingState.INVITED, MeetingState.HELD})
@@ -40,9 +40,11 @@ class Version:
     tag: str
 
 
-def version_tag(state: MeetingState, position: int | None, decided: int, latest: datetime | None) -> str:
-    """Changes when the current item moves, a decision is recorded or reopened, or the state changes."""
-    raw = f"{state.value}|{position}|{decided}|{latest.isoformat() if latest else ''}"
+def version_tag(state: MeetingState, position: int | None, decided: int, latest: datetime | None,
+                signals: int = 0) -> str:
+    """Changes when the current item moves, a decision is recorded or reopened, the state changes,
+    or a signal from the room arrives or is handled (``Meeting.signal_seq``)."""
+    raw = f"{state.value}|{position}|{decided}|{latest.isoformat() if latest else ''}|{signals}"
     return hashlib.sha256(raw.encode()).hexdigest()[:16]
 
 
@@ -57,16 +59,16 @@ def version(slug: str, meeting_id: int) -> Version | None:
               .where(AgendaItem.meeting_id == Meeting.id, Decision.outcome.is_not(None))
               .correlate(Meeting).scalar_subquery())
     row = db.session.execute(
-        sa.select(Meeting.id, Meeting.state, Meeting.current_position, decided, latest)
+        sa.select(Meeting.id, Meeting.state, Meeting.current_position, decided, latest, Meeting.signal_seq)
         .join(Neighbourhood, Meeting.neighbourhood_id == Neighbourhood.id)
         .where(Meeting.id == meeting_id, Neighbourhood.slug == slug, Neighbourhood.active.is_(True))
     ).one_or_none()
     if row is None:
         return None
-    meeting_id, state, position, count, newest = row
+    meeting_id, state, position, count, newest, seq = row
     if isinstance(newest, str):  # SQLite returns MAX() over a DateTime as text
         newest = datetime.fromisoformat(newest)
-    return Version(meeting_id, state, version_tag(state, position, count or 0, newest))
+    return Version(meeting_id, state, version_tag(state, position, count or 0, newest, seq or 0))
 
 
 def meeting(meeting_id: int) -> Meeting:
@@ -89,6 +91,7 @@ class CurrentItem:
     #: The item's outcome label key once decided (``None`` while open).
     outcome: Outcome | None = None
     approved: list[Amount] = field(default_factory=list)
+    item_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -121,6 +124,8 @@ class LiveView:
     decided: list[DecidedItem] = field(default_factory=list)
     budgets: list[BudgetBar] = field(default_factory=list)
     several_years: bool = False
+    #: Anonymous counts of the room's signals for the current item (``None``: signals are off).
+    signals: dict[SignalKind, int] | None = None
 
 
 def live_view(meeting: Meeting, tag: str) -> LiveView:
@@ -150,18 +155,20 @@ def live_view(meeting: Meeting, tag: str) -> LiveView:
             view.decided.append(DecidedItem(row.number, row.item.title, outcomes[row.item.id],
                                             ordered(approved.get(row.item.id, []))))
     current = queries.current_row(meeting, rows)
+    if current is not None and meeting.signal_code:
+        view.signals = signals.counts(current.item.id)
     if current is not None:
         application = current.item.application
         outcome = outcomes.get(current.item.id)
         if application is None:
-            view.current = CurrentItem(current.number, current.item.title)
+            view.current = CurrentItem(current.number, current.item.title, item_id=current.item.id)
         else:
             view.current = CurrentItem(
                 current.number, application.title, organisation=application.organisation.name,
                 reference=application.reference,
                 requested=ordered([Amount(programmes[pid], cents)
                                    for pid, cents in queries.requested_amounts(application).items()]),
-                outcome=outcome, approved=ordered(approved.get(current.item.id, [])))
+                outcome=outcome, approved=ordered(approved.get(current.item.id, [])), item_id=current.item.id)
     years = {r.item.application.year for r in rows if r.item.application is not None} or {meeting.date.year}
     budgets = list(db.session.execute(
         sa.select(Budget).where(Budget.neighbourhood_id == meeting.neighbourhood_id, Budget.year.in_(years))

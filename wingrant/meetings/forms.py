@@ -11,7 +11,7 @@ from wtforms import BooleanField, IntegerField, RadioField, SelectField, SelectM
 from wtforms.fields import DateField, EmailField, TimeField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from ..fields import PUBLIC_TEXT_HINT, MoneyField, whole_number
 from .consensus import Outcome
@@ -241,3 +241,20 @@ def grant_form(programmes, formdata=None, defaults=None) -> FlaskForm:
         for name, value in defaults.items():
             getattr(form, name).data = value
     return form
+
+
+class SignalForm(FlaskForm):
+    """A signal from the room (public live page). The kind is the button pressed; the rules (code,
+    current item, one per device) are the service's (``signals.submit``)."""
+
+    item_id = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    code = StringField(_l("Code aus dem Saal"), validators=[Length(max=20)],
+                       description=_l("Sechs Ziffern, sie stehen auf der Leinwand."),
+                       render_kw={"inputmode": "numeric", "autocomplete": "off", "maxlength": 11,
+                                  "enterkeyhint": "send"})
+    reason = TextAreaField(_l("Begründung (freiwillig)"), validators=[Length(max=300)],
+                           description=_l("Nur für die Sitzungsleitung sichtbar. Bitte keine Namen."),
+                           render_kw={"rows": 2, "maxlength": 300})
+    group = SelectField(_l("Ich spreche für (freiwillig)"),
+                        choices=[SelectChoice("", _l("– keine Angabe –"))] + GROUP_CHOICES)
+    kind = StringField()

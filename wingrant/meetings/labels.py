@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from .consensus import Outcome, Reason
-from .models import AgendaItemKind, AttendeeGroup, MeetingState, ResolutionKind
+from .models import AgendaItemKind, AttendeeGroup, MeetingState, ResolutionKind, SignalKind, SignalState
 
 MEETING_STATES = {
     MeetingState.PLANNED: _l("geplant"),
@@ -89,3 +89,16 @@ REASONS = {
 RESOLUTION_BLOCKED = _l("Kein Konsens: Solange ein Einwand steht, kann der Entwurf nicht beschlossen werden – auch "
                         "nicht geändert. Möglich sind Vertagen oder „nicht beschlossen“; ein zurückgezogener Einwand "
                         "blockiert nicht mehr.")
+
+SIGNAL_KINDS = {
+    SignalKind.OBJECTION: _l("Einwand"),
+    SignalKind.QUESTION: _l("Frage"),
+    SignalKind.CONSENT: _l("Zustimmung"),
+}
+
+SIGNAL_STATES = {
+    SignalState.PENDING: _l("wartet auf die Sitzungsleitung"),
+    SignalState.RECORDED: _l("als Einwand aufgenommen"),
+    SignalState.DISMISSED: _l("von der Sitzungsleitung verworfen"),
+    SignalState.SEEN: _l("von der Sitzungsleitung gesehen"),
+}

@@ -15,7 +15,7 @@ from . import consensus, follow, outcome_input, queries, resolutions
 from .forms import ButtonForm, NavigateForm, NotesForm, ObjectionForm, RecusalForm, ReopenForm
 from .models import MeetingState
 from .resolution_forms import resolution_outcome_form
-from .view_helpers import projector_link_key
+from .view_helpers import projector_link_key, signal_context
 
 
 def _deliberation_forms(forms: dict) -> dict:
@@ -70,5 +70,5 @@ def render_live(neighbourhood, meeting, status=200, *, item_id=None, **forms):
         projector_link=session.get(projector_link_key(meeting)),
         follow_url=(url_for("public.live", slug=neighbourhood.slug, meeting_id=meeting.id)
                     if meeting.state in follow.FOLLOWABLE_STATES else None),
-        **context,
+        **signal_context(meeting), **context,
     ), status

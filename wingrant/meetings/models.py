@@ -67,6 +67,10 @@ class Meeting(db.Model):
     current_position: Mapped[int | None]
     #: SHA-256 of the projector's secret link token (the token itself is shown once, never stored).
     projector_token_hash: Mapped[str | None] = mapped_column(sa.String(64))
+    #: The room code phones need to send a signal (shown on the projector); ``None``: signals are off.
+    signal_code: Mapped[str | None] = mapped_column(sa.String(8))
+    #: Bumped whenever a signal arrives or is handled, so the live page's one-query poll sees it.
+    signal_seq: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     neighbourhood: Mapped[Neighbourhood] = relationship()
@@ -318,3 +322,45 @@ class ResolutionRecusal(db.Model):
     reason: Mapped[str] = mapped_column(sa.Text, default="")
 
     resolution: Mapped[Resolution] = relationship(back_populates="recusals")
+
+
+class SignalKind(enum.StrEnum):
+    OBJECTION = "objection"  # Ich habe einen Einwand
+    QUESTION = "question"  # Ich habe eine Frage
+    CONSENT = "consent"  # Zustimmung
+
+
+class SignalState(enum.StrEnum):
+    PENDING = "pending"  # waits for the QM
+    RECORDED = "recorded"  # the QM recorded it as an objection (which is what counts)
+    DISMISSED = "dismissed"  # verworfen
+    SEEN = "seen"  # a question or consent the QM has taken note of
+
+
+class RoomSignal(db.Model):
+    """A Meldung aus dem Raum: anonymous input from a phone, pending until the QM handles it.
+
+    No personal data: the device is a keyed hash of a random cookie (per meeting, so two meetings
+    cannot be linked), no IP address, no name, no user agent. Deleted when the minutes are approved.
+    """
+
+    __tablename__ = "room_signal"
+    __table_args__ = (
+        sa.UniqueConstraint("agenda_item_id", "device_hash"),  # one signal per device and item
+        sa.Index("ix_room_signal_meeting_state", "meeting_id", "state"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meeting.id", ondelete="CASCADE"))
+    agenda_item_id: Mapped[int] = mapped_column(sa.ForeignKey("agenda_item.id", ondelete="CASCADE"))
+    kind: Mapped[SignalKind] = mapped_column(str_enum(SignalKind, "signal_kind"))
+    #: Free text from the room: shown to the QM only (residents may write names).
+    reason: Mapped[str] = mapped_column(sa.String(300), default="")
+    group: Mapped[AttendeeGroup | None] = mapped_column(str_enum(AttendeeGroup, "attendee_group"))
+    #: HMAC-SHA256 (secret key) of the meeting and the device's random cookie.
+    device_hash: Mapped[str] = mapped_column(sa.String(64))
+    state: Mapped[SignalState] = mapped_column(str_enum(SignalState, "signal_state"), default=SignalState.PENDING)
+    #: The objection the QM recorded from it.
+    objection_id: Mapped[int | None] = mapped_column(sa.ForeignKey("objection.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    handled_at: Mapped[datetime | None]

@@ -29,7 +29,7 @@ from flask_login import current_user, login_required
 from ..auth.permissions import Action
 from ..core.urls import external_url
 from ..errors import DomainError
-from . import follow, queries, services
+from . import follow, queries, services, signals
 from .forms import ButtonForm
 from .labels import OUTCOMES
 from .view_helpers import load, projector_link_key
@@ -57,7 +57,11 @@ def beamer_state(neighbourhood, meeting) -> tuple[dict, object, object]:
                 outcome_label=str(OUTCOMES[decision.outcome]) if decision and decision.outcome else None,
                 conditions=decision.conditions if decision and decision.outcome else "",
             )
+        if meeting.signal_code:
+            item["signals"] = {kind.value: n for kind, n in signals.counts(row.item.id).items()}
         state["item"] = item
+    # The room code is on the projector: whoever sees the screen is in the room.
+    state["signal_code"] = signals.format_code(meeting.signal_code) if meeting.state in signals.OPEN_STATES else ""
     state["fingerprint"] = hashlib.sha256(json.dumps(state, sort_keys=True).encode()).hexdigest()[:16]
     return state, row, money
 

@@ -8,9 +8,13 @@ Neither view module imports the other; both import this.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from ..auth.permissions import Action, authorize, scoped_or_404
 from ..neighbourhoods.models import Neighbourhood
-from .models import Meeting
+from . import signals
+from .forms import ButtonForm, ObjectionForm
+from .models import Meeting, RoomSignal, SignalKind
 
 
 def load(slug: str, meeting_id: int, action: Action) -> tuple[Neighbourhood, Meeting]:
@@ -22,3 +26,24 @@ def load(slug: str, meeting_id: int, action: Action) -> tuple[Neighbourhood, Mee
 def projector_link_key(meeting) -> str:
     """Where this browser's session keeps the projector link it created (the server keeps its hash only)."""
     return f"projector_link_{meeting.id}"
+
+
+@dataclass(frozen=True)
+class PendingSignal:
+    signal: RoomSignal
+    number: str
+    #: For an objection: the recording form, prefilled with what the phone sent.
+    form: ObjectionForm | None
+
+
+def signal_context(meeting: Meeting) -> dict:
+    """The QM's part of the room's signals: the code and the pending list (live page and its poll)."""
+    numbers = signals.item_numbers(meeting.id)
+    pending = [
+        PendingSignal(s, numbers.get(s.agenda_item_id, ""), ObjectionForm(
+            prefix=f"signal{s.id}", formdata=None,
+            data={"group": s.group.value if s.group else "", "reason": s.reason})
+            if s.kind == SignalKind.OBJECTION else None)
+        for s in signals.pending(meeting.id)]
+    return {"signal_code": signals.format_code(meeting.signal_code), "pending_signals": pending,
+            "signals_possible": meeting.state in signals.OPEN_STATES, "signal_button": ButtonForm(formdata=None)}

@@ -38,6 +38,8 @@ from .labels import (
     RESOLUTION_BLOCKED,
     RESOLUTION_KINDS,
     RESOLUTION_OUTCOME_LABELS,
+    SIGNAL_KINDS,
+    SIGNAL_STATES,
 )
 from .models import Attendance, AttendeeGroup, HeadCount, Meeting, MeetingState
 from .view_helpers import load
@@ -51,7 +53,8 @@ def _register_labels(state) -> None:
     state.app.jinja_env.globals.update(
         MEETING_STATES=MEETING_STATES, OUTCOMES=OUTCOMES, GROUP_LABELS=GROUPS, KIND_LABELS=KINDS,
         CONSENSUS_REASONS=REASONS, APPLICATION_STATES=STATE_LABELS, RESOLUTION_KINDS=RESOLUTION_KINDS,
-        RESOLUTION_OUTCOMES=RESOLUTION_OUTCOME_LABELS, RESOLUTION_BLOCKED=RESOLUTION_BLOCKED)
+        RESOLUTION_OUTCOMES=RESOLUTION_OUTCOME_LABELS, RESOLUTION_BLOCKED=RESOLUTION_BLOCKED, SIGNAL_KINDS=SIGNAL_KINDS,
+        SIGNAL_STATES=SIGNAL_STATES)
 
 
 def meeting_url(neighbourhood: Neighbourhood, meeting: Meeting, anchor: str | None = None) -> str:

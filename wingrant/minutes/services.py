@@ -26,6 +26,7 @@ from ..core.templating import format_date_de
 from ..database import lock_row, unit_of_work, utcnow
 from ..errors import DomainError
 from ..extensions import db
+from ..meetings import signals
 from ..meetings.models import AgendaItem, AgendaItemKind, Decision, Meeting, MeetingState
 from ..neighbourhoods.models import Neighbourhood
 from . import announce, letters
@@ -221,6 +222,8 @@ def approve(meeting_id: int, *, user, in_meeting_id: int | None = None, no_objec
                      after={"in_meeting_id": in_meeting_id, "after_objection_period": in_meeting_id is None,
                             "objections": objection_ids})
         letters.write_letters(meeting.id)
+        # The room's signals have served their purpose: what counts was recorded as objections.
+        signals.delete_for_meeting(meeting.id)
     return minutes
 
 

@@ -15,14 +15,17 @@ from flask import (
     Response,
     abort,
     current_app,
+    flash,
     jsonify,
     redirect,
     render_template,
     request,
     send_file,
+    session,
     url_for,
 )
 from flask_babel import get_locale
+from flask_babel import gettext as _
 
 from ..applications import easy_language as easy_texts
 from ..concerns import queries as concern_queries
@@ -30,11 +33,14 @@ from ..concerns.labels import STATUSES as CONCERN_STATUSES
 from ..concerns.models import ConcernStatus
 from ..core.pagination import Window
 from ..core.urls import external_url
+from ..extensions import db
 from ..fields import whole_number
 from ..funding import showcase
 from ..ledger import queries as ledger_queries
-from ..meetings import follow
+from ..meetings import follow, signals
 from ..meetings import pdf as meeting_pdf
+from ..meetings.forms import SignalForm
+from ..meetings.labels import SIGNAL_KINDS
 from ..meetings.models import MeetingState
 from ..minutes import published
 from ..minutes import resolutions as published_resolutions
@@ -231,18 +237,94 @@ def live(slug, meeting_id):
         abort(404)
     if request.args.get("teil") == "1":  # follow.js after a change: every phone in the room at once
         key = (found.meeting_id, found.tag, str(get_locale()))
-        html = stage_cache(current_app).get_or_render(
-            key, lambda: _render_live(slug, found, "public/_live_stage.html"))
-    else:
-        html = _render_live(slug, found, "public/live.html")
-    response = Response(html)
+        return _signal_response(stage_cache(current_app).get_or_render(
+            key, lambda: _render_live(slug, found, "public/_live_stage.html")))
+    nb = _neighbourhood(slug)
+    meeting = follow.meeting(found.meeting_id)
+    if request.args.get("teil") == "meldung":
+        return _signal_response(_render_panel(nb, meeting))
+    view = follow.live_view(meeting, found.tag)
+    return _signal_response(render_template("public/live.html", nb=nb, m=view.meeting, view=view,
+                                            signal_panel=_render_panel(nb, meeting)))
+
+
+def _render_panel(nb, meeting, *, form=None, message=None, error=None, token=None) -> str:
+    """The signal form for this device (its own signal's state included), or an empty placeholder."""
+    token = token or request.cookies.get(signals.DEVICE_COOKIE)
+    panel = signals.panel(meeting, token)
+    if form is None and panel is not None:
+        form = SignalForm(formdata=None, data={"item_id": panel.item.id,
+                                               "code": session.get(_code_key(meeting), "")})
+    return render_template("public/_signal_panel.html", nb=nb, m=meeting, panel=panel, form=form,
+                           message=message, error=error, code=signals.format_code)
+
+
+def _code_key(meeting) -> str:
+    return f"signal_code_{meeting.id}"
+
+
+def _signal_response(body, status: int = 200, token: str | None = None) -> Response:
+    response = Response(body, status=status)
     response.headers["Cache-Control"] = "no-cache"
+    return _device_cookie(response, token)
+
+
+def _device_cookie(response, token: str | None):
+    if token:  # a random value that means nothing; kept a day, sent to the portal only
+        response.set_cookie(signals.DEVICE_COOKIE, token, max_age=24 * 3600, path="/portal/", httponly=True,
+                            samesite="Lax", secure=bool(current_app.config.get("HTTPS")))
     return response
 
 
 def _render_live(slug: str, found: follow.Version, template: str) -> str:
     view = follow.live_view(follow.meeting(found.meeting_id), found.tag)
     return render_template(template, nb=_neighbourhood(slug), m=view.meeting, view=view)
+
+
+@bp.post("/<slug>/sitzungen/<int:meeting_id>/live/meldung")
+def signal(slug, meeting_id):
+    """A signal from the room: a plain form post (redirect back), or from follow.js (the panel back)."""
+    nb = _neighbourhood(slug)
+    found = follow.version(slug, meeting_id)
+    if found is None or found.state not in follow.FOLLOWABLE_STATES:
+        abort(404)
+    meeting = follow.meeting(found.meeting_id)
+    token = request.cookies.get(signals.DEVICE_COOKIE)
+    new_token = None if signals.valid_device_token(token) else signals.new_device_token()
+    token = token if new_token is None else new_token
+    form = SignalForm()
+    message = error = None
+    status = 200
+    if not form.validate_on_submit():
+        error, status = _("Die Meldung ist nicht angekommen. Bitte laden Sie die Seite neu und versuchen Sie es "
+                          "noch einmal."), 400
+    else:
+        data = signals.SignalData(kind=form.kind.data or "", item_id=form.item_id.data, code=form.code.data or "",
+                                  reason=form.reason.data or "", group=form.group.data or "")
+        try:
+            sent, replaced = signals.submit(meeting.id, data, device_token=token, ip=request.remote_addr or "")
+        except signals.SignalRefused as refused:
+            error, status = refused.message, 422
+            if refused.field in form:
+                form[refused.field].errors = [refused.message]
+        else:
+            session[_code_key(meeting)] = signals.normalise_code(data.code)
+            message = (_("Ihre Meldung ist geändert: %(kind)s.", kind=SIGNAL_KINDS[sent.kind]) if replaced
+                       else _("Ihre Meldung ist angekommen: %(kind)s.", kind=SIGNAL_KINDS[sent.kind]))
+            form = None
+    db.session.expire_all()  # the panel shows the stored state, not this request's
+    meeting = follow.meeting(found.meeting_id)
+    if request.headers.get("X-Requested-With") == "fetch":
+        return _signal_response(_render_panel(nb, meeting, form=form, message=message, error=error, token=token),
+                                status, new_token)
+    if error is None:
+        flash(message, "success")
+        return _device_cookie(redirect(url_for("public.live", slug=slug, meeting_id=meeting_id,
+                                               _anchor="meldung")), new_token)
+    view = follow.live_view(meeting, found.tag)
+    return _signal_response(render_template(
+        "public/live.html", nb=nb, m=meeting, view=view,
+        signal_panel=_render_panel(nb, meeting, form=form, error=error, token=token)), status, new_token)
 
 
 @bp.get("/<slug>/sitzungen/<int:meeting_id>/live/stand.json")
