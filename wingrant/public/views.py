@@ -25,7 +25,7 @@ from ..minutes.downloads import stored_pdf_response
 from ..minutes.labels import init_labels
 from ..minutes.pdf import render_template_pdf
 from ..subscriptions.forms import subscribe_form
-from . import queries, reports
+from . import demand, queries, reports
 
 bp = Blueprint("public", __name__, url_prefix="/portal")
 
@@ -50,7 +50,7 @@ def _int_arg(name: str) -> int | None:
 
 @bp.get("/")
 def index():
-    return render_template("public/index.html", neighbourhoods=queries.neighbourhoods())
+    return render_template("public/index.html", neighbourhoods=queries.neighbourhoods(), year=date.today().year)
 
 
 @bp.get("/<slug>")
@@ -65,7 +65,7 @@ def neighbourhood(slug):
     decisions = published.published_decisions(nb.id, limit=LATEST + 1)  # one more: is there a "more" link?
     return render_template(
         "public/neighbourhood.html", nb=nb, year=year, years=years, budgets=budgets,
-        bound=queries.bound_money(nb.id, year),
+        bound=queries.bound_money(nb.id, year), demand=demand.unmet_demand(year=year, neighbourhood_id=nb.id),
         chart=status_chart(budgets), upcoming=queries.upcoming_meetings(nb.id, today),
         decisions=decisions[:LATEST], more_decisions=len(decisions) > LATEST,
         minutes=queries.published_minutes(nb.id, year=year),  # one year at a time, like the budgets

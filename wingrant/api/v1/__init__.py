@@ -12,7 +12,7 @@ from .core import ApiSessionInterface, bp, install_error_handlers
 
 def init_app(app) -> None:
     from ...extensions import csrf
-    from . import applications, decisions, mail, meetings, minutes, neighbourhoods, openapi  # noqa: F401  (routes)
+    from . import applications, decisions, figures, mail, meetings, minutes, neighbourhoods, openapi  # noqa: F401
 
     csrf.exempt(bp)
     app.register_blueprint(bp)
