@@ -219,7 +219,8 @@ def test_deferred_application_comes_back_through_beschlussreif(db, client, logge
     application = make_application(neighbourhood=forum.neighbourhood)
     services.add_applications(forum.meeting, [application.id], user=forum.manager)
     decisions.record_outcome(forum.meeting, item_for(db, forum.meeting, application).id,
-                             decisions.OutcomeData(Outcome.DEFERRED, reason_category="content", reason="Fragen offen"), user=forum.manager)
+                             decisions.OutcomeData(
+        Outcome.DEFERRED, reason_category="content", reason="Fragen offen"), user=forum.manager)
     later = make_meeting(forum.neighbourhood)
     url = f"/quartiere/huchting/sitzungen/{later.id}"
     assert "vertagt, wird wieder beschlussreif" in client.get(url).get_data(as_text=True)

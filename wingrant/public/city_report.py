@@ -112,11 +112,9 @@ def budget_table(report: CityReport) -> Table:
 
 
 def resident_table(report: CityReport) -> Table:
-    rows = [(n.name, n.population if n.population else "", n.budget.allocated, n.figures.approved,
-             n.per_resident(n.budget.allocated) if n.population else "",
-             n.per_resident(n.figures.approved) if n.population else "") for n in report.neighbourhoods]
-    money = frozenset(i for i in (2, 3, 4, 5))
-    return Table(str(_l("Je Einwohner")), RESIDENT_HEADER, rows, money)
+    rows = [(n.name, n.population, n.budget.allocated, n.figures.approved, n.per_resident(n.budget.allocated),
+             n.per_resident(n.figures.approved)) for n in report.neighbourhoods]
+    return Table(str(_l("Je Einwohner")), RESIDENT_HEADER, rows, frozenset({2, 3, 4, 5}))
 
 
 def report_json(report: CityReport) -> bytes:

@@ -103,6 +103,7 @@ class Cell:
     programme_id: int
     programme_code: str
     programme: str
+    programme_position: int
     #: The field of action's name; "" for money of applications without a field of that programme.
     field: str
     year: int
@@ -117,6 +118,7 @@ class BudgetCell:
     programme_id: int
     programme_code: str
     programme: str
+    programme_position: int
     year: int
     budget: BudgetFigures
 
@@ -152,7 +154,7 @@ class Demand:
         for c in self.cells:
             key = (c.programme, c.field)
             summed[key] = summed.get(key, Figures()) + c.figures
-            order.setdefault(key, (c.programme_code, c.field == "", c.field))
+            order.setdefault(key, (c.programme_position, c.programme_code, c.field == "", c.field))
         return [(p, f, summed[(p, f)]) for p, f in sorted(summed, key=lambda k: order[k])]
 
     def by_neighbourhood(self) -> list[tuple[str, str, Figures, BudgetFigures]]:
@@ -168,12 +170,12 @@ class Demand:
 
 
 def _order(c) -> tuple:
-    return (c.neighbourhood, c.year, c.programme_code)
+    return (c.neighbourhood, c.year, c.programme_position, c.programme_code)
 
 
 def _empty_cell(b: BudgetCell) -> Cell:
     return Cell(b.neighbourhood_id, b.neighbourhood, b.neighbourhood_slug, b.programme_id, b.programme_code,
-                b.programme, "", b.year, Figures())
+                b.programme, b.programme_position, "", b.year, Figures())
 
 
 # --- the pure tally --------------------------------------------------------------------------
@@ -225,10 +227,9 @@ def unmet_demand(*, year: int | None = None, neighbourhood_id: int | None = None
             cells[key] = cells.get(key, Figures()) + figures_of(outcome, category, amount.requested, amount.approved)
     p = book.programmes
     demand_cells = tuple(sorted(
-        (Cell(nb, neighbourhoods[nb].name, neighbourhoods[nb].slug, pid, p[pid].code, p[pid].name, field, yr, f)
-         for (nb, pid, field, yr), f in cells.items()),
-        key=lambda c: (c.neighbourhood, c.year, p[c.programme_id].position, c.programme_code, c.field == "",
-                       c.field)))
+        (Cell(nb, neighbourhoods[nb].name, neighbourhoods[nb].slug, pid, p[pid].code, p[pid].name, p[pid].position,
+              field, yr, f) for (nb, pid, field, yr), f in cells.items()),
+        key=lambda c: (*_order(c), c.field == "", c.field)))
     return Demand(demand_cells, _budgets(year, neighbourhood_id, neighbourhoods, p))
 
 
@@ -268,7 +269,6 @@ def _budgets(year: int | None, neighbourhood_id: int | None, neighbourhoods: dic
     for budget_id, nb_id, pid, yr in budgets:
         b = sums.get(budget_id, ledger_queries.Balance(budget_id))
         nb, prog = neighbourhoods[nb_id], programmes[pid]
-        rows.append(BudgetCell(nb_id, nb.name, nb.slug, pid, prog.code, prog.name, yr,
+        rows.append(BudgetCell(nb_id, nb.name, nb.slug, pid, prog.code, prog.name, prog.position, yr,
                                BudgetFigures(b.allocated, b.committed, b.released)))
-    return tuple(sorted(rows, key=lambda r: (r.neighbourhood, r.year, programmes[r.programme_id].position,
-                                             r.programme_code)))
+    return tuple(sorted(rows, key=_order))

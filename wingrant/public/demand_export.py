@@ -10,6 +10,7 @@ empty, demand 0), so what was available is never missing.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
@@ -54,20 +55,17 @@ HEADER: tuple[str, ...] = tuple(c.name for c in COLUMNS)
 
 
 def demand_records(demand: Demand) -> list[dict]:
-    """The rows, in the read model's order; budgets without demand get a row of their own."""
-    budgets = {(b.neighbourhood_id, b.programme_id, b.year): b.budget for b in demand.budgets}
-    covered = set()
-    rows = []
+    """The rows in the read model's order (neighbourhood, year, programme, field); a budget without
+    demand gets a row of its own."""
+    groups: dict[tuple, list[Cell]] = {}
     for c in demand.cells:
-        key = (c.neighbourhood_id, c.programme_id, c.year)
-        covered.add(key)
-        rows.append(_row(c, budgets.get(key)))
-    for b in demand.budgets:
-        if (b.neighbourhood_id, b.programme_id, b.year) not in covered:
-            rows.append(_row(Cell(b.neighbourhood_id, b.neighbourhood, b.neighbourhood_slug, b.programme_id,
-                                  b.programme_code, b.programme, "", b.year, Figures()), b.budget))
-    return sorted(rows, key=lambda r: (r["quartier"], r["haushaltsjahr"], r["programm_code"],
-                                       r["handlungsfeld"] == "", r["handlungsfeld"]))
+        groups.setdefault((c.neighbourhood_id, c.programme_id, c.year), []).append(c)
+    rows = []
+    for budget, summed in demand.by_programme():
+        key = (summed.neighbourhood_id, summed.programme_id, summed.year)
+        for c in groups.get(key) or [replace(summed, figures=Figures())]:
+            rows.append(_row(c, budget.budget if budget else None))
+    return rows
 
 
 def _row(c, budget) -> dict:
