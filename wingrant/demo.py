@@ -40,6 +40,7 @@ from .meetings.models import (
     MeetingState,
     Objection,
     Outcome,
+    ReasonCategory,
 )
 from .neighbourhoods.models import FieldOfAction, ForumArticle, Neighbourhood, Programme
 from .organisations.models import Organisation
@@ -119,6 +120,13 @@ def _get_or_add(model, lookup: dict, **values):
     return obj
 
 
+#: Residents of two demo neighbourhoods (round demo figures), so the annual report shows money per resident.
+DEMO_POPULATION = {"huchting": 30_000, "groepelingen": 37_000}
+#: Why the demo forum withheld money: the reduction for lack of money, the deferral for open questions.
+DEMO_REASON_CATEGORIES = {Outcome.APPROVED_WITH_CHANGES: ReasonCategory.LACK_OF_MONEY,
+                          Outcome.DEFERRED: ReasonCategory.CONTENT}
+
+
 def load_demo_data(today: date | None = None) -> DemoReport:
     today = today or date.today()
     year = today.year
@@ -136,7 +144,7 @@ def load_demo_data(today: date | None = None) -> DemoReport:
         for name, slug, code, forum, article, index in NEIGHBOURHOODS:
             neighbourhoods[slug] = _get_or_add(
                 Neighbourhood, {"slug": slug}, name=name, code=code, forum_name=forum,
-                forum_article=ForumArticle(article), social_index_percent=index,
+                forum_article=ForumArticle(article), social_index_percent=index, population=DEMO_POPULATION.get(slug),
                 office_name=f"Quartiersmanagement {name}", office_address=f"Quartiersbüro {name}, Bremen",
                 office_email=f"qm-{slug}@wingrant.example", office_phone="0421 361-0000",
             )
@@ -321,6 +329,7 @@ def _demo_applications_and_meeting(nb, programmes, organisations, admin, today) 
         for item, (outcome, euros, reason) in zip(app_items, outcomes):
             decision = Decision(agenda_item_id=item.id, application_id=item.application_id, outcome=outcome,
                                 reason=reason, decided_at=decided_at, recorded_by_id=qm.id,
+                                reason_category=DEMO_REASON_CATEGORIES.get(outcome),
                                 conditions="Förderung auf 6.000 € reduziert; Aufführung im Bürgerhaus."
                                 if outcome == Outcome.APPROVED_WITH_CHANGES else "")
             db.session.add(decision)

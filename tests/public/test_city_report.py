@@ -10,7 +10,9 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
+from tests.minutes.conftest import pdf_text
 from tests.minutes.factories import AppSpec
 from wingrant.extensions import db
 from wingrant.meetings.consensus import Outcome, ReasonCategory
@@ -154,3 +156,22 @@ def test_only_administrators_set_populations_with_a_german_message(client, auth,
     assert db.session.get(Neighbourhood, huchting.id).population == 31_500
     assert db.session.execute(sa.text("SELECT count(*) FROM audit_event WHERE action = 'neighbourhood.population'")
                               ).scalar() == 1
+
+
+def test_city_report_pdf_is_pdfa_with_its_figures_embedded(client, story):
+    response = client.get(f"/portal/jahresbericht/{YEAR}.pdf")
+    assert response.status_code == 200 and response.headers["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.data))
+    xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
+    assert 'pdfaid:part="3"' in xmp and 'pdfaid:conformance="A"' in xmp
+    data = json.loads(reader.attachments[f"jahresbericht-{YEAR}.json"][0])
+    rows = data["unmet_demand"]
+    assert sum(r["beschlossen_cent"] for r in rows) == 10_800_00
+    assert sum(r["gekuerzt_mittel_nicht_ausreichend_cent"] + r["abgelehnt_mittel_nicht_ausreichend_cent"]
+               for r in rows) == 6_500_00
+    text = pdf_text(response.data)
+    assert "Bedarf und Mittel" in text and "Seite 1 von" in text and "Geheim" not in text
+
+
+def test_city_report_of_a_nonsense_year_is_not_found(client):
+    assert client.get("/portal/jahresbericht/12").status_code == 404

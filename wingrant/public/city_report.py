@@ -86,7 +86,7 @@ def demand_chart(report: CityReport) -> Chart:
     """Per neighbourhood: approved, not given for lack of money, not given for other reasons."""
     return bar_chart([(_label(n.name), [("before", n.figures.approved), ("here", n.figures.lack_of_money),
                                         ("available", n.figures.not_given - n.figures.lack_of_money)])
-                      for n in report.neighbourhoods])
+                      for n in report.neighbourhoods if n.figures.requested])
 
 
 def field_chart(report: CityReport) -> Chart:
