@@ -108,13 +108,13 @@ RESIDENT_HEADER = ("quartier", "einwohner", "zugewiesen_eur", "beschlossen_eur",
 def budget_table(report: CityReport) -> Table:
     rows = [(b.neighbourhood, b.programme_code, b.programme, b.year, b.budget.allocated, b.budget.committed,
              b.budget.released, b.budget.available) for b in report.demand.budgets]
-    return Table(str(_l("Budgets")), BUDGET_HEADER, rows, frozenset({4, 5, 6, 7}))
+    return Table("Budgets", BUDGET_HEADER, rows, frozenset({4, 5, 6, 7}))
 
 
 def resident_table(report: CityReport) -> Table:
     rows = [(n.name, n.population, n.budget.allocated, n.figures.approved, n.per_resident(n.budget.allocated),
              n.per_resident(n.figures.approved)) for n in report.neighbourhoods]
-    return Table(str(_l("Je Einwohner")), RESIDENT_HEADER, rows, frozenset({2, 3, 4, 5}))
+    return Table("Je Einwohner", RESIDENT_HEADER, rows, frozenset({2, 3, 4, 5}))
 
 
 def report_json(report: CityReport) -> bytes:
