@@ -40,7 +40,6 @@ from .meetings.models import (
     MeetingState,
     Objection,
     Outcome,
-    ReasonCategory,
 )
 from .neighbourhoods.models import FieldOfAction, ForumArticle, Neighbourhood, Programme
 from .organisations.models import Organisation
@@ -120,13 +119,6 @@ def _get_or_add(model, lookup: dict, **values):
     return obj
 
 
-#: Residents of two demo neighbourhoods (round demo figures), so the annual report shows money per resident.
-DEMO_POPULATION = {"huchting": 30_000, "groepelingen": 37_000}
-#: Why the demo forum withheld money: the reduction for lack of money, the deferral for open questions.
-DEMO_REASON_CATEGORIES = {Outcome.APPROVED_WITH_CHANGES: ReasonCategory.LACK_OF_MONEY,
-                          Outcome.DEFERRED: ReasonCategory.CONTENT}
-
-
 def load_demo_data(today: date | None = None) -> DemoReport:
     today = today or date.today()
     year = today.year
@@ -144,7 +136,7 @@ def load_demo_data(today: date | None = None) -> DemoReport:
         for name, slug, code, forum, article, index in NEIGHBOURHOODS:
             neighbourhoods[slug] = _get_or_add(
                 Neighbourhood, {"slug": slug}, name=name, code=code, forum_name=forum,
-                forum_article=ForumArticle(article), social_index_percent=index, population=DEMO_POPULATION.get(slug),
+                forum_article=ForumArticle(article), social_index_percent=index,
                 office_name=f"Quartiersmanagement {name}", office_address=f"Quartiersbüro {name}, Bremen",
                 office_email=f"qm-{slug}@wingrant.example", office_phone="0421 361-0000",
             )
@@ -321,15 +313,14 @@ def _demo_applications_and_meeting(nb, programmes, organisations, admin, today) 
 
         app_items = [i for i in items if i.application_id is not None]
         decided_at = utcnow()
-        outcomes = [(Outcome.APPROVED, 4_800, ""), (Outcome.APPROVED_WITH_CHANGES, 6_000, ""),
-                    (Outcome.DEFERRED, 0, "Offene Fragen zur Finanzierung der Anleitung")]
+        outcomes = [(Outcome.APPROVED, 4_800, "", None), (Outcome.APPROVED_WITH_CHANGES, 6_000, "", "lack_of_money"),
+                    (Outcome.DEFERRED, 0, "Offene Fragen zur Finanzierung der Anleitung", "content")]
         win = programmes["WIN"]
         budget = db.session.execute(
             sa.select(Budget).filter_by(neighbourhood_id=nb.id, programme_id=win.id, year=year)).scalar_one()
-        for item, (outcome, euros, reason) in zip(app_items, outcomes):
+        for item, (outcome, euros, reason, category) in zip(app_items, outcomes):
             decision = Decision(agenda_item_id=item.id, application_id=item.application_id, outcome=outcome,
-                                reason=reason, decided_at=decided_at, recorded_by_id=qm.id,
-                                reason_category=DEMO_REASON_CATEGORIES.get(outcome),
+                                reason=reason, decided_at=decided_at, recorded_by_id=qm.id, reason_category=category,
                                 conditions="Förderung auf 6.000 € reduziert; Aufführung im Bürgerhaus."
                                 if outcome == Outcome.APPROVED_WITH_CHANGES else "")
             db.session.add(decision)

@@ -38,7 +38,8 @@ def upgrade():
 
 def downgrade():
     with op.batch_alter_table('neighbourhood', schema=None) as batch_op:
-        batch_op.drop_constraint('ck_neighbourhood_population_positive', type_='check')
+        batch_op.drop_constraint('population_positive', type_='check')
         batch_op.drop_column('population')
     with op.batch_alter_table('decision', schema=None) as batch_op:
+        batch_op.drop_constraint('reason_category', type_='check')  # the enum's CHECK goes with its column
         batch_op.drop_column('reason_category')
