@@ -213,7 +213,8 @@ def test_correction_reverses_and_recommits(db, forum, make_application):
     assert _state(db, application) == S.APPROVED_WITH_CHANGES
     # Corrected to a deferral: everything bound is given back.
     decisions.record_outcome(forum.meeting, item.id, decisions.OutcomeData(
-        Outcome.DEFERRED, reason="Doch noch Fragen", correction_reason="Einwand übersehen"), user=forum.manager)
+        Outcome.DEFERRED, reason="Doch noch Fragen", reason_category="content", correction_reason="Einwand übersehen"),
+        user=forum.manager)
     assert _available(forum.win_budget) == 10_000_00
     assert _state(db, application) == S.DEFERRED
     assert db.session.execute(sa.select(sa.func.count(DecisionAmount.id))).scalar_one() == 0
