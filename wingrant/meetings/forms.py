@@ -182,7 +182,7 @@ def outcome_form(programmes, *, correcting: bool, vote_open: bool, formdata=None
         reason = _text(_l("Begründung (bei Vertagung, Ablehnung, Rücknahme nötig)"), render_kw={"rows": 2},
                        description=PUBLIC_TEXT_HINT)
         reason_category = SelectField(
-            _l("Grund, wenn Geld vertagt, abgelehnt oder gekürzt wird"),
+            _l("Warum kein oder weniger Geld?"),
             choices=[SelectChoice("", _l("– bitte wählen –"))]
             + [SelectChoice(c.value, REASON_CATEGORIES[c]) for c in REASON_CATEGORY_CHOICES],
             validate_choice=False, default="",
