@@ -117,7 +117,8 @@ def _client(app, meeting_id: int, tallies: list, errors: list, barrier: threadin
                     counts["approved"] += 1
                 except InsufficientFunds:
                     record_outcome(meeting, item_id, OutcomeData(
-                        Outcome.REJECTED, reason="Das Budget ist ausgeschöpft."), user=user)
+                        Outcome.REJECTED, reason="Das Budget ist ausgeschöpft.", reason_category="lack_of_money"),
+                        user=user)
                     counts["refused"] += 1
         except Exception as error:  # reported with the figures; a crash must not hang the others
             errors.append(repr(error))

@@ -141,7 +141,8 @@ def test_failed_correction_keeps_the_old_decision_and_its_money(db, forum, two_p
     with pytest.raises(InjectedFailure):
         decisions.record_outcome(
             forum.meeting, item.id,
-            decisions.OutcomeData(Outcome.APPROVED_WITH_CHANGES, amounts={forum.win.id: 3_000_00,
+            decisions.OutcomeData(Outcome.APPROVED_WITH_CHANGES, reason_category="lack_of_money",
+            amounts={forum.win.id: 3_000_00,
                                                                           forum.soz.id: 2_000_00},
                                   correction_reason="Kostenplan gekürzt"),
             user=forum.manager)

@@ -84,11 +84,12 @@ def create_app(config: dict | None = None, *, instance_path: str | None = None) 
     from .minutes import views as minutes_views
 
     app.register_blueprint(minutes_views.bp)
-    from .public import opendata_views
+    from .public import city_views, opendata_views
     from .public import views as public_views
 
     app.register_blueprint(public_views.bp)
     app.register_blueprint(opendata_views.bp)
+    app.register_blueprint(city_views.bp)
     from .api.oparl import views as oparl_views
 
     app.register_blueprint(oparl_views.bp)

@@ -313,14 +313,14 @@ def _demo_applications_and_meeting(nb, programmes, organisations, admin, today) 
 
         app_items = [i for i in items if i.application_id is not None]
         decided_at = utcnow()
-        outcomes = [(Outcome.APPROVED, 4_800, ""), (Outcome.APPROVED_WITH_CHANGES, 6_000, ""),
-                    (Outcome.DEFERRED, 0, "Offene Fragen zur Finanzierung der Anleitung")]
+        outcomes = [(Outcome.APPROVED, 4_800, "", None), (Outcome.APPROVED_WITH_CHANGES, 6_000, "", "lack_of_money"),
+                    (Outcome.DEFERRED, 0, "Offene Fragen zur Finanzierung der Anleitung", "content")]
         win = programmes["WIN"]
         budget = db.session.execute(
             sa.select(Budget).filter_by(neighbourhood_id=nb.id, programme_id=win.id, year=year)).scalar_one()
-        for item, (outcome, euros, reason) in zip(app_items, outcomes):
+        for item, (outcome, euros, reason, category) in zip(app_items, outcomes):
             decision = Decision(agenda_item_id=item.id, application_id=item.application_id, outcome=outcome,
-                                reason=reason, decided_at=decided_at, recorded_by_id=qm.id,
+                                reason=reason, decided_at=decided_at, recorded_by_id=qm.id, reason_category=category,
                                 conditions="Förderung auf 6.000 € reduziert; Aufführung im Bürgerhaus."
                                 if outcome == Outcome.APPROVED_WITH_CHANGES else "")
             db.session.add(decision)

@@ -26,7 +26,8 @@ A = Action
 #: "public", "account" (any valid token), "organisations" (may keep the list of Träger),
 #: "edit_organisation" (may change this Träger).
 REQUIRES = {
-    "openapi": "public", "me": "account", "list_neighbourhoods": "account", "list_programmes": "account",
+    "openapi": "public", "unmet_demand": "public", "me": "account", "list_neighbourhoods": "account",
+    "list_programmes": "account",
     "list_organisations": "organisations", "get_organisation": "organisations",
     "create_organisation": "organisations", "update_organisation": "edit_organisation",
     "get_neighbourhood": A.READ, "list_budgets": A.READ, "get_budget": A.READ, "list_ledger_entries": A.READ,

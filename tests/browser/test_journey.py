@@ -205,6 +205,7 @@ def run_live_meeting(page) -> None:
     assert page.get_by_label("beschlossen", exact=True).is_disabled()
     page.get_by_label("vertagt").check()
     page.fill("#outcome-reason", "Träger legt ein Konzept für die Anleitung vor")
+    page.get_by_label("Warum kein oder weniger Geld?").select_option("content")
     page.get_by_role("button", name="Beschluss erfassen").click()
     assert "Beschluss erfasst: vertagt." in flash(page)
     shot(page, "06-live-deferral-projector")

@@ -137,6 +137,10 @@ def test_a_meeting_in_the_browser_moves_the_money_it_decides(db, forum, make_app
                 assert "Bitte einen Grund angeben." in page.inner_text("section[aria-labelledby=beschluss]")
                 page.get_by_label("vertagt").check()
                 page.fill("#outcome-reason", "Finanzierung der Anleitung klären")
+                page.get_by_role("button", name="Beschluss erfassen").click()  # no reason category yet
+                assert "Mittel nicht ausreichend" in page.inner_text("section[aria-labelledby=beschluss]")
+                page.get_by_label("vertagt").check()
+                page.select_option("#outcome-reason_category", "content")
                 page.get_by_role("button", name="Beschluss erfassen").click()
                 assert "Beschluss erfasst: vertagt." in page.locator(".flashes").inner_text()
                 beamer.locator(".beamer-outcome", has_text="vertagt").wait_for()

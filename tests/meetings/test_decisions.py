@@ -75,7 +75,8 @@ def test_approval_with_changes_commits_the_reduced_amount(db, forum, make_applic
     application = make_application(neighbourhood=forum.neighbourhood, requested={forum.win: 7_500_00})
     item = _on_agenda(db, forum, application)
     decisions.record_outcome(forum.meeting, item.id, decisions.OutcomeData(
-        Outcome.APPROVED_WITH_CHANGES, amounts={forum.win.id: 6_000_00}, conditions="Aufführung im Bürgerhaus"),
+        Outcome.APPROVED_WITH_CHANGES, reason_category="lack_of_money",
+            amounts={forum.win.id: 6_000_00}, conditions="Aufführung im Bürgerhaus"),
         user=forum.manager)
     assert _available(forum.win_budget) == 4_000_00
     assert _state(db, application) == S.APPROVED_WITH_CHANGES
@@ -144,7 +145,8 @@ def test_deferral_needs_a_reason_and_binds_no_money(db, forum, make_application)
         decisions.record_outcome(forum.meeting, item.id, decisions.OutcomeData(Outcome.DEFERRED),
                                  user=forum.manager)
     assert error.value.field == "reason"
-    decisions.record_outcome(forum.meeting, item.id, decisions.OutcomeData(Outcome.DEFERRED, reason="Fragen offen"),
+    decisions.record_outcome(forum.meeting, item.id, decisions.OutcomeData(
+        Outcome.DEFERRED, reason_category="content", reason="Fragen offen"),
                              user=forum.manager)
     assert _state(db, application) == S.DEFERRED
     assert _available(forum.win_budget) == 10_000_00
@@ -170,7 +172,8 @@ def test_vote_after_enough_deferrals_decides_by_majority(db, forum, make_applica
     with pytest.raises(DomainError, match="nicht zulässig"):  # no deferral yet: no vote
         decisions.record_outcome(forum.meeting, item.id, decisions.OutcomeData(Outcome.APPROVED, votes=Votes(9, 1)),
                                  user=forum.manager)
-    decisions.record_outcome(forum.meeting, item.id, decisions.OutcomeData(Outcome.DEFERRED, reason="Dissens"),
+    decisions.record_outcome(forum.meeting, item.id, decisions.OutcomeData(
+        Outcome.DEFERRED, reason_category="content", reason="Dissens"),
                              user=forum.manager)
     later = make_meeting(forum.neighbourhood, user=forum.manager)
     services.add_applications(later, [application.id], user=forum.manager)  # back via Beschlussreif
@@ -195,10 +198,12 @@ def test_correction_reverses_and_recommits(db, forum, make_application):
                                         user=forum.manager)
     with pytest.raises(DomainError, match="warum") as error:
         decisions.record_outcome(forum.meeting, item.id, decisions.OutcomeData(
-            Outcome.APPROVED_WITH_CHANGES, amounts={forum.win.id: 2_500_00}), user=forum.manager)
+            Outcome.APPROVED_WITH_CHANGES, reason_category="lack_of_money",
+            amounts={forum.win.id: 2_500_00}), user=forum.manager)
     assert error.value.field == "correction_reason"
     decisions.record_outcome(forum.meeting, item.id, decisions.OutcomeData(
-        Outcome.APPROVED_WITH_CHANGES, amounts={forum.win.id: 2_500_00}, correction_reason="Zahlendreher"),
+        Outcome.APPROVED_WITH_CHANGES, reason_category="lack_of_money",
+            amounts={forum.win.id: 2_500_00}, correction_reason="Zahlendreher"),
         user=forum.manager)
     assert _available(forum.win_budget) == 7_500_00
     entries = db.session.execute(sa.select(LedgerEntry.kind, LedgerEntry.amount_cents)
@@ -208,7 +213,8 @@ def test_correction_reverses_and_recommits(db, forum, make_application):
     assert _state(db, application) == S.APPROVED_WITH_CHANGES
     # Corrected to a deferral: everything bound is given back.
     decisions.record_outcome(forum.meeting, item.id, decisions.OutcomeData(
-        Outcome.DEFERRED, reason="Doch noch Fragen", correction_reason="Einwand übersehen"), user=forum.manager)
+        Outcome.DEFERRED, reason="Doch noch Fragen", reason_category="content", correction_reason="Einwand übersehen"),
+        user=forum.manager)
     assert _available(forum.win_budget) == 10_000_00
     assert _state(db, application) == S.DEFERRED
     assert db.session.execute(sa.select(sa.func.count(DecisionAmount.id))).scalar_one() == 0
@@ -219,7 +225,8 @@ def test_failed_correction_keeps_the_old_decision_and_its_money(db, forum, make_
                                                                                  forum.soz: 25_000_00})
     item = _on_agenda(db, forum, application)
     decisions.record_outcome(forum.meeting, item.id, decisions.OutcomeData(
-        Outcome.APPROVED_WITH_CHANGES, amounts={forum.win.id: 4_000_00, forum.soz.id: 20_000_00}),
+        Outcome.APPROVED_WITH_CHANGES, reason_category="lack_of_money",
+            amounts={forum.win.id: 4_000_00, forum.soz.id: 20_000_00}),
         user=forum.manager)
     with pytest.raises(InsufficientFunds):  # asks for more SOZ money than there is
         decisions.record_outcome(forum.meeting, item.id, decisions.OutcomeData(
@@ -307,7 +314,8 @@ def test_administration_decides_a_referred_case_and_binds_the_money(db, forum, m
     with pytest.raises(DomainError, match="Geschäftsführung"):
         administration.record_admin_decision(decision.id, decisions.OutcomeData(Outcome.APPROVED), user=forum.manager)
     administration.record_admin_decision(decision.id, decisions.OutcomeData(
-        Outcome.APPROVED_WITH_CHANGES, amounts={forum.win.id: 2_000_00}), user=admin)
+        Outcome.APPROVED_WITH_CHANGES, reason_category="lack_of_money",
+            amounts={forum.win.id: 2_000_00}), user=admin)
     db.session.expire_all()
     decision = db.session.get(Decision, decision.id)
     assert decision.outcome == Outcome.REFERRED and decision.admin_outcome == Outcome.APPROVED_WITH_CHANGES

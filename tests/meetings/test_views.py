@@ -219,7 +219,8 @@ def test_deferred_application_comes_back_through_beschlussreif(db, client, logge
     application = make_application(neighbourhood=forum.neighbourhood)
     services.add_applications(forum.meeting, [application.id], user=forum.manager)
     decisions.record_outcome(forum.meeting, item_for(db, forum.meeting, application).id,
-                             decisions.OutcomeData(Outcome.DEFERRED, reason="Fragen offen"), user=forum.manager)
+                             decisions.OutcomeData(
+        Outcome.DEFERRED, reason_category="content", reason="Fragen offen"), user=forum.manager)
     later = make_meeting(forum.neighbourhood)
     url = f"/quartiere/huchting/sitzungen/{later.id}"
     assert "vertagt, wird wieder beschlussreif" in client.get(url).get_data(as_text=True)
@@ -303,7 +304,8 @@ def test_outcome_form_records_the_decision_and_binds_money(db, client, logged_in
     services.add_applications(forum.meeting, [application.id], user=forum.manager)
     item = item_for(db, forum.meeting, application)
     response = post(client, f"{forum.base}/top/{item.id}/beschluss",
-                    {"outcome": "approved_with_changes", f"amount_{forum.win.id}": "4.000", "conditions": "Bericht"},
+                    {"outcome": "approved_with_changes", f"amount_{forum.win.id}": "4.000", "conditions": "Bericht",
+                     "reason_category": "lack_of_money"},
                     prefix="outcome")
     assert response.status_code == 302
     assert _fresh(db, Application, application.id).state == S.APPROVED_WITH_CHANGES

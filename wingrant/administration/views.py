@@ -9,15 +9,19 @@ stays at the bottom, importable by ``auth``'s services without a cycle.
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, render_template, request
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..audit.models import AuditEvent
 from ..auth.models import User
 from ..auth.permissions import Action, can, deny
+from ..errors import DomainError
 from ..extensions import db
-from ..fields import whole_number
+from ..fields import show_error_at, whole_number
+from ..neighbourhoods import services as neighbourhood_services
 from ..neighbourhoods.models import Neighbourhood
+from .forms import population_form
 
 bp = Blueprint("administration", __name__, url_prefix="/verwaltung")
 
@@ -50,3 +54,25 @@ def audit_log():
     return render_template("administration/audit_log.html", rows=rows[:PAGE_SIZE], has_next=len(rows) > PAGE_SIZE,
                            page=page, neighbourhoods=neighbourhoods, neighbourhood_id=neighbourhood_id,
                            action=action)
+
+
+@bp.route("/einwohnerzahlen", methods=["GET", "POST"])
+@login_required
+def populations():
+    """Residents per neighbourhood: the annual report's money per resident divides by them."""
+    if not can(current_user, None, Action.ADMINISTER):
+        deny(Action.ADMINISTER)
+    neighbourhoods = list(db.session.execute(
+        sa.select(Neighbourhood).where(Neighbourhood.active.is_(True)).order_by(Neighbourhood.name)).scalars())
+    form = population_form(neighbourhoods, request.form if request.method == "POST" else None)
+    if request.method == "POST" and form.validate():
+        try:
+            changed = neighbourhood_services.set_populations(
+                {nb.id: form[f"population_{nb.id}"].data for nb in neighbourhoods}, user=current_user)
+        except DomainError as error:
+            show_error_at(form, error)
+        else:
+            flash(_("Einwohnerzahlen gespeichert (%(n)s geändert).", n=changed), "success")
+            return redirect(url_for(".populations"))
+    return render_template("administration/populations.html", form=form, neighbourhoods=neighbourhoods), \
+        422 if form.errors else 200

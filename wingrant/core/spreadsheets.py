@@ -46,7 +46,8 @@ def to_csv(table: Table) -> bytes:
     if table.header is not None:
         writer.writerow(table.header)
     for row in table.rows:
-        writer.writerow([format_plain(v) if i in table.money_columns else safe_text(v) if isinstance(v, str) else v
+        writer.writerow([("" if v is None else format_plain(v)) if i in table.money_columns
+                         else safe_text(v) if isinstance(v, str) else v
                          for i, v in enumerate(row)])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
@@ -70,7 +71,7 @@ def to_xlsx(*tables: Table) -> bytes:
         for r, row in enumerate(table.rows, start=start):
             for c, value in enumerate(row, start=1):
                 cell = sheet.cell(row=r, column=c)
-                if c - 1 in table.money_columns:
+                if c - 1 in table.money_columns and value is not None:  # None: an empty cell
                     cell.value = Decimal(value) / 100
                     cell.number_format = table.money_format
                 else:

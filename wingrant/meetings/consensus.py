@@ -48,6 +48,28 @@ APPROVALS = frozenset({Outcome.APPROVED, Outcome.APPROVED_WITH_CHANGES})
 ALWAYS_OPEN = frozenset({Outcome.DEFERRED, Outcome.REJECTED, Outcome.WITHDRAWN})
 
 
+class ReasonCategory(enum.StrEnum):
+    """Why money was not given (as asked): so "refused or cut for lack of money" is a figure."""
+
+    LACK_OF_MONEY = "lack_of_money"  # Mittel nicht ausreichend
+    CONTENT = "content"  # Inhaltliche Gründe
+    FORMAL = "formal"  # Formale Gründe / unvollständig
+    OTHER = "other"  # Sonstiges
+    NOT_RECORDED = "not_recorded"  # nicht erfasst (decisions recorded before the category existed)
+
+
+#: What the forum may choose; ``NOT_RECORDED`` only marks old decisions.
+REASON_CATEGORY_CHOICES = (ReasonCategory.LACK_OF_MONEY, ReasonCategory.CONTENT, ReasonCategory.FORMAL,
+                           ReasonCategory.OTHER)
+
+
+def needs_reason_category(outcome: Outcome, requested_cents: int, approved_cents: int) -> bool:
+    """A deferral, a refusal and an approval of less money than asked say why (the money figures need it)."""
+    if outcome in (Outcome.DEFERRED, Outcome.REJECTED):
+        return True
+    return outcome == Outcome.APPROVED_WITH_CHANGES and approved_cents < requested_cents
+
+
 class Reason(enum.StrEnum):
     # The proposed outcome is permitted ...
     CONSENSUS = "consensus"  # ... no standing objection

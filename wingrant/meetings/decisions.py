@@ -249,10 +249,24 @@ def _snapshot(decision: Decision) -> dict:
     return {"outcome": decision.outcome.value if decision.outcome else None,
             "amounts": {str(a.programme_id): a.amount_cents for a in decision.amounts},
             "conditions": decision.conditions, "reason": decision.reason,
+            "reason_category": decision.reason_category.value if decision.reason_category else None,
             "votes": [decision.votes_yes, decision.votes_no, decision.votes_abstain]}
 
 
 # --- the forum's outcome ----------------------------------------------------------------------
+
+
+def reason_category(outcome: Outcome, given, requested_cents: int,
+                    approved_cents: int) -> consensus.ReasonCategory | None:
+    """The category a decision stores: required where money is deferred, refused or cut, else none."""
+    if not consensus.needs_reason_category(outcome, requested_cents, approved_cents):
+        return None
+    choices = {c.value: c for c in consensus.REASON_CATEGORY_CHOICES}
+    if given is None or str(given) not in choices:
+        raise DomainError(_("Bitte angeben, warum das Geld nicht (voll) beschlossen wird: Mittel nicht ausreichend, "
+                            "inhaltliche, formale oder sonstige Gründe."), field="reason_category")
+    return choices[str(given)]
+
 
 
 @dataclass(frozen=True)
@@ -265,6 +279,8 @@ class OutcomeData:
     votes: consensus.Votes | None = None
     #: Why an already recorded decision is corrected (required then).
     correction_reason: str = ""
+    #: Why money was deferred, refused or cut (required then, see ``consensus.needs_reason_category``).
+    reason_category: consensus.ReasonCategory | str | None = None
 
 
 def record_outcome(meeting: Meeting, item_id: int, data: OutcomeData, *, user) -> Decision:
@@ -292,7 +308,9 @@ def record_outcome(meeting: Meeting, item_id: int, data: OutcomeData, *, user) -
                               field="votes_yes" if verdict.reason in VOTE_REASONS else "outcome")
         if outcome in NEED_REASON and not data.reason.strip():
             raise DomainError(_("Bitte einen Grund angeben."), field="reason")
-        amounts = approved_amounts(outcome, data.amounts, data.conditions, queries.requested_amounts(application))
+        requested = queries.requested_amounts(application)
+        amounts = approved_amounts(outcome, data.amounts, data.conditions, requested)
+        category = reason_category(outcome, data.reason_category, sum(requested.values()), sum(amounts.values()))
 
         before = _snapshot(decision)
         if correcting:
@@ -300,6 +318,7 @@ def record_outcome(meeting: Meeting, item_id: int, data: OutcomeData, *, user) -
                                                                 why=data.correction_reason.strip()))
         decision.outcome = outcome
         decision.reason = data.reason.strip()
+        decision.reason_category = category
         decision.conditions = data.conditions.strip() if outcome in consensus.APPROVALS else ""
         votes = data.votes
         decision.votes_yes, decision.votes_no, decision.votes_abstain = (
@@ -339,6 +358,7 @@ def reopen_decision(meeting: Meeting, item_id: int, reason: str, *, user) -> Dec
         _reverse_commitments(decision, user=user, reason=_("Beschluss zurückgenommen: %(why)s", why=reason.strip()))
         lifecycle.transition(application, S.READY, user=user, correction=True, reason=reason.strip())
         decision.outcome = None
+        decision.reason_category = None
         decision.decided_at = None
         decision.conditions = ""
         decision.votes_yes = decision.votes_no = decision.votes_abstain = None

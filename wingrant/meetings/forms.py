@@ -14,8 +14,8 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from ..fields import PUBLIC_TEXT_HINT, MoneyField, whole_number
-from .consensus import Outcome
-from .labels import GROUPS, OUTCOMES
+from .consensus import REASON_CATEGORY_CHOICES, Outcome
+from .labels import GROUPS, OUTCOMES, REASON_CATEGORIES
 from .models import AttendeeGroup
 
 TEXT_MAX = 10_000
@@ -181,6 +181,17 @@ def outcome_form(programmes, *, correcting: bool, vote_open: bool, formdata=None
         conditions = _text(_l("Auflagen / Änderungen"), render_kw={"rows": 2}, description=PUBLIC_TEXT_HINT)
         reason = _text(_l("Begründung (bei Vertagung, Ablehnung, Rücknahme nötig)"), render_kw={"rows": 2},
                        description=PUBLIC_TEXT_HINT)
+        reason_category = SelectField(
+            _l("Warum kein oder weniger Geld?"),
+            choices=[SelectChoice("", _l("– bitte wählen –"))]
+            + [SelectChoice(c.value, REASON_CATEGORIES[c]) for c in REASON_CATEGORY_CHOICES],
+            validate_choice=False, default="",
+            description=_l("Nötig bei Vertagung, Ablehnung und bei weniger Geld als beantragt: so wird sichtbar, "
+                           "wie viel aus Geldmangel nicht gefördert werden konnte."))
+
+        def validate_reason_category(self, field):
+            if field.data and field.data not in {c.value for c in REASON_CATEGORY_CHOICES}:
+                raise ValidationError(_("Bitte einen der angebotenen Gründe wählen."))
 
         def validate_outcome(self, field):
             if field.data not in {o.value for o in Outcome}:

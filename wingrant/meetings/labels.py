@@ -4,8 +4,17 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from .consensus import Outcome, Reason
+from .consensus import Outcome, Reason, ReasonCategory
 from .models import AgendaItemKind, AttendeeGroup, MeetingState, ResolutionKind, SignalKind, SignalState
+
+#: Why money was deferred, refused or cut (the figures of unmet demand count "lack of money").
+REASON_CATEGORIES = {
+    ReasonCategory.LACK_OF_MONEY: _l("Mittel nicht ausreichend"),
+    ReasonCategory.CONTENT: _l("Inhaltliche Gründe"),
+    ReasonCategory.FORMAL: _l("Formale Gründe / unvollständig"),
+    ReasonCategory.OTHER: _l("Sonstiges"),
+    ReasonCategory.NOT_RECORDED: _l("nicht erfasst"),
+}
 
 MEETING_STATES = {
     MeetingState.PLANNED: _l("geplant"),

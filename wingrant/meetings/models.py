@@ -10,7 +10,7 @@ from ..applications.models import Application
 from ..database import Cents, str_enum, utcnow
 from ..extensions import db
 from ..neighbourhoods.models import Neighbourhood, Programme
-from .consensus import Outcome  # defined beside the pure rule; stored here
+from .consensus import Outcome, ReasonCategory  # defined beside the pure rule; stored here
 
 
 class MeetingState(enum.StrEnum):
@@ -153,6 +153,9 @@ class Decision(db.Model):
     outcome: Mapped[Outcome | None] = mapped_column(str_enum(Outcome, "outcome"))
     #: Reason of a deferral or rejection.
     reason: Mapped[str] = mapped_column(sa.Text, default="")
+    #: Why money was deferred, refused or cut (lack of money vs. content, …); NULL where no money was
+    #: withheld (approved as asked, withdrawn, referred). Old decisions: "not_recorded".
+    reason_category: Mapped[ReasonCategory | None] = mapped_column(str_enum(ReasonCategory, "reason_category"))
     #: Conditions (Auflagen) attached to an approval.
     conditions: Mapped[str] = mapped_column(sa.Text, default="")
     decided_at: Mapped[datetime | None]

@@ -24,7 +24,8 @@ def form_for(row, money, assessment, formdata=None, meta=None):
     defaults = {f"amount_{r.programme.id}": (r.approved if r.approved is not None else r.requested)
                 for r in money.rows} if money else {}
     if correcting:
-        defaults.update(outcome=decision.outcome.value, conditions=decision.conditions, reason=decision.reason)
+        defaults.update(outcome=decision.outcome.value, conditions=decision.conditions, reason=decision.reason,
+                        reason_category=decision.reason_category.value if decision.reason_category else "")
     return outcome_form(programmes_of(money), correcting=correcting, vote_open=assessment.vote_open,
                         formdata=formdata, defaults=defaults, meta=meta)
 
@@ -53,4 +54,5 @@ def outcome_data(form, programmes) -> OutcomeData:
         amounts=amounts_from(form, programmes) if outcome == consensus.Outcome.APPROVED_WITH_CHANGES else None,
         conditions=form.conditions.data or "", reason=form.reason.data or "", votes=votes_from(form),
         correction_reason=form.correction_reason.data if hasattr(form, "correction_reason") else "",
+        reason_category=form.reason_category.data or None,
     )

@@ -58,6 +58,7 @@ class Neighbourhood(db.Model):
             "vote_after_deferrals IS NULL OR vote_after_deferrals >= 1", name="vote_after_deferrals_positive"
         ),
         sa.CheckConstraint("objection_period_days >= 0", name="objection_period_not_negative"),
+        sa.CheckConstraint("population IS NULL OR population > 0", name="population_positive"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -79,6 +80,8 @@ class Neighbourhood(db.Model):
     office_phone: Mapped[str] = mapped_column(sa.String(60), default="", server_default="")
     #: Share of the standard WiN budget by the social index (100 = 150 000 € a year).
     social_index_percent: Mapped[int] = mapped_column(default=100)
+    #: Residents (Einwohner:innen), set by the administration; the annual report shows money per resident.
+    population: Mapped[int | None]
 
     # Rules of procedure (Geschäftsordnung) of the forum.
     #: A blocked case may be referred to the WiN-Geschäftsführung (Dissens-Verfahren).

@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from ..core.urls import external_url, public_host
 from ..meetings.models import AGENDA_PUBLIC_STATES
 from . import calendar as ical
-from . import opendata, opendata_concerns, opendata_resolutions, queries
+from . import demand, demand_export, opendata, opendata_concerns, opendata_resolutions, queries
 
 bp = Blueprint("opendata", __name__, url_prefix="/portal")
 
@@ -45,6 +45,7 @@ def open_data():
         years=opendata.years_with_decisions(), columns=opendata.COLUMNS, formats=list(FORMATS),
         concern_columns=opendata_concerns.COLUMNS,
         resolution_columns=opendata_resolutions.COLUMNS,
+        demand_columns=demand_export.COLUMNS,
         licence={"id": opendata.LICENCE_ID, "name": opendata.LICENCE_NAME, "url": opendata.LICENCE_URL},
         attribution=opendata.attribution(external_url(".open_data")),
     )
@@ -117,6 +118,30 @@ def resolutions_download(fmt):
         body = opendata_resolutions.to_json(rows, selection, dataset_url)
     response = Response(body, mimetype=FORMATS[fmt].split(";")[0], content_type=FORMATS[fmt])
     response.headers["Content-Disposition"] = f'attachment; filename="{opendata_resolutions.filename(selection, fmt)}"'
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.get("/offene-daten/bedarf.<fmt>")
+def unmet_demand_download(fmt):
+    """Unmet demand per neighbourhood × programme × field of action × year (``demand_export``), CSV or JSON."""
+    if fmt not in ("csv", "json"):
+        abort(404)
+    try:
+        selection = opendata.parse_selection(request.args)
+    except opendata.FilterError as error:
+        return _error(error, as_json=fmt == "json")
+    rows = demand_export.demand_records(demand.unmet_demand(
+        year=selection.year, neighbourhood_id=selection.neighbourhood.id if selection.neighbourhood else None))
+    if fmt == "csv":
+        body = demand_export.to_csv(rows)
+    else:
+        body = demand_export.to_json(rows, selection.slug, selection.year,
+                                     external_url(".unmet_demand_download", fmt=fmt, **selection.args()))
+    response = Response(body, content_type=FORMATS[fmt])
+    name = "-".join(p for p in ("wingrant-bedarf", selection.slug, str(selection.year or "")) if p)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["Cache-Control"] = "no-cache"
     return response

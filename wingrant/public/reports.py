@@ -21,7 +21,10 @@ from ..minutes import published
 from ..minutes.models import Minutes, MinutesState
 from ..minutes.published import PublishedDecision
 from ..neighbourhoods.models import Neighbourhood
+from . import demand as demand_model
 from . import queries
+from .demand import Demand
+from .demand_export import demand_records
 from .queries import BoundMoney
 
 
@@ -53,6 +56,8 @@ class YearReport:
     programmes: list[ProgrammeTotal]
     #: The budgets' bound money, traced to published decisions and to meetings whose minutes follow.
     bound: BoundMoney
+    #: Asked for, given and not given (and why) per programme and field of action.
+    demand: Demand
 
     @property
     def approved_total(self) -> int:
@@ -95,7 +100,8 @@ def year_report(neighbourhood: Neighbourhood, year: int) -> YearReport:
     programmes = [ProgrammeTotal(code, name, requested, approved)
                   for code, (name, requested, approved) in totals.items()]
     return YearReport(neighbourhood, year, budgets, meetings, decisions,
-                      {o: outcomes.get(o, 0) for o in Outcome}, programmes, queries.bound_money(neighbourhood.id, year))
+                      {o: outcomes.get(o, 0) for o in Outcome}, programmes, queries.bound_money(neighbourhood.id, year),
+                      demand_model.unmet_demand(year=year, neighbourhood_id=neighbourhood.id))
 
 
 FILENAME = "jahresbericht.json"
@@ -123,5 +129,6 @@ def report_json(report: YearReport) -> bytes:
                        "amounts": [{"programme": a.code, "requested_cents": a.requested,
                                     "approved_cents": a.approved} for a in d.amounts]}
                       for d in report.decisions],
+        "unmet_demand": demand_records(report.demand),
     }
     return json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")

@@ -49,7 +49,7 @@ from ..minutes.downloads import stored_pdf_response
 from ..minutes.labels import init_labels
 from ..minutes.pdf import render_template_pdf
 from ..subscriptions.forms import subscribe_form
-from . import project_path, queries, reports
+from . import demand, project_path, queries, reports
 from .stage_cache import stage_cache, version_cache
 
 bp = Blueprint("public", __name__, url_prefix="/portal")
@@ -75,7 +75,7 @@ def _int_arg(name: str) -> int | None:
 
 @bp.get("/")
 def index():
-    return render_template("public/index.html", neighbourhoods=queries.neighbourhoods())
+    return render_template("public/index.html", neighbourhoods=queries.neighbourhoods(), year=date.today().year)
 
 
 @bp.get("/so-funktioniert-es")
@@ -103,7 +103,7 @@ def neighbourhood(slug):
     resolutions = published_resolutions.published_resolutions(nb.id, limit=LATEST + 1)
     return render_template(
         "public/neighbourhood.html", nb=nb, year=year, years=years, budgets=budgets,
-        bound=queries.bound_money(nb.id, year),
+        bound=queries.bound_money(nb.id, year), demand=demand.unmet_demand(year=year, neighbourhood_id=nb.id),
         chart=status_chart(budgets), upcoming=queries.upcoming_meetings(nb.id, today),
         decisions=decisions[:LATEST], more_decisions=len(decisions) > LATEST,
         minutes=queries.published_minutes(nb.id, year=year),  # one year at a time, like the budgets

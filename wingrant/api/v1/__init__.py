@@ -16,6 +16,7 @@ def init_app(app) -> None:
         applications,
         attachments,
         decisions,
+        figures,
         funding,
         live,
         mail,

@@ -24,6 +24,13 @@ from .meetings import GROUPS, ITEM_PATH, OUTCOMES, load_meeting
 
 # --- schemas ---------------------------------------------------------------------------------
 
+REASON_CATEGORIES = [c.value for c in consensus.ReasonCategory]
+REASON_CATEGORY_INPUT = [c.value for c in consensus.REASON_CATEGORY_CHOICES]
+REASON_CATEGORY_HELP = ("Warum Geld vertagt, abgelehnt oder gekürzt wurde: lack_of_money (Mittel nicht ausreichend), "
+                        "content (inhaltlich), formal (formal/unvollständig), other (sonstiges); Pflicht bei deferred, "
+                        "rejected und bei approved_with_changes mit weniger Geld als beantragt. not_recorded: vor "
+                        "Einführung erfasst; null: kein Geld zurückgehalten")
+
 AMOUNT = s.obj({"programme_id": s.integer(1), "amount_cents": s.cents()}, ["programme_id", "amount_cents"])
 OBJECTION = s.component("Objection", s.obj({
     "id": s.integer(1), "group": s.string(enum=GROUPS, nullable=True), "person_name": s.string(200),
@@ -36,16 +43,20 @@ RECUSAL = s.component("Recusal", s.obj({
 DECISION = s.component("Decision", s.obj({
     "id": {**s.integer(1, nullable=True), "description": "null, solange der Antrag nicht beraten ist"},
     "meeting_id": s.integer(1), "agenda_item_id": s.integer(1), "application_id": s.integer(1),
-    "outcome": s.string(enum=OUTCOMES, nullable=True), "reason": s.string(), "conditions": s.string(),
-    "decided_at": s.datetime_(nullable=True), "votes_yes": s.integer(0, nullable=True),
+    "outcome": s.string(enum=OUTCOMES, nullable=True), "reason": s.string(),
+    "reason_category": {**s.string(enum=REASON_CATEGORIES, nullable=True),
+                        "description": REASON_CATEGORY_HELP},
+    "conditions": s.string(), "decided_at": s.datetime_(nullable=True), "votes_yes": s.integer(0, nullable=True),
     "votes_no": s.integer(0, nullable=True), "votes_abstain": s.integer(0, nullable=True),
     "amounts": s.array(AMOUNT, 100), "objections": s.array(OBJECTION, 10_000), "recusals": s.array(RECUSAL, 10_000),
-}, ["id", "meeting_id", "agenda_item_id", "application_id", "outcome", "reason", "conditions", "decided_at",
+}, ["id", "meeting_id", "agenda_item_id", "application_id", "outcome", "reason", "reason_category", "conditions",
+    "decided_at",
     "votes_yes", "votes_no", "votes_abstain", "amounts", "objections", "recusals"]))
 OUTCOME_INPUT = s.component("OutcomeInput", s.obj({
     "outcome": s.string(enum=OUTCOMES),
     "amounts": {**s.array(AMOUNT, 50), "description": "Nur bei approved_with_changes: bewilligte Cent je Programm"},
     "conditions": s.string(10_000), "reason": s.string(10_000),
+    "reason_category": {**s.string(enum=REASON_CATEGORY_INPUT), "description": REASON_CATEGORY_HELP},
     "votes_yes": s.integer(0, 100_000, nullable=True), "votes_no": s.integer(0, 100_000, nullable=True),
     "votes_abstain": s.integer(0, 100_000, nullable=True),
     "correction_reason": {**s.string(2000), "description": "Pflicht, wenn ein erfasster Beschluss korrigiert wird"},
@@ -54,8 +65,8 @@ OUTCOME_INPUT = s.component("OutcomeInput", s.obj({
 # --- the UI forms that validate the bodies, field by field --------------------------------------
 
 OUTCOME_FORM = FormInput({
-    **{name: name for name in ("outcome", "conditions", "reason", "correction_reason", "votes_yes", "votes_no",
-                               "votes_abstain")},
+    **{name: name for name in ("outcome", "conditions", "reason", "reason_category", "correction_reason",
+                               "votes_yes", "votes_no", "votes_abstain")},
     "amounts": Keyed("programme_id", "amount_cents", "amount_", format_plain)}, prefix="outcome")
 REOPEN_FORM = FormInput({"reason": "reopen_reason"})
 OBJECTION_FORM = FormInput({name: name for name in ("group", "person_name", "reason", "consent_to_publish")})
@@ -67,7 +78,8 @@ RECUSAL_FORM = FormInput({name: name for name in ("person_name", "organisation",
 def decision_json(d: Decision, meeting_id: int) -> dict:
     return {
         "id": d.id, "meeting_id": meeting_id, "agenda_item_id": d.agenda_item_id, "application_id": d.application_id,
-        "outcome": d.outcome.value if d.outcome else None, "reason": d.reason, "conditions": d.conditions,
+        "outcome": d.outcome.value if d.outcome else None, "reason": d.reason,
+        "reason_category": d.reason_category.value if d.reason_category else None, "conditions": d.conditions,
         "decided_at": iso(d.decided_at), "votes_yes": d.votes_yes, "votes_no": d.votes_no,
         "votes_abstain": d.votes_abstain,
         "amounts": [{"programme_id": a.programme_id, "amount_cents": a.amount_cents}
