@@ -100,7 +100,7 @@ class Manager:
         token = re.search(r'name="nav-csrf_token" type="hidden" value="([^"]+)"', html).group(1)
         form = re.search(r'action="([^"]+/top/\d+/beschluss)#beschluss"', html)
         if form and "outcome-correction_reason" not in html:
-            data = {"outcome-csrf_token": token, "outcome-outcome": "deferred",
+            data = {"outcome-csrf_token": token, "outcome-outcome": "deferred", "outcome-reason_category": "content",
                     "outcome-reason": "Vertagt: Fragen zum Finanzierungsplan (Benchmark)."}
             data.update(re.findall(r'name="(outcome-amount_\d+)" type="text" value="([^"]*)"', html))
             self._post(form.group(1), data, "decision")

@@ -31,7 +31,7 @@ from wingrant.organisations.models import Organisation
 PUBLIC_ENDPOINTS = {"home.index", "home.budgets", "core.healthz", "static", "auth.login", "core.set_language",
                     "accessibility.statement"}
 #: oparl: the read-only open-data feed (published data only); subscriptions: the mailing list (token links)
-PUBLIC_BLUEPRINTS = {"public", "opendata", "applicant", "oparl", "subscriptions"}
+PUBLIC_BLUEPRINTS = {"public", "opendata", "applicant", "oparl", "subscriptions", "cityreport"}
 #: Pages that only show a form to change something (the live meeting records decisions; its list of
 #: the room's pending signals is forms to record or dismiss them).
 FORM_PAGE = re.compile(r"(bearbeiten|/neu$|berichtigen|verwaltung$|/live$|/live/meldungen$)")

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
-from tests.browser.conftest import browser, demo_site, login, screenshot  # noqa: F401
+from tests.browser.conftest import login, screenshot
 from wingrant.auth.models import User
 from wingrant.concerns import services
 from wingrant.concerns.models import ConcernStatus
@@ -25,7 +25,7 @@ WIDTHS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "he
 
 
 @pytest.fixture(scope="module")
-def concern_site(demo_site):  # noqa: F811
+def concern_site(demo_site):
     """The demo site with a few concerns in Huchting, one raised in its held meeting."""
     with demo_site.server.app.app_context():
         nb = db.session.execute(sa.select(Neighbourhood).filter_by(slug="huchting")).scalar_one()
@@ -53,7 +53,7 @@ def concern_site(demo_site):  # noqa: F811
 
 
 @pytest.mark.parametrize("width", list(WIDTHS))
-def test_concern_pages_fit_the_screen(browser, concern_site, width):  # noqa: F811
+def test_concern_pages_fit_the_screen(browser, concern_site, width):
     site, meeting_id, concern_id = concern_site
     context = browser.new_context(viewport=WIDTHS[width], locale="de-DE")
     page = context.new_page()
@@ -78,7 +78,7 @@ def test_concern_pages_fit_the_screen(browser, concern_site, width):  # noqa: F8
     assert too_wide == []
 
 
-def test_quick_form_in_the_live_meeting_records_a_concern(browser, concern_site):  # noqa: F811
+def test_quick_form_in_the_live_meeting_records_a_concern(browser, concern_site):
     site, meeting_id, _concern_id = concern_site
     context = browser.new_context(viewport=WIDTHS["phone"], locale="de-DE")
     page = context.new_page()
