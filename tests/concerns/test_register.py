@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -216,3 +217,24 @@ def test_resolution_seam_shows_its_button_only_when_a_feature_plugs_in(db, app, 
     finally:
         del app.extensions[RESOLUTION_SEAM]
     assert "Beschluss ohne Antrag daraus machen" in page and f"/beschluesse/neu?anliegen={concern.id}" in page
+
+
+def test_concern_becomes_a_resolution_draft_on_the_next_open_meetings_agenda(db, client, logged_in, manager, huchting,
+                                                                              make_meeting):
+    from html import unescape
+
+    from wingrant.meetings.models import MeetingState
+
+    concern = services.create_concern(logged_in.meeting.neighbourhood, services.ConcernInput(
+        "Mehr WiN-Mittel", "Das Forum bittet den Senat, das WiN-Budget zu erhöhen.",
+        agenda_item_id=logged_in.item.id), user=manager)
+    db.session.commit()
+    page = client.get(f"/quartiere/huchting/anliegen/{concern.id}").get_data(as_text=True)
+    assert "Beschluss ohne Antrag daraus machen" not in page  # no meeting to put it on yet
+    upcoming = make_meeting(huchting, [], when=date.today() + timedelta(days=10), state=MeetingState.INVITED)
+    db.session.commit()
+    page = unescape(client.get(f"/quartiere/huchting/anliegen/{concern.id}").get_data(as_text=True))
+    link = re.search(r'href="([^"]*/ohne-antrag/neu[^"]*)"', page).group(1)
+    assert f"/sitzungen/{upcoming.meeting.id}/" in link
+    form = client.get(link).get_data(as_text=True)
+    assert 'value="Mehr WiN-Mittel"' in form and "Das Forum bittet den Senat, das WiN-Budget zu erhöhen." in form

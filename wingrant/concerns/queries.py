@@ -192,3 +192,12 @@ def residents_items(neighbourhood_id: int, limit: int = 12) -> list[tuple[int, d
 def concern_of_application(application_id: int) -> Concern | None:
     """The concern an application was made from (the link is stored on the concern)."""
     return db.session.execute(sa.select(Concern).where(Concern.application_id == application_id)).scalar_one_or_none()
+
+
+def next_open_meeting(neighbourhood_id: int, today: date) -> Meeting | None:
+    """The neighbourhood's next meeting whose agenda can still take an item (planned or invited)."""
+    from ..meetings.models import MeetingState
+
+    return db.session.scalar(sa.select(Meeting).where(
+        Meeting.neighbourhood_id == neighbourhood_id, Meeting.date >= today,
+        Meeting.state.in_((MeetingState.PLANNED, MeetingState.INVITED))).order_by(Meeting.date, Meeting.id).limit(1))

@@ -62,8 +62,16 @@ def _labels():
 
 
 def _resolution_url(concern: Concern) -> str | None:
+    """The draft form of a resolution (Beschluss ohne Antrag) on the next open meeting's agenda, prefilled
+    from the concern; None while no meeting is planned or invited."""
     build = current_app.extensions.get(RESOLUTION_SEAM)
-    return build(concern) if build else None
+    if build:
+        return build(concern)
+    meeting = queries.next_open_meeting(concern.neighbourhood_id, date.today())
+    if meeting is None:
+        return None
+    return url_for("resolutions.create", slug=meeting.neighbourhood.slug, meeting_id=meeting.id,
+                   titel=concern.topic, text=concern.description or concern.topic)
 
 
 def _summary(form) -> list[tuple[str, str]]:

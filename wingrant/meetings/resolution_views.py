@@ -21,7 +21,7 @@ from .forms import ButtonForm, ObjectionForm, RecusalForm, ReopenForm
 from .labels import RESOLUTION_OUTCOME_LABELS
 from .live_page import render_live
 from .models import AgendaItem, AttendeeGroup, MeetingState, Resolution, ResolutionKind
-from .resolution_forms import ResolutionForm, resolution_outcome_form
+from .resolution_forms import TEXT_MAX, TITLE_MAX, ResolutionForm, resolution_outcome_form
 from .view_helpers import load
 
 bp = Blueprint("resolutions", __name__)
@@ -58,6 +58,9 @@ def _meeting_url(neighbourhood, meeting):
 def create(slug, meeting_id):
     neighbourhood, meeting = load(slug, meeting_id, Action.MANAGE_MEETINGS)
     form = ResolutionForm()
+    if request.method == "GET":  # prefilled, e.g. from a concern (Wünsche und Anliegen)
+        form.title.data = (request.args.get("titel") or "")[:TITLE_MAX]
+        form.text.data = (request.args.get("text") or "")[:TEXT_MAX]
     if not form.validate_on_submit():
         return _render_draft(neighbourhood, meeting, form, status=422 if request.method == "POST" else 200)
     try:
