@@ -35,9 +35,9 @@ def published(application_ids: Iterable[int]) -> dict[int, str]:
     ids = list(application_ids)
     if not ids:
         return {}
-    rows = db.session.execute(sa.select(EasySummary.application_id, EasySummary.text).where(
-        EasySummary.application_id.in_(ids), EasySummary.reviewed_by != "", EasySummary.text != ""))
-    return dict(rows.all())
+    rows = db.session.execute(sa.select(EasySummary.application_id, CHECKED_TEXT).where(
+        EasySummary.application_id.in_(ids)))
+    return {app_id: text for app_id, text in rows if text}
 
 
 def save(app: Application, text: str, *, reviewed_by: str, user, today: date | None = None) -> EasySummary:

@@ -174,22 +174,25 @@ def resolution(slug, resolution_id):
 def project(slug, application_id):
     """A funded project: only one the forum approved in published minutes exists here."""
     nb = _neighbourhood(slug)
-    rows = published.published_decisions(nb.id, application_id=application_id)
-    if not any(r.approved for r in rows):
-        abort(404)
-    funded = next(r for r in rows if r.approved)
+    rows, funded = _funded(nb, application_id)
     return render_template("public/project.html", nb=nb, project=funded, history=rows,
                            path=project_path.path_of(application_id, funded.meeting_date),
                            easy=easy_texts.published([application_id]).get(application_id, ""))
+
+
+def _funded(nb, application_id: int):
+    """The published decisions on the application and the approving one; 404 unless the forum approved it
+    in published minutes (the rule for the project page and everything on it)."""
+    rows = published.published_decisions(nb.id, application_id=application_id)
+    funded = next((r for r in rows if r.approved), None) or abort(404)
+    return rows, funded
 
 
 @bp.get("/<slug>/projekte/<int:application_id>/fotos/<name>")
 def project_photo(slug, application_id, name):
     """A project's photo: public exactly when its project page is. The name is the random storage
     name, so a URL always means the same bytes and may be cached for long."""
-    nb = _neighbourhood(slug)
-    if not any(r.approved for r in published.published_decisions(nb.id, application_id=application_id)):
-        abort(404)
+    _funded(_neighbourhood(slug), application_id)
     found = project_path.photo(application_id, name) or abort(404)
     path = showcase.path_of(found)
     if not path.is_file():
