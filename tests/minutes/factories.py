@@ -50,6 +50,8 @@ class AppSpec:
     approved: dict[str, int] | None = None
     conditions: str = ""
     reason: str = ""
+    #: Why money was deferred, refused or cut (``ReasonCategory``).
+    reason_category: object = None
     objections: list[dict] = field(default_factory=list)
     recusals: list[dict] = field(default_factory=list)
     summary: str = ""
@@ -151,6 +153,7 @@ def meeting(neighbourhood, programmes: dict, specs: list[AppSpec], *, when: date
             decisions.append(None)
             continue
         decision = Decision(agenda_item_id=it.id, application_id=app.id, outcome=spec.outcome, reason=spec.reason,
+                            reason_category=spec.reason_category,
                             conditions=spec.conditions, decided_at=utcnow())
         db.session.add(decision)
         db.session.flush()

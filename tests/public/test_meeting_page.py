@@ -10,7 +10,9 @@ import pytest
 
 from tests.minutes import factories
 from tests.minutes.factories import AppSpec
+from wingrant.meetings.consensus import ReasonCategory
 from wingrant.meetings.models import MeetingState, Outcome
+from wingrant.minutes.record_loader import minutes_record
 
 from .conftest import publish
 
@@ -160,3 +162,21 @@ def test_decisions_of_a_published_meeting_stay_on_the_minutes_page(client, hucht
     publish(built, manager)
     html = _page(client, f"{PORTAL}/sitzungen/{built.meeting.id}")
     assert "Spielplatzfest" in html and "Kein Bezug zum Quartier" not in html
+
+
+def test_published_decision_says_when_money_was_lacking(client, huchting, make_meeting, manager):
+    """Unmet demand is visible where the decision is: the public decisions and the minutes name the reason."""
+    built = make_meeting(huchting, [
+        AppSpec("Nachtcafé", "Jugendhaus Huchting", {"WIN": 9_000_00}, outcome=Outcome.DEFERRED,
+                reason_category=ReasonCategory.LACK_OF_MONEY),
+        AppSpec("Altes Vorhaben", "Träger Alt", {"WIN": 500_00}, outcome=Outcome.REJECTED,
+                reason_category=ReasonCategory.NOT_RECORDED)])
+    publish(built, manager)
+    page = _page(client, f"{PORTAL}/protokolle/{built.meeting.id}")
+    decisions = _page(client, f"{PORTAL}/beschluesse?jahr=alle")
+    for html in (page, decisions):
+        assert "Grund: Mittel nicht ausreichend" in html
+        assert "nicht erfasst" not in html  # old decisions without a category say nothing rather than "unknown"
+    record = minutes_record(built.meeting.id, public=True)
+    entry = next(e.application for e in record.agenda if e.application and e.application.title == "Nachtcafé")
+    assert entry.reason_category == ReasonCategory.LACK_OF_MONEY

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from ..meetings.consensus import ReasonCategory
 from ..meetings.models import AgendaItemKind, AttendeeGroup, Outcome, ResolutionKind
 from .models import MinutesState
 
@@ -54,6 +55,15 @@ RESOLUTION_OUTCOMES = {
     Outcome.REJECTED: _l("nicht beschlossen"),
 }
 
+#: Why money was deferred, refused or cut: printed beside the outcome, so unmet demand is visible.
+REASON_CATEGORIES = {
+    ReasonCategory.LACK_OF_MONEY: _l("Mittel nicht ausreichend"),
+    ReasonCategory.CONTENT: _l("Inhaltliche Gründe"),
+    ReasonCategory.FORMAL: _l("Formale Gründe / unvollständig"),
+    ReasonCategory.OTHER: _l("Sonstiges"),
+    ReasonCategory.NOT_RECORDED: _l("nicht erfasst"),
+}
+
 STATES = {
     MinutesState.DRAFT: _l("Entwurf"),
     MinutesState.APPROVED: _l("genehmigt"),
@@ -66,4 +76,5 @@ def init_labels(app) -> None:
     app.jinja_env.globals["minutes_labels"] = {
         "groups": GROUPS, "outcomes": OUTCOMES, "kinds": KINDS, "states": STATES,
         "resolution_kinds": RESOLUTION_KINDS, "resolution_outcomes": RESOLUTION_OUTCOMES,
+        "reason_categories": REASON_CATEGORIES,
     }

@@ -185,6 +185,8 @@ class PublishedDecision:
     neighbourhood: str
     forum: str
     amounts: tuple[Amount, ...]
+    #: Why money was deferred, refused or cut (``consensus.ReasonCategory``); None otherwise.
+    reason_category: consensus.ReasonCategory | None = None
 
     @property
     def approved(self) -> bool:
@@ -248,7 +250,7 @@ def published_decisions(neighbourhood_id: int | None = None, *, year: int | None
                          Decision.id, Decision.outcome, Decision.conditions, Decision.reason, Application.id,
                          Application.reference, Application.title, Organisation.name, Application.summary,
                          Application.year, Meeting.id, Meeting.date, Neighbourhood.slug, Neighbourhood.name,
-                         Neighbourhood.forum_name))
+                         Neighbourhood.forum_name, Decision.reason_category))
     if newest_first:
         stmt = stmt.order_by(Meeting.date.desc(), AgendaItem.position, Decision.id)
     else:
@@ -262,9 +264,9 @@ def published_decisions(neighbourhood_id: int | None = None, *, year: int | None
     return [
         PublishedDecision(d_id, outcome, conditions or "", reason or "", app_id, reference, title, org, summary or "",
                           app_year, fields.get(app_id, ()), m_id, m_date, slug, nb_name, forum,
-                          book.amounts(app_id, d_id, outcome))
+                          book.amounts(app_id, d_id, outcome), category)
         for (d_id, outcome, conditions, reason, app_id, reference, title, org, summary, app_year, m_id, m_date,
-             slug, nb_name, forum) in rows
+             slug, nb_name, forum, category) in rows
     ]
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from ..concerns.queries import PublicConcern
-from ..meetings.consensus import APPROVALS
+from ..meetings.consensus import APPROVALS, ReasonCategory
 from ..meetings.models import AgendaItemKind, AttendeeGroup, MeetingState, Outcome, ResolutionKind
 from .models import MinutesState
 
@@ -113,6 +113,8 @@ class ApplicationEntry:
     recusals: tuple[RecusalEntry, ...]
     #: The checked summary in Leichte Sprache, if there is one.
     easy_summary: str = ""
+    #: Why money was deferred, refused or cut (``ReasonCategory``); None otherwise.
+    reason_category: ReasonCategory | None = None
 
     @property
     def label(self) -> str:

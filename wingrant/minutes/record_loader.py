@@ -147,6 +147,7 @@ def _load(meeting_id: int) -> MinutesRecord | None:
                 objections=tuple(objections.get(decision.id, ())) if decision else (),
                 recusals=tuple(recusals.get(decision.id, ())) if decision else (),
                 easy_summary=easy.get(application.id, ""),
+                reason_category=decision.reason_category if decision else None,
             )
         else:
             last_group = None
