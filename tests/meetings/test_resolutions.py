@@ -284,3 +284,18 @@ def test_names_on_a_resolution_expire_with_the_other_personal_data(db, forum):
     resolution = _fresh(db, Resolution, resolution.id)
     assert [o.person_name for o in resolution.objections] == [privacy.ANONYMISED]
     assert [r.person_name for r in resolution.recusals] == [privacy.ANONYMISED]
+
+
+def test_person_export_finds_a_name_recorded_on_a_resolution(db, forum):
+    from wingrant.maintenance import privacy
+
+    resolution = _draft(forum)
+    resolutions.record_objection(forum.meeting, resolution.agenda_item_id,
+                                 ObjectionData(person_name="Olga Einwand", reason="Zu allgemein"), user=forum.manager)
+    resolutions.record_recusal(forum.meeting, resolution.agenda_item_id,
+                               RecusalData(person_name="Olga Einwand", organisation="Verein X"), user=forum.manager)
+    found = privacy.export_person("olga einwand")
+    assert [(o["reason"], o["title"]) for o in found["resolution_objections"]] == [
+        ("Zu allgemein", "Mehr WiN-Mittel für Huchting")]
+    assert [r["organisation"] for r in found["resolution_recusals"]] == ["Verein X"]
+    assert privacy.export_person("Rolf Niemand")["resolution_objections"] == []

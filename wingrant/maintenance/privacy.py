@@ -293,6 +293,19 @@ def export_person(who: str) -> dict:
                          .join(AgendaItem, Decision.agenda_item_id == AgendaItem.id)
                          .join(Meeting, AgendaItem.meeting_id == Meeting.id)
                          .where(sa.func.lower(Recusal.person_name) == needle)),
+        "resolution_objections": rows(sa.select(ResolutionObjection.person_name, ResolutionObjection.reason,
+                                                ResolutionObjection.consent_to_publish, Resolution.title,
+                                                *meeting_cols)
+                                      .join(Resolution, ResolutionObjection.resolution_id == Resolution.id)
+                                      .join(AgendaItem, Resolution.agenda_item_id == AgendaItem.id)
+                                      .join(Meeting, AgendaItem.meeting_id == Meeting.id)
+                                      .where(sa.func.lower(ResolutionObjection.person_name) == needle)),
+        "resolution_recusals": rows(sa.select(ResolutionRecusal.person_name, ResolutionRecusal.organisation,
+                                              ResolutionRecusal.reason, Resolution.title, *meeting_cols)
+                                    .join(Resolution, ResolutionRecusal.resolution_id == Resolution.id)
+                                    .join(AgendaItem, Resolution.agenda_item_id == AgendaItem.id)
+                                    .join(Meeting, AgendaItem.meeting_id == Meeting.id)
+                                    .where(sa.func.lower(ResolutionRecusal.person_name) == needle)),
         "organisation_contacts": rows(sa.select(Organisation.name, Organisation.contact_person, Organisation.email,
                                                 Organisation.phone)
                                       .where(sa.or_(sa.func.lower(Organisation.contact_person) == needle,
