@@ -19,14 +19,17 @@ from tests.minutes import factories
 from tests.minutes.factories import AppSpec
 from wingrant.auth.models import Role
 from wingrant.core.models import ThrottleEvent
+from wingrant.database import utcnow
 from wingrant.extensions import db
 from wingrant.meetings import consensus, decisions, follow, queries, services, signals
 from wingrant.meetings.models import (
     AgendaItem,
     AttendeeGroup,
+    Decision,
     Meeting,
     MeetingState,
     Objection,
+    Outcome,
     RoomSignal,
     SignalKind,
     SignalState,
@@ -232,6 +235,24 @@ def test_qm_records_a_signal_from_the_live_page(client, auth, room, manager):
     assert response.status_code == 302 and response.headers["Location"].endswith("#meldungen")
     assert _signals(room)[0].state == SignalState.RECORDED
     assert not _assessment(room).consensus
+
+
+def test_objection_signalled_too_late_can_only_be_dismissed(client, auth, room, manager):
+    """The phone sent an objection, then the forum decided: the QM sees it, but cannot take it in."""
+    _send(client.application.test_client(), room, "objection", reason="Zu teuer")
+    item = _application_item(room)
+    db.session.rollback()
+    db.session.add(Decision(agenda_item_id=item.id, application_id=item.application_id, outcome=Outcome.APPROVED,
+                            decided_at=utcnow()))
+    db.session.commit()
+    auth.login(manager.email)
+    page = client.get(f"/quartiere/huchting/sitzungen/{room.meeting.id}/live").get_data(as_text=True)
+    assert "kam zu spät" in page and "Als Einwand aufnehmen" not in page and "Verwerfen" in page
+    signal = _signals(room)[0]
+    with pytest.raises(decisions.DomainError):
+        signals.record_as_objection(room.meeting, signal.id, decisions.ObjectionData(
+            group=AttendeeGroup.RESIDENTS), user=manager)
+    assert signals.close(room.meeting, signal.id, user=manager) == SignalState.DISMISSED
 
 
 def test_qm_pending_list_answers_the_poll_with_304(client, auth, room, manager):

@@ -119,6 +119,13 @@ def _decided(item: AgendaItem) -> bool:
         Decision.agenda_item_id == item.id, Decision.outcome.is_not(None))).first() is not None
 
 
+def decided_item_ids(meeting_id: int) -> set[int]:
+    """The meeting's agenda items whose decision is recorded (one query): an objection signalled on
+    one of them came too late to be taken into the record; the QM can only dismiss it."""
+    return set(db.session.execute(sa.select(Decision.agenda_item_id).join(AgendaItem).where(
+        AgendaItem.meeting_id == meeting_id, Decision.outcome.is_not(None))).scalars())
+
+
 def objection_possible(item: AgendaItem) -> bool:
     return item.application_id is not None and not _decided(item)
 

@@ -34,16 +34,20 @@ class PendingSignal:
     number: str
     #: For an objection: the recording form, prefilled with what the phone sent.
     form: ObjectionForm | None
+    #: The item's decision is recorded meanwhile: an objection can no longer be taken in.
+    decided: bool = False
 
 
 def signal_context(meeting: Meeting) -> dict:
     """The QM's part of the room's signals: the code and the pending list (live page and its poll)."""
     numbers = signals.item_numbers(meeting.id)
+    decided = signals.decided_item_ids(meeting.id)
     pending = [
         PendingSignal(s, numbers.get(s.agenda_item_id, ""), ObjectionForm(
             prefix=f"signal{s.id}", formdata=None,
             data={"group": s.group.value if s.group else "", "reason": s.reason})
-            if s.kind == SignalKind.OBJECTION else None)
+            if s.kind == SignalKind.OBJECTION and s.agenda_item_id not in decided else None,
+            decided=s.kind == SignalKind.OBJECTION and s.agenda_item_id in decided)
         for s in signals.pending(meeting.id)]
     return {"signal_code": signals.format_code(meeting.signal_code), "pending_signals": pending,
             "signals_possible": meeting.state in signals.OPEN_STATES, "signal_button": ButtonForm(formdata=None)}
