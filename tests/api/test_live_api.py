@@ -101,6 +101,13 @@ def test_after_the_minutes_are_approved_the_pointer_is_locked(client, db, live):
     db.session.commit()
     response = client.put(url, headers=tokens[Role.MANAGER], json={"item_id": items[0]})
     assert response.status_code == 409 and "genehmigt" in response.get_json()["message"]
+    # every write on a locked meeting is the same conflict, whichever endpoint it goes through
+    meeting = url.removesuffix("/live")
+    for response in (client.put(meeting, headers=tokens[Role.MANAGER], json={"date": date.today().isoformat(), "place": "Rathaus"}),
+                     client.post(f"{meeting}/agenda-items", headers=tokens[Role.MANAGER], json={"title": "Neu"}),
+                     client.put(f"{meeting}/attendance/head-counts", headers=tokens[Role.MANAGER],
+                                json={"residents": 3})):
+        assert response.status_code == 409 and "genehmigt" in response.get_json()["message"], response.get_json()
 
 
 def test_another_neighbourhoods_token_can_neither_read_nor_move_the_pointer(client, live):

@@ -10,11 +10,13 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from ..database import lock_row
-from ..errors import DomainError
+from ..errors import Conflict
 from .models import Meeting, MeetingState
 
 
-class MeetingLocked(DomainError):
+class MeetingLocked(Conflict):
+    """The record is closed: the state, not the input, is in the way (the API answers 409)."""
+
     def __init__(self):
         super().__init__(_("Das Protokoll dieser Sitzung ist genehmigt. Sitzung, Tagesordnung, Anwesenheit und "
                            "Beschlüsse können nicht mehr geändert werden."))

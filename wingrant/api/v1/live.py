@@ -64,9 +64,7 @@ def live_json(slug: str, meeting: Meeting) -> dict:
 def _set(slug: str, meeting: Meeting, item_id: int | None):
     try:
         services.set_current_item(meeting, item_id, user=current_user)
-    except MeetingLocked as error:
-        raise ApiError(409, str(error.message)) from None
-    except NotAllowed:
+    except (MeetingLocked, NotAllowed):  # 409 and 403, as everywhere in the API
         raise
     except DomainError as error:  # not an item of this meeting
         raise ApiError(422, None, {"item_id": [str(error.message)]}) from None
