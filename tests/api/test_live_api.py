@@ -103,7 +103,8 @@ def test_after_the_minutes_are_approved_the_pointer_is_locked(client, db, live):
     assert response.status_code == 409 and "genehmigt" in response.get_json()["message"]
     # every write on a locked meeting is the same conflict, whichever endpoint it goes through
     meeting = url.removesuffix("/live")
-    for response in (client.put(meeting, headers=tokens[Role.MANAGER], json={"date": date.today().isoformat(), "place": "Rathaus"}),
+    moved = {"date": date.today().isoformat(), "place": "Rathaus"}
+    for response in (client.put(meeting, headers=tokens[Role.MANAGER], json=moved),
                      client.post(f"{meeting}/agenda-items", headers=tokens[Role.MANAGER], json={"title": "Neu"}),
                      client.put(f"{meeting}/attendance/head-counts", headers=tokens[Role.MANAGER],
                                 json={"residents": 3})):
