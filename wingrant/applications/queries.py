@@ -44,6 +44,7 @@ def state_label(state: S) -> str:
 def active_programmes() -> list[Programme]:
     return list(db.session.execute(
         sa.select(Programme).where(Programme.active.is_(True)).order_by(Programme.position, Programme.code)
+        .options(selectinload(Programme.lines))
     ).scalars())
 
 
@@ -54,7 +55,8 @@ def requestable_programmes(app: Application | None = None) -> list[Programme]:
         condition = condition | Programme.id.in_(
             sa.select(FinancingItem.programme_id).where(FinancingItem.application_id == app.id))
     return list(db.session.execute(
-        sa.select(Programme).where(condition).order_by(Programme.position, Programme.code)).scalars())
+        sa.select(Programme).where(condition).order_by(Programme.position, Programme.code)
+        .options(selectinload(Programme.lines))).scalars())
 
 
 def open_budget_programmes(neighbourhood_id: int, years: list[int]) -> dict[int, list[Programme]]:
