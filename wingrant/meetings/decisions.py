@@ -27,7 +27,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..ledger import queries as ledger_queries
 from ..ledger import services as ledger
-from ..ledger.models import Budget, EntryKind, LedgerEntry
+from ..ledger.models import EntryKind, LedgerEntry
 from ..money import format_eur
 from ..neighbourhoods.models import Programme
 from . import consensus, notices, queries
