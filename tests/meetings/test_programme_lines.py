@@ -117,7 +117,8 @@ def test_balances_and_the_minutes_roll_the_lines_up_to_the_programme(db, forum, 
     assert [(r.line.code, r.balance.available) for r in rows[0].lines] == [("KLEIN", 5_000_00), ("BETEIL", 5_000_00)]
     table = [b for b in budget_lines(forum.meeting, {YEAR}) if b.programme_id == inno.id]
     assert len(table) == 1 and table[0].committed_here == 3_000_00
-    assert [(b.line_name, b.committed_here) for b in table[0].lines] == [("Kleinprojekte", 0), ("Beteiligung", 3_000_00)]
+    assert [(b.line_name, b.committed_here) for b in table[0].lines] == [("Kleinprojekte", 0),
+                                                                          ("Beteiligung", 3_000_00)]
 
 
 def test_the_programme_owner_decides_referred_cases_of_its_programme_only(db, forum, topf, make_application):

@@ -3,8 +3,9 @@
 Roles are per neighbourhood; administrators (WiN-Geschäftsführung) may act
 everywhere. A programme owner (``ProgrammeOwner``, e.g. the Innovationstopf at the
 Senatskanzlei) acts across neighbourhoods, but only for its programmes
-(``can_for_programmes``) and in no neighbourhood's internals. An object reached through a URL must belong to the neighbourhood
-in that URL (``scoped_or_404``), otherwise it does not exist for the caller.
+(``can_for_programmes``) and in no neighbourhood's internals. An object reached
+through a URL must belong to the neighbourhood in that URL (``scoped_or_404``),
+otherwise it does not exist for the caller.
 """
 
 from __future__ import annotations
