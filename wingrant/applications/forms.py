@@ -26,6 +26,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from .. import money
@@ -315,8 +316,8 @@ def application_form(*, programmes, organisations, field_groups, years, formdata
              for p in programmes}
     attrs |= {line_field(p.id): SelectField(_l("Förderschiene (%(programme)s)", programme=p.name),
                                             coerce=_optional_int, validate_choice=False,
-                                            choices=[("", _l("– bitte wählen –"))]
-                                            + [(line.id, line.name) for line in p.lines if line.active])
+                                            choices=[SelectChoice("", _l("– bitte wählen –"))]
+                                            + [SelectChoice(line.id, line.name) for line in p.lines if line.active])
               for p in programmes if any(line.active for line in p.lines)}
     form_class = type("BoundApplicationForm", (base or ApplicationForm,), attrs)
     if formdata is not None:

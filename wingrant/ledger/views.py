@@ -9,6 +9,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
 
 from ..auth.models import User
 from ..auth.permissions import Action, budget_programme_ids_for, can, deny
@@ -71,8 +72,8 @@ def _allocation_form(year: int, **kwargs) -> AllocationForm:
     form.programme.choices = [(p.id, p.name if p.name.upper().startswith(p.code.upper()) else f"{p.name} ({p.code})")
                               for p in db.session.execute(
         sa.select(Programme).order_by(Programme.position, Programme.code)).scalars()]
-    form.line.choices = [("", _("– keine (Programm ohne Förderschienen) –"))] + [
-        (line.id, f"{code} – {line.name}") for line, code in db.session.execute(
+    form.line.choices = [SelectChoice("", _("– keine (Programm ohne Förderschienen) –"))] + [
+        SelectChoice(line.id, f"{code} – {line.name}") for line, code in db.session.execute(
             sa.select(ProgrammeLine, Programme.code).join(Programme, ProgrammeLine.programme_id == Programme.id)
             .where(ProgrammeLine.active.is_(True)).order_by(Programme.position, Programme.code,
                                                             ProgrammeLine.position))]
