@@ -207,3 +207,31 @@ def test_the_administration_assigns_departments_lines_and_owners(app, db, forum,
                    follow_redirects=True)
     assert "Ein Konto mit dieser E-Mail-Adresse gibt es nicht." in refused.get_data(as_text=True)
     assert _login(app, "topf@example.org").get("/verwaltung/programme/").status_code == 403
+
+
+def test_an_application_names_the_line_it_asks_of_and_must_name_one_before_the_forum(db, forum, topf,
+                                                                                      make_organisation):
+    from wingrant.applications import rules
+    from wingrant.applications import services as application_services
+    from wingrant.applications.models import CostCategory
+
+    inno, small, part, budgets, owner, admin = topf
+    organisation = make_organisation()
+
+    def data(**lines):
+        return rules.ApplicationInput(
+            organisation_id=organisation.id, title="Nachbarschaftsfest", year=YEAR, summary="Ein Fest.",
+            description="Ein Fest für alle.", start_date=date(YEAR, 6, 1), end_date=date(YEAR, 6, 2),
+            costs=[rules.CostLine(CostCategory.MATERIAL, "Zelt", 1_000_00)], requests={inno.id: 1_000_00},
+            request_lines=lines.get("lines", {}))
+
+    without = application_services.create_application(forum.neighbourhood, data(), user=forum.manager)
+    problems = application_services.problems_before_forum(without)
+    assert [p.field for p in problems if "Förderschiene" in p.message] == [f"line_{inno.id}"]
+    with pytest.raises(DomainError):  # a line of another programme
+        application_services.create_application(forum.neighbourhood, data(lines={forum.win.id: small.id}),
+                                                user=forum.manager)
+    named = application_services.create_application(forum.neighbourhood, data(lines={inno.id: part.id}),
+                                                    user=forum.manager)
+    assert named.line_for(inno.id) == part.id
+    assert not [p for p in application_services.problems_before_forum(named) if "Förderschiene" in p.message]
