@@ -235,3 +235,18 @@ def test_an_application_names_the_line_it_asks_of_and_must_name_one_before_the_f
                                                     user=forum.manager)
     assert named.line_for(inno.id) == part.id
     assert not [p for p in application_services.problems_before_forum(named) if "Förderschiene" in p.message]
+
+
+def test_a_referred_case_is_mailed_to_the_owner_of_the_programme_it_asks_of(db, forum, topf, make_application):
+    from wingrant.mail.models import OutboxMail
+
+    inno, small, part, budgets, owner, admin = topf
+    _decide(db, forum, _asking(db, make_application, forum, {inno: 1_000_00}, line=small), Outcome.REFERRED)
+    _decide(db, forum, _asking(db, make_application, forum, {inno: 1_000_00, forum.win: 1_000_00}, line=small),
+            Outcome.REFERRED)
+    db.session.rollback()
+    mails = db.session.execute(sa.select(OutboxMail.recipient, OutboxMail.body_text)
+                               .where(OutboxMail.kind == "admin.referral").order_by(OutboxMail.id)).all()
+    # The INNO case reaches the administrator and the owner; the mixed case only the administrator.
+    assert [recipient for recipient, _body in mails] == ["admin@example.org", "topf@example.org", "admin@example.org"]
+    assert "/verwaltung/programmfaelle/" in mails[1].body_text
