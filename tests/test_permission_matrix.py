@@ -7,7 +7,10 @@ Rules proven (for every route, so a new route is covered the day it is added):
 - a manager of another neighbourhood can neither read nor change anything of
   Huchting (403/404), GET or POST;
 - a reader (Lesend) can read Huchting but cannot change anything or open a form;
-- only administrators reach /verwaltung;
+- only administrators reach /verwaltung, except that a programme owner reads its programmes'
+  budgets and its case list there;
+- a programme owner (Innovationstopf) reaches nothing inside a neighbourhood whose case asks money
+  of another programme, changes nothing in the ledger, and reads no other programme's budget;
 - administrators are never refused a page.
 POSTs carry a valid CSRF token, so a refusal is the permission check, not CSRF.
 """
@@ -63,6 +66,7 @@ def world(app, db, demo):
         "attachment_id": MISSING, "token_id": MISSING, "attendance_id": MISSING, "recusal_id": MISSING,
         "mail_id": MISSING, "decision_id": MISSING, "resolution_id": MISSING, "draft_id": MISSING, "file_id": MISSING,
         "concern_id": MISSING, "photo_id": MISSING, "name": "missing.jpg", "signal_id": MISSING,
+        "programme_id": MISSING, "line_id": MISSING,
         "token": "x" * 43, "step_name": "submit", "fmt": "csv", "number": 1, "year": date.today().year,
         "filename": "css/wingrant.css",
     }
@@ -186,9 +190,32 @@ def test_only_administrators_reach_the_administration(app, world, email):
     assert wrong == []
 
 
+#: The demo's programme owner: the Innovationstopf at the Senatskanzlei (no role in any neighbourhood).
+OWNER = "innovationstopf@wingrant.example"
+#: What a programme owner reads in the administration: its budgets (index) and its case list.
+OWNER_PAGES = {"ledger.index", "owner_cases.index"}
+
+
+def test_programme_owner_reads_its_budgets_and_cases_and_nothing_else(app, world):
+    passwords, values = world
+    client = _client_for(app, passwords, OWNER)
+    wrong = []
+    for endpoint, method, url in _routes(app, values):
+        if _public(endpoint) or not url.startswith(("/quartiere/", "/verwaltung")):
+            continue
+        response = _request(client, method, url)
+        if method == "GET" and endpoint in OWNER_PAGES:
+            ok = response.status_code == 200
+        else:  # Huchting's internals, its WiN case and budget, every write, every other administration page
+            ok = response.status_code in (403, 404)
+        if not ok:
+            wrong.append(f"{method} {url} ({endpoint}) -> {response.status_code}")
+    assert wrong == []
+
+
 @pytest.mark.parametrize("email", [None, "geschaeftsfuehrung@wingrant.example", "qm.huchting@wingrant.example",
                                    "protokoll.huchting@wingrant.example", "lesend.huchting@wingrant.example",
-                                   "qm.groepelingen@wingrant.example"])
+                                   "qm.groepelingen@wingrant.example", OWNER])
 def test_no_page_answers_500_to_anyone(app, world, email):
     passwords, values = world
     client = _client_for(app, passwords, email)

@@ -36,6 +36,8 @@ def create_app(config: dict | None = None, *, instance_path: str | None = None) 
         install_engine_hooks(db.engine)
     install_safe_teardown(app)
 
+    from .administration import owner_cases
+    from .administration import programmes as programme_admin_views
     from .administration import views as administration_views
     from .auth import admin_views, two_factor_views
     from .auth import views as auth_views
@@ -59,6 +61,8 @@ def create_app(config: dict | None = None, *, instance_path: str | None = None) 
     app.register_blueprint(signal_views.bp)
     app.register_blueprint(admin_views.bp)
     app.register_blueprint(administration_views.bp)
+    app.register_blueprint(programme_admin_views.bp)
+    app.register_blueprint(owner_cases.bp)
     from .ledger import views as ledger_views
 
     app.register_blueprint(ledger_views.bp)

@@ -1,10 +1,7 @@
-"""Realistic demo data: Bremen's WiN neighbourhoods, their budgets, organisations,
-applications in every early state, a past meeting with published minutes, one waiting for
-its minutes, the next one invited (its agenda public) and the one after planned.
-
-Idempotent: every object is looked up by its natural key first, so running it
-again creates nothing twice (and shows no password twice).
-"""
+"""Realistic demo data: Bremen's WiN neighbourhoods, their budgets, organisations, applications in
+every early state, a past meeting with published minutes, one waiting for its minutes, the next one
+invited (its agenda public) and the one after planned. Idempotent: every object is looked up by its
+natural key first, so running it again creates nothing twice (and shows no password twice)."""
 
 from __future__ import annotations
 
@@ -14,6 +11,7 @@ from datetime import date, time, timedelta
 
 import sqlalchemy as sa
 
+from .administration import demo_programmes
 from .applications.models import (
     Application,
     ApplicationState,
@@ -159,6 +157,7 @@ def load_demo_data(today: date | None = None) -> DemoReport:
     for slug, code, euros in CO_FUNDING:
         allocated += _allocate_once(neighbourhoods[slug], programmes[code], year, euros * 100, admin)
     report.lines.append(f"Budgets {year}: {allocated} neue Zuweisungen")
+    report.lines.append(demo_programmes.load(neighbourhoods, admin, year, report.passwords))
 
     created = _demo_applications_and_meeting(
         neighbourhoods["huchting"], programmes, organisations, admin, today)

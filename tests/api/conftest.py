@@ -39,6 +39,8 @@ ROLES = {
     "minutes": "protokoll.huchting@wingrant.example",
     "reader": "lesend.huchting@wingrant.example",
     "other_manager": "qm.groepelingen@wingrant.example",
+    #: Owns the Innovationstopf (budgets in Gröpelingen and Tenever); no role in any neighbourhood.
+    "programme_owner": "innovationstopf@wingrant.example",
 }
 
 

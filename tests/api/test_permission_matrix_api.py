@@ -7,6 +7,7 @@ Rules proven (for every rule, so a new API route must be classified here the day
 - a role may exactly what it may in the UI (``ROLE_ACTIONS``): allowed requests are never
   answered 401/403, refused ones always 403 — before the body is even looked at;
 - a manager of another neighbourhood reaches nothing of Huchting;
+- a programme owner reads budgets (its programmes' only: other budgets are not found), nothing else;
 - no request answers 500;
 - an object reached through a URL must belong to the neighbourhood in the URL (404 otherwise,
   even for an administrator).
@@ -30,7 +31,7 @@ REQUIRES = {
     "list_programmes": "account",
     "list_organisations": "organisations", "get_organisation": "organisations",
     "create_organisation": "organisations", "update_organisation": "edit_organisation",
-    "get_neighbourhood": A.READ, "list_budgets": A.READ, "get_budget": A.READ, "list_ledger_entries": A.READ,
+    "get_neighbourhood": A.READ, "list_budgets": "budgets", "get_budget": "budgets", "list_ledger_entries": A.READ,
     "allocate": A.ADMINISTER, "reverse": A.ADMINISTER, "list_outbox": A.ADMINISTER,
     "get_notifications": "account", "put_notifications": "account",
     "list_applications": A.READ, "get_application": A.READ, "create_application": A.MANAGE_APPLICATIONS,
@@ -57,6 +58,7 @@ REQUIRES = {
 ACTIONS_IN_HUCHTING = {
     "admin": set(Action), "manager": set(ROLE_ACTIONS[Role.MANAGER]), "minutes": set(ROLE_ACTIONS[Role.MINUTES]),
     "reader": set(ROLE_ACTIONS[Role.READER]), "other_manager": set(), "anonymous": set(),
+    "programme_owner": set(),
 }
 
 
@@ -80,6 +82,8 @@ def _allowed(role: str, requirement) -> bool:
         return True
     if requirement == "organisations":
         return role in ("admin", "manager", "other_manager")
+    if requirement == "budgets":  # readers of the neighbourhood, and programme owners (their programmes')
+        return role == "programme_owner" or A.READ in ACTIONS_IN_HUCHTING[role]
     if requirement == "edit_organisation":  # the demo Träger applies in Huchting only
         return role in ("admin", "manager")
     return requirement in ACTIONS_IN_HUCHTING[role]
@@ -95,7 +99,16 @@ def _send(client, method, url, secret):
 #: What a download may be besides JSON: a minutes PDF, an attachment.
 DOWNLOADS = {"application/pdf", *attachments.EXTENSIONS}
 
-ROLES = ["anonymous", "admin", "manager", "minutes", "reader", "other_manager"]
+ROLES = ["anonymous", "admin", "manager", "minutes", "reader", "other_manager", "programme_owner"]
+
+
+def test_a_programme_owner_reads_its_programmes_budgets_through_the_api(client, demo_world):
+    owner = demo_world.tokens["programme_owner"]
+    budgets = client.get("/api/v1/neighbourhoods/groepelingen/budgets", headers=bearer(owner)).get_json()
+    assert {(b["programme"]["code"], b["line"]["code"]) for b in budgets["items"]} == {("INNO", "KLEIN"),
+                                                                                         ("INNO", "BETEIL")}
+    admin = client.get("/api/v1/neighbourhoods/groepelingen/budgets", headers=bearer(demo_world.tokens["admin"]))
+    assert {b["programme"]["code"] for b in admin.get_json()["items"]} >= {"WIN", "SOZ", "INNO"}
 
 
 def test_each_role_may_exactly_what_the_ui_allows(app, client, demo_world):

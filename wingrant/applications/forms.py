@@ -26,6 +26,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from .. import money
@@ -38,6 +39,7 @@ from .rules import (
     CostLine,
     FundingLine,
     Problem,
+    line_field,
     max_share_cents,
     request_field,
 )
@@ -129,6 +131,8 @@ class RequestRow(NamedTuple):
     programme: Any
     field: Any
     cap_cents: int
+    #: The Förderschiene choice, for a programme with lines.
+    line: Any = None
 
 
 class ApplicationForm(FlaskForm):
@@ -172,9 +176,15 @@ class ApplicationForm(FlaskForm):
     def request_fields(self):
         return [(p, self[request_field(p.id)]) for p in self._programmes]
 
+    @property
+    def line_fields(self):
+        """The Förderschiene choice of each programme with lines."""
+        return [(p, self[line_field(p.id)]) for p in self._programmes if line_field(p.id) in self]
+
     def request_rows(self, data: ApplicationInput) -> list[RequestRow]:
         """The request fields with the most each programme may pay for the plan ``data`` as it stands."""
-        return [RequestRow(p, f, max_share_cents(data.total_cost_cents, p.max_share_percent))
+        return [RequestRow(p, f, max_share_cents(data.total_cost_cents, p.max_share_percent),
+                           self[line_field(p.id)] if line_field(p.id) in self else None)
                 for p, f in self.request_fields]
 
     # --- rows -----------------------------------------------------------------------
@@ -215,6 +225,7 @@ class ApplicationForm(FlaskForm):
                                  row=_row_index(entry))
                      for entry in self.funding.entries if not (row := entry.form).is_blank()],
             requests={p.id: f.data for p, f in self.request_fields if f.data},
+            request_lines={p.id: f.data for p, f in self.line_fields if f.data},
         )
 
     def plan_preview(self) -> ApplicationInput:
@@ -257,6 +268,8 @@ class ApplicationForm(FlaskForm):
                 rows.append_entry()
         for p, f in self.request_fields:
             f.data = data.requests.get(p.id)
+        for p, f in self.line_fields:
+            f.data = data.request_lines.get(p.id)
 
     # --- errors ---------------------------------------------------------------------
 
@@ -301,6 +314,11 @@ def application_form(*, programmes, organisations, field_groups, years, formdata
     """
     attrs = {request_field(p.id): MoneyField(_l("Beantragt aus %(programme)s", programme=p.name))
              for p in programmes}
+    attrs |= {line_field(p.id): SelectField(_l("Förderschiene (%(programme)s)", programme=p.name),
+                                            coerce=_optional_int, validate_choice=False,
+                                            choices=[SelectChoice("", _l("– bitte wählen –"))]
+                                            + [SelectChoice(line.id, line.name) for line in p.lines if line.active])
+              for p in programmes if any(line.active for line in p.lines)}
     form_class = type("BoundApplicationForm", (base or ApplicationForm,), attrs)
     if formdata is not None:
         kwargs["formdata"] = formdata

@@ -122,6 +122,11 @@ class Application(db.Model):
         """What the application asks of the programmes together."""
         return sum(f.amount_cents for f in self.financing_items if f.source == FundingSource.PROGRAMME)
 
+    def line_for(self, programme_id: int) -> int | None:
+        """The Förderschiene the application asks of in ``programme_id`` (NULL: the programme itself)."""
+        return next((f.line_id for f in self.financing_items
+                     if f.source == FundingSource.PROGRAMME and f.programme_id == programme_id and f.line_id), None)
+
     def requested_cents(self, programme_id: int) -> int:
         return sum(
             f.amount_cents for f in self.financing_items
@@ -159,6 +164,8 @@ class FinancingItem(db.Model):
     position: Mapped[int] = mapped_column(default=0)
     source: Mapped[FundingSource] = mapped_column(str_enum(FundingSource, "funding_source"))
     programme_id: Mapped[int | None] = mapped_column(sa.ForeignKey("programme.id"), index=True)
+    #: The Förderschiene asked of, for a programme with lines; its budget is booked.
+    line_id: Mapped[int | None] = mapped_column(sa.ForeignKey("programme_line.id"), index=True)
     description: Mapped[str] = mapped_column(sa.String(300), default="")
     amount_cents: Mapped[int] = mapped_column(Cents)
 

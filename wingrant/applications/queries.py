@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from ..core.pagination import Window, count
 from ..extensions import db
@@ -44,6 +45,7 @@ def state_label(state: S) -> str:
 def active_programmes() -> list[Programme]:
     return list(db.session.execute(
         sa.select(Programme).where(Programme.active.is_(True)).order_by(Programme.position, Programme.code)
+        .options(selectinload(Programme.lines))
     ).scalars())
 
 
@@ -54,7 +56,8 @@ def requestable_programmes(app: Application | None = None) -> list[Programme]:
         condition = condition | Programme.id.in_(
             sa.select(FinancingItem.programme_id).where(FinancingItem.application_id == app.id))
     return list(db.session.execute(
-        sa.select(Programme).where(condition).order_by(Programme.position, Programme.code)).scalars())
+        sa.select(Programme).where(condition).order_by(Programme.position, Programme.code)
+        .options(selectinload(Programme.lines))).scalars())
 
 
 def open_budget_programmes(neighbourhood_id: int, years: list[int]) -> dict[int, list[Programme]]:
@@ -75,7 +78,8 @@ def open_budget_programmes(neighbourhood_id: int, years: list[int]) -> dict[int,
     allocated = balances([budget_id for budget_id, _year, _p in rows]) if rows else {}
     result: dict[int, list[Programme]] = {year: [] for year in years}
     for budget_id, year, programme in rows:
-        if budget_id in allocated and allocated[budget_id].allocated > 0:
+        # A programme with lines has one budget per line: it is offered once.
+        if budget_id in allocated and allocated[budget_id].allocated > 0 and programme not in result[year]:
             result[year].append(programme)
     return result
 

@@ -65,6 +65,8 @@ class ProgrammeRule:
     name: str
     max_share_percent: int = 100
     investive_only: bool = False
+    #: The active Förderschienen; a request from a programme with lines names one of them.
+    line_ids: tuple[int, ...] = ()
 
 
 @dataclass
@@ -89,6 +91,8 @@ class ApplicationInput:
     funding: list[FundingLine] = field(default_factory=list)
     #: Requested amount per programme id (only amounts > 0).
     requests: dict[int, int] = field(default_factory=dict)
+    #: The Förderschiene asked of, per programme id (programmes with lines only).
+    request_lines: dict[int, int] = field(default_factory=dict)
 
     @property
     def total_cost_cents(self) -> int:
@@ -114,6 +118,10 @@ class ApplicationInput:
 
 def request_field(programme_id: int) -> str:
     return f"request_{programme_id}"
+
+
+def line_field(programme_id: int) -> str:
+    return f"line_{programme_id}"
 
 
 def max_share_cents(total_cost_cents: int, percent: int) -> int:
@@ -184,6 +192,9 @@ def programme_problems(data: ApplicationInput, programmes: dict[int, ProgrammeRu
             problems.append(Problem(_("Aus diesem Förderprogramm kann nichts beantragt werden."), field_name))
             continue
         name = rule.name
+        if rule.line_ids and data.request_lines.get(programme_id) not in rule.line_ids:
+            problems.append(Problem(_("%(programme)s hat Förderschienen: Bitte eine Förderschiene wählen.",
+                                      programme=name), line_field(programme_id)))
         cap = max_share_cents(total, rule.max_share_percent)
         if requested > cap:
             problems.append(Problem(

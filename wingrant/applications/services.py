@@ -71,17 +71,21 @@ def require(user, neighbourhood_id: int, action: Action = Action.MANAGE_APPLICAT
 
 
 def programme_rules(programmes: list[Programme]) -> dict[int, rules.ProgrammeRule]:
-    return {p.id: rules.ProgrammeRule(p.id, p.code, p.name, p.max_share_percent, p.investive_only)
+    return {p.id: rules.ProgrammeRule(p.id, p.code, p.name, p.max_share_percent, p.investive_only,
+                                      tuple(line.id for line in p.lines if line.active))
             for p in programmes}
 
 
 def input_from_application(app: Application) -> rules.ApplicationInput:
     """The stored application as the plain data the rules and the form work with."""
     requests: dict[int, int] = {}
+    request_lines: dict[int, int] = {}
     funding = []
     for item in app.financing_items:
         if item.source == FundingSource.PROGRAMME:
             requests[item.programme_id] = requests.get(item.programme_id, 0) + item.amount_cents
+            if item.line_id is not None:
+                request_lines[item.programme_id] = item.line_id
         else:
             funding.append(rules.FundingLine(item.source, item.amount_cents, item.description))
     return rules.ApplicationInput(
@@ -91,7 +95,7 @@ def input_from_application(app: Application) -> rules.ApplicationInput:
         end_date=app.end_date, contact_email=app.contact_email,
         field_of_action_ids=[f.id for f in app.fields_of_action],
         costs=[rules.CostLine(c.category, c.description, c.amount_cents) for c in app.cost_items],
-        funding=funding, requests=requests,
+        funding=funding, requests=requests, request_lines=request_lines,
     )
 
 
@@ -110,6 +114,9 @@ def check_input(data: rules.ApplicationInput, programmes: list[Programme], *, co
         known = {p.id for p in programmes}
         problems += [rules.Problem(_("Aus diesem Förderprogramm kann nichts beantragt werden."),
                                    rules.request_field(pid)) for pid in data.requests if pid not in known]
+    lines = {p.id: {line.id for line in p.lines} for p in programmes}
+    problems += [rules.Problem(_("Diese Förderschiene gehört nicht zu diesem Förderprogramm."), rules.line_field(pid))
+                 for pid, line_id in data.request_lines.items() if line_id not in lines.get(pid, ())]
     if problems:
         raise InvalidApplication(problems)
 
@@ -131,7 +138,8 @@ def apply_input(app: Application, data: rules.ApplicationInput, programmes: list
     by_id = {p.id: p for p in programmes}
     for pid in sorted(data.requests, key=lambda pid: (by_id[pid].position, by_id[pid].code)):
         items.append(FinancingItem(position=len(items), source=FundingSource.PROGRAMME, programme_id=pid,
-                                   programme=by_id[pid], amount_cents=data.requests[pid]))
+                                   programme=by_id[pid], amount_cents=data.requests[pid],
+                                   line_id=data.request_lines.get(pid)))
     app.financing_items = items
     app.updated_at = utcnow()
 

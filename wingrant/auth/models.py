@@ -76,3 +76,13 @@ class Membership(db.Model):
 
     user: Mapped[User] = relationship(back_populates="memberships")
     neighbourhood: Mapped[Neighbourhood] = relationship()
+
+
+class ProgrammeOwner(db.Model):
+    """A user who owns a programme (e.g. the Innovationstopf at the Senatskanzlei): sees its budgets in
+    every neighbourhood, decides its referred cases and grants, nothing else."""
+
+    __tablename__ = "programme_owner"
+
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True)
+    programme_id: Mapped[int] = mapped_column(sa.ForeignKey("programme.id"), primary_key=True, index=True)

@@ -1,8 +1,11 @@
 """Who may do what, where. Every internal lookup goes through here.
 
 Roles are per neighbourhood; administrators (WiN-Geschäftsführung) may act
-everywhere. An object reached through a URL must belong to the neighbourhood
-in that URL (``scoped_or_404``), otherwise it does not exist for the caller.
+everywhere. A programme owner (``ProgrammeOwner``, e.g. the Innovationstopf at the
+Senatskanzlei) acts across neighbourhoods, but only for its programmes
+(``can_for_programmes``) and in no neighbourhood's internals. An object reached
+through a URL must belong to the neighbourhood in that URL (``scoped_or_404``),
+otherwise it does not exist for the caller.
 """
 
 from __future__ import annotations
@@ -10,14 +13,14 @@ from __future__ import annotations
 import enum
 
 import sqlalchemy as sa
-from flask import abort
+from flask import abort, g, has_request_context
 from flask_login import current_user
 
 from ..audit import services as audit
 from ..database import unit_of_work
 from ..extensions import db
 from ..neighbourhoods.models import Neighbourhood
-from .models import Role
+from .models import ProgrammeOwner, Role
 
 
 class Action(enum.StrEnum):
@@ -47,6 +50,47 @@ def can(user, neighbourhood_id: int | None, action: Action) -> bool:
         return False
     role = user.role_in(neighbourhood_id)
     return role is not None and action in ROLE_ACTIONS[role]
+
+
+class ProgrammeAction(enum.StrEnum):
+    """What a programme owner may do for its programmes (administrators may do all of it everywhere)."""
+
+    VIEW_BUDGETS = "view_budgets"  # the programme's budgets and ledgers in every neighbourhood
+    DECIDE_REFERRALS = "decide_referrals"  # referred cases (Dissens-Verfahren) asking money of it
+    GRANT = "grant"  # the formal grant (Bewilligung) of its money
+
+
+#: Every programme action is an owner's; the enum names them for the audit log and the matrix tests.
+OWNER_ACTIONS = frozenset(ProgrammeAction)
+
+
+def owned_programme_ids(user) -> frozenset[int]:
+    """The programmes ``user`` owns: one query, remembered for the request."""
+    if user is None or not getattr(user, "is_authenticated", False) or getattr(user, "id", None) is None:
+        return frozenset()
+    cache = g.setdefault("owned_programmes", {}) if has_request_context() else {}
+    if user.id not in cache:
+        cache[user.id] = frozenset(db.session.execute(
+            sa.select(ProgrammeOwner.programme_id).where(ProgrammeOwner.user_id == user.id)).scalars())
+    return cache[user.id]
+
+
+def can_for_programmes(user, programme_ids, action: ProgrammeAction) -> bool:
+    """May ``user`` do ``action`` for money of all of ``programme_ids``? Administrators may; an owner may
+    when it owns every one of them (a case asking several programmes needs every owner's right)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_admin:
+        return True
+    wanted = set(programme_ids)
+    return bool(wanted) and action in OWNER_ACTIONS and wanted <= owned_programme_ids(user)
+
+
+def budget_programme_ids_for(user) -> frozenset[int] | None:
+    """The programmes whose budgets ``user`` may see in the ledger; ``None`` means all (administrators)."""
+    if getattr(user, "is_admin", False):
+        return None
+    return owned_programme_ids(user)
 
 
 def neighbourhood_ids_for(user, action: Action = Action.READ) -> list[int] | None:

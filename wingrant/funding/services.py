@@ -22,7 +22,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from ..applications.lifecycle import transition
@@ -34,6 +33,7 @@ from ..audit import services as audit
 from ..database import lock_row, unit_of_work
 from ..errors import DomainError
 from ..extensions import db
+from ..ledger import queries as ledger_queries
 from ..ledger import services as ledger
 from ..ledger.models import Budget
 from . import notices
@@ -158,10 +158,8 @@ def accept_report(app: Application, *, user) -> UseOfFundsReport:
                                 "bitte zur Korrektur zurückgeben."))
         settled = {}
         for row in rows:
-            budget_id = db.session.execute(sa.select(Budget.id).filter_by(
-                neighbourhood_id=app.neighbourhood_id, programme_id=row.grant.programme_id, year=app.year)
-            ).scalar_one_or_none()
-            budget = lock_row(Budget, budget_id) if budget_id is not None else None
+            found = ledger_queries.application_budgets(app, [row.grant.programme_id]).get(row.grant.programme_id)
+            budget = lock_row(Budget, found.id) if found is not None else None
             result = settle(granted_cents=row.grant.amount_cents, spent_cents=row.line.spent_cents,
                             paid_cents=row.paid_cents, budget_open=budget is not None and not budget.closed)
             if result.release_cents:

@@ -12,7 +12,7 @@ from datetime import date
 from flask import Blueprint, render_template, request, url_for
 from flask_login import current_user
 
-from ..auth.permissions import neighbourhood_ids_for
+from ..auth.permissions import neighbourhood_ids_for, owned_programme_ids
 from ..fields import whole_number
 from ..ledger import queries as ledger_queries
 from . import queries, todo
@@ -40,7 +40,10 @@ def index():
     open_work = todo.groups(queries.open_work(scope, today)) if scope is not None else None
     own = _own_neighbourhood_ids()
     if not own:
-        return _overview(today.year, open_work=open_work)
+        # A programme owner (no role in a neighbourhood) starts from its programmes' cases and budgets.
+        owner = (current_user.is_authenticated and not current_user.is_admin
+                 and bool(owned_programme_ids(current_user)))
+        return _overview(today.year, open_work=open_work, programme_owner=owner)
     rows = ledger_queries.budget_overview(today.year, own)
     return render_template("home/index.html", year=today.year, open_work=open_work,
                            by_neighbourhood=ledger_queries.by_neighbourhood(rows))
@@ -58,12 +61,13 @@ def _own_neighbourhood_ids() -> list[int]:
     return neighbourhood_ids_for(current_user) or []
 
 
-def _overview(year: int, open_work: list[todo.Group] | None = None):
+def _overview(year: int, open_work: list[todo.Group] | None = None, programme_owner: bool = False):
     name = request.args.get("q", "").strip()[:MAX_SEARCH]
     page = request.args.get("seite", 1, type=whole_number) or 1
     overview = ledger_queries.overview_page(year, page=page, per_page=OVERVIEW_PER_PAGE, name=name)
     args = {"q": name} if name else {}
     return render_template(
         "home/budgets.html", year=year, overview=overview, name=name, open_work=open_work,
+        programme_owner=programme_owner,
         page_url=lambda n: url_for("home.budgets", **args, seite=n),
     )

@@ -8,9 +8,15 @@ from ..fields import MoneyField, WholeNumberField
 from .years import usable_years
 
 
+def optional_int(value):
+    return None if value in (None, "", "None") else int(value)
+
+
 class AllocationForm(FlaskForm):
     neighbourhood = SelectField(_l("Quartier"), coerce=int)
     programme = SelectField(_l("Förderprogramm"), coerce=int)
+    #: Checked by the service: it must be one of the programme's lines, and given when it has lines.
+    line = SelectField(_l("Förderschiene"), coerce=optional_int, validate_choice=False)
     year = WholeNumberField(_l("Haushaltsjahr"), validators=[
         DataRequired(_l("Bitte das Haushaltsjahr angeben.")), NumberRange(2000, 2100, _l(
             "Bitte ein Jahr zwischen 2000 und 2100 angeben."))])

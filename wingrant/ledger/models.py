@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..database import Cents, str_enum, utcnow
 from ..extensions import db
-from ..neighbourhoods.models import Neighbourhood, Programme
+from ..neighbourhoods.models import Neighbourhood, Programme, ProgrammeLine
 
 
 class Budget(db.Model):
@@ -21,7 +21,12 @@ class Budget(db.Model):
 
     __tablename__ = "budget"
     __table_args__ = (
-        sa.UniqueConstraint("neighbourhood_id", "programme_id", "year"),
+        # One budget per neighbourhood × programme × line × year. NULLs are distinct in a unique
+        # constraint, so a programme without lines (line_id NULL) gets its own partial index.
+        sa.Index("uq_budget_programme_year", "neighbourhood_id", "programme_id", "year", unique=True,
+                 sqlite_where=sa.text("line_id IS NULL"), postgresql_where=sa.text("line_id IS NULL")),
+        sa.Index("uq_budget_line_year", "neighbourhood_id", "line_id", "year", unique=True,
+                 sqlite_where=sa.text("line_id IS NOT NULL"), postgresql_where=sa.text("line_id IS NOT NULL")),
         sa.CheckConstraint("year BETWEEN 1999 AND 2200", name="year_range"),
         sa.Index("ix_budget_year_neighbourhood", "year", "neighbourhood_id"),
     )
@@ -29,6 +34,8 @@ class Budget(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     neighbourhood_id: Mapped[int] = mapped_column(sa.ForeignKey("neighbourhood.id"))
     programme_id: Mapped[int] = mapped_column(sa.ForeignKey("programme.id"), index=True)
+    #: The Förderschiene, for a programme with lines; NULL books on the programme itself.
+    line_id: Mapped[int | None] = mapped_column(sa.ForeignKey("programme_line.id"), index=True)
     #: Haushaltsjahr.
     year: Mapped[int]
     #: A closed year takes no new commitments; unspent money becomes a repayment claim.
@@ -37,9 +44,10 @@ class Budget(db.Model):
 
     neighbourhood: Mapped[Neighbourhood] = relationship()
     programme: Mapped[Programme] = relationship()
+    line: Mapped[ProgrammeLine | None] = relationship()
 
     def __repr__(self) -> str:
-        return f"<Budget {self.neighbourhood_id}/{self.programme_id}/{self.year}>"
+        return f"<Budget {self.neighbourhood_id}/{self.programme_id}/{self.line_id}/{self.year}>"
 
 
 class EntryKind(enum.StrEnum):

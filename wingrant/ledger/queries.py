@@ -9,7 +9,7 @@ from sqlalchemy.orm import aliased
 
 from ..core.pagination import Window
 from ..extensions import db
-from ..neighbourhoods.models import Neighbourhood, Programme
+from ..neighbourhoods.models import Neighbourhood, Programme, ProgrammeLine
 from .models import Budget, EntryKind, LedgerEntry
 
 
@@ -80,32 +80,85 @@ def application_balance(budget_id: int, application_id: int) -> Balance:
     return result.get(budget_id, Balance(budget_id))
 
 
+def application_budgets(application, programme_ids: list[int]) -> dict[int, Budget]:
+    """The budget each programme's money of ``application`` is booked on: the line it asks of, or the
+    programme itself (line NULL); one query. Programmes without such a budget are absent."""
+    if not programme_ids:
+        return {}
+    wanted = {pid: application.line_for(pid) for pid in programme_ids}
+    rows = db.session.execute(
+        sa.select(Budget).where(Budget.neighbourhood_id == application.neighbourhood_id,
+                                Budget.year == application.year, Budget.programme_id.in_(programme_ids))
+    ).scalars()
+    return {b.programme_id: b for b in rows if b.line_id == wanted[b.programme_id]}
+
+
 @dataclass(frozen=True)
 class BudgetRow:
+    """One programme's budget in one neighbourhood and year. For a programme with lines it is the
+    roll-up: ``balance`` adds up the lines, ``lines`` holds one row per line (its budget and balance),
+    and ``budget`` is the first line's budget (year and closing are the same for all)."""
+
     budget: Budget
     neighbourhood: Neighbourhood
     programme: Programme
     balance: Balance
+    line: ProgrammeLine | None = None
+    lines: tuple[BudgetRow, ...] = ()
+
+    @property
+    def budgets(self) -> list[Budget]:
+        return [r.budget for r in self.lines] if self.lines else [self.budget]
 
 
-def budget_overview(year: int, neighbourhood_ids: list[int] | None = None) -> list[BudgetRow]:
-    """Every budget of a year with its balance, ordered for display: two queries in all."""
+def added(budget_id: int, parts: list[Balance]) -> Balance:
+    """The sum of some balances, e.g. a programme's lines."""
+    return Balance(budget_id, sum(b.allocated for b in parts), sum(b.committed for b in parts),
+                   sum(b.released for b in parts))
+
+
+def roll_up(rows: list[BudgetRow]) -> list[BudgetRow]:
+    """Line rows folded into one row per neighbourhood × programme (in the rows' order)."""
+    grouped: dict[tuple[int, int], list[BudgetRow]] = {}
+    for row in rows:
+        grouped.setdefault((row.neighbourhood.id, row.programme.id), []).append(row)
+    result = []
+    for parts in grouped.values():
+        first = parts[0]
+        if first.line is None and len(parts) == 1:
+            result.append(first)
+            continue
+        lines = tuple(p for p in parts if p.line is not None)
+        result.append(BudgetRow(first.budget, first.neighbourhood, first.programme,
+                                added(first.budget.id, [p.balance for p in parts]), None, lines))
+    return result
+
+
+def budget_overview(year: int, neighbourhood_ids: list[int] | None = None, *,
+                    programme_ids=None) -> list[BudgetRow]:
+    """Every budget of a year with its balance, one row per programme (lines rolled up, see
+    :class:`BudgetRow`), ordered for display: two queries in all. ``programme_ids`` limits it to
+    some programmes (a programme owner's)."""
     stmt = (
-        sa.select(Budget, Neighbourhood, Programme)
+        sa.select(Budget, Neighbourhood, Programme, ProgrammeLine)
         .join(Neighbourhood, Budget.neighbourhood_id == Neighbourhood.id)
         .join(Programme, Budget.programme_id == Programme.id)
+        .outerjoin(ProgrammeLine, Budget.line_id == ProgrammeLine.id)
         .where(Budget.year == year)
-        .order_by(Neighbourhood.name, Programme.position, Programme.code)
+        .order_by(Neighbourhood.name, Programme.position, Programme.code, ProgrammeLine.position,
+                  ProgrammeLine.code)
     )
-    if neighbourhood_ids is not None:
-        stmt = stmt.where(Budget.neighbourhood_id.in_(neighbourhood_ids))
-    rows = db.session.execute(stmt).all()
-    # Only the budgets shown: a neighbourhood's page must not add up every neighbourhood's ledger.
     shown = sa.select(Budget.id).where(Budget.year == year)
     if neighbourhood_ids is not None:
+        stmt = stmt.where(Budget.neighbourhood_id.in_(neighbourhood_ids))
         shown = shown.where(Budget.neighbourhood_id.in_(neighbourhood_ids))
+    if programme_ids is not None:
+        stmt = stmt.where(Budget.programme_id.in_(list(programme_ids)))
+        shown = shown.where(Budget.programme_id.in_(list(programme_ids)))
+    rows = db.session.execute(stmt).all()
+    # Only the budgets shown: a neighbourhood's page must not add up every neighbourhood's ledger.
     sums = balances(extra_filter=LedgerEntry.budget_id.in_(shown))
-    return [BudgetRow(b, n, p, sums.get(b.id, Balance(b.id))) for b, n, p in rows]
+    return roll_up([BudgetRow(b, n, p, sums.get(b.id, Balance(b.id)), line) for b, n, p, line in rows])
 
 
 @dataclass(frozen=True)

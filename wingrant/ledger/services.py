@@ -19,7 +19,7 @@ from ..database import lock_row, unit_of_work
 from ..errors import Conflict, DomainError
 from ..extensions import db
 from ..money import format_eur
-from ..neighbourhoods.models import Neighbourhood, Programme
+from ..neighbourhoods.models import Neighbourhood, Programme, ProgrammeLine
 from . import queries
 from .models import Budget, EntryKind, LedgerEntry
 
@@ -44,7 +44,8 @@ class InsufficientFunds(LedgerError, Conflict):
 
 
 def _budget_label(budget: Budget) -> str:
-    return f"{budget.programme.name} {budget.neighbourhood.name} {budget.year}"
+    line = f" – {budget.line.name}" if budget.line_id else ""
+    return f"{budget.programme.name}{line} {budget.neighbourhood.name} {budget.year}"
 
 
 def _check_amount(amount_cents: int) -> None:
@@ -67,17 +68,34 @@ def _append(budget: Budget, kind: EntryKind, amount_cents: int, *, user, memo: s
     return entry
 
 
-def get_or_create_budget(neighbourhood: Neighbourhood, programme: Programme, year: int, *, user=None) -> Budget:
+def check_line(programme: Programme, line_id: int | None) -> ProgrammeLine | None:
+    """The line a budget of ``programme`` is kept on: one of its lines if it has any, else none."""
+    if line_id is None:
+        if any(line.active for line in programme.lines):
+            raise LedgerError(_("%(programme)s hat Förderschienen: Bitte eine Förderschiene wählen.",
+                                programme=programme.name), field="line")
+        return None
+    line = db.session.get(ProgrammeLine, line_id)
+    if line is None or line.programme_id != programme.id:
+        raise LedgerError(_("Diese Förderschiene gehört nicht zu %(programme)s.", programme=programme.name),
+                          field="line")
+    return line
+
+
+def get_or_create_budget(neighbourhood: Neighbourhood, programme: Programme, year: int, *, user=None,
+                         line_id: int | None = None) -> Budget:
     with unit_of_work():
+        line = check_line(programme, line_id)
         budget = db.session.execute(
-            sa.select(Budget).filter_by(neighbourhood_id=neighbourhood.id, programme_id=programme.id, year=year)
+            sa.select(Budget).filter_by(neighbourhood_id=neighbourhood.id, programme_id=programme.id,
+                                        line_id=line_id, year=year)
         ).scalar_one_or_none()
         if budget is None:
-            budget = Budget(neighbourhood_id=neighbourhood.id, programme_id=programme.id, year=year)
+            budget = Budget(neighbourhood_id=neighbourhood.id, programme_id=programme.id, line_id=line_id, year=year)
             db.session.add(budget)
             db.session.flush()
             audit.record("budget.create", user=user, obj=budget, neighbourhood_id=neighbourhood.id,
-                         after={"programme": programme.code, "year": year})
+                         after={"programme": programme.code, "line": line.code if line else None, "year": year})
     return budget
 
 
@@ -152,7 +170,7 @@ def reverse(entry_id: int, *, user, reason: str) -> LedgerEntry:
 
 
 def allocate_to(neighbourhood_id: int, programme_id: int, year: int, amount_cents: int, *, user,
-                memo: str = "") -> LedgerEntry:
+                memo: str = "", line_id: int | None = None) -> LedgerEntry:
     """Create the budget if needed and allocate to it, as one write."""
     neighbourhood = db.session.get(Neighbourhood, neighbourhood_id)
     programme = db.session.get(Programme, programme_id)
@@ -160,7 +178,7 @@ def allocate_to(neighbourhood_id: int, programme_id: int, year: int, amount_cent
         raise LedgerError(_("Bitte Quartier und Förderprogramm wählen."))
     _check_amount(amount_cents)
     with unit_of_work():
-        budget = get_or_create_budget(neighbourhood, programme, year, user=user)
+        budget = get_or_create_budget(neighbourhood, programme, year, user=user, line_id=line_id)
         return allocate(budget.id, amount_cents, user=user, memo=memo)
 
 

@@ -9,14 +9,15 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
 
 from ..auth.models import User
-from ..auth.permissions import Action, can, deny
+from ..auth.permissions import Action, budget_programme_ids_for, can, deny
 from ..errors import DomainError
 from ..extensions import db
 from ..fields import show_error_at, whole_number
 from ..money import format_eur
-from ..neighbourhoods.models import Neighbourhood, Programme
+from ..neighbourhoods.models import Neighbourhood, Programme, ProgrammeLine
 from . import queries, services
 from .forms import AllocationForm, CloseYearForm, ReopenYearForm, ReversalForm
 from .labels import ENTRY_KIND_LABELS
@@ -27,9 +28,16 @@ bp = Blueprint("ledger", __name__, url_prefix="/verwaltung/budgets")
 
 @bp.before_request
 @login_required
-def _administrators_only():
-    if not can(current_user, None, Action.ADMINISTER):
+def _administrators_and_programme_owners():
+    """Administrators manage every budget; a programme owner reads its programmes' budgets (GET only)."""
+    if can(current_user, None, Action.ADMINISTER):
+        return
+    if request.method != "GET" or not budget_programme_ids_for(current_user):
         deny(Action.ADMINISTER)
+
+
+def _is_admin() -> bool:
+    return can(current_user, None, Action.ADMINISTER)
 
 
 def _year_arg() -> int:
@@ -42,17 +50,18 @@ def _year_arg() -> int:
 @bp.route("/", methods=["GET", "POST"])
 def index():
     year = _year_arg()
-    form = _allocation_form(year)
-    if form.validate_on_submit():
+    form = _allocation_form(year) if _is_admin() else None
+    if form is not None and form.validate_on_submit():
         try:
             entry = services.allocate_to(form.neighbourhood.data, form.programme.data, form.year.data,
-                                         form.amount.data, user=current_user, memo=form.memo.data or "")
+                                         form.amount.data, user=current_user, memo=form.memo.data or "",
+                                         line_id=form.line.data)
         except DomainError as e:
             show_error_at(form, e, "amount")
         else:
             flash(_("%(amount)s zugewiesen.", amount=format_eur(entry.amount_cents)), "success")
             return redirect(url_for(".index", jahr=form.year.data))
-    return _render_index(year, form, 422 if form.errors else 200)
+    return _render_index(year, form, 422 if form is not None and form.errors else 200)
 
 
 def _allocation_form(year: int, **kwargs) -> AllocationForm:
@@ -63,16 +72,23 @@ def _allocation_form(year: int, **kwargs) -> AllocationForm:
     form.programme.choices = [(p.id, p.name if p.name.upper().startswith(p.code.upper()) else f"{p.name} ({p.code})")
                               for p in db.session.execute(
         sa.select(Programme).order_by(Programme.position, Programme.code)).scalars()]
+    form.line.choices = [SelectChoice("", _("– keine (Programm ohne Förderschienen) –"))] + [
+        SelectChoice(line.id, f"{code} – {line.name}") for line, code in db.session.execute(
+            sa.select(ProgrammeLine, Programme.code).join(Programme, ProgrammeLine.programme_id == Programme.id)
+            .where(ProgrammeLine.active.is_(True)).order_by(Programme.position, Programme.code,
+                                                            ProgrammeLine.position))]
     return form
 
 
 def _render_index(year: int, form: AllocationForm | None = None, status: int = 200, **year_forms):
-    form = form or _allocation_form(year, formdata=None)
-    rows = queries.budget_overview(year)
-    closed = sum(1 for r in rows if r.budget.closed)
+    admin = _is_admin()
+    form = form or (_allocation_form(year, formdata=None) if admin else None)
+    rows = queries.budget_overview(year, programme_ids=budget_programme_ids_for(current_user))
+    budgets = [b for r in rows for b in r.budgets]
+    closed = sum(1 for b in budgets if b.closed)
     return render_template(
-        "ledger/index.html", rows=rows, year=year, form=form,
-        open_budgets=len(rows) - closed, closed_budgets=closed,
+        "ledger/index.html", rows=rows, year=year, form=form, admin=admin,
+        open_budgets=len(budgets) - closed, closed_budgets=closed,
         year_is_over=services.year_is_over(year), totals=queries.totals([r.balance for r in rows]),
         close_form=year_forms.get("close_form") or CloseYearForm(prefix="close", formdata=None),
         reopen_form=year_forms.get("reopen_form") or ReopenYearForm(prefix="reopen", formdata=None),
@@ -112,6 +128,9 @@ def reopen_year(year: int):
 @bp.route("/<int:budget_id>")
 def detail(budget_id: int):
     budget = db.session.get(Budget, budget_id) or abort(404)
+    owned = budget_programme_ids_for(current_user)
+    if owned is not None and budget.programme_id not in owned:
+        deny(Action.ADMINISTER, budget.neighbourhood_id)
     target = sa.orm.aliased(LedgerEntry)
     entries = db.session.execute(
         sa.select(LedgerEntry, User.name, target.id.label("reversed_by"))
@@ -121,7 +140,7 @@ def detail(budget_id: int):
         .order_by(LedgerEntry.id.desc())
     ).all()
     return render_template("ledger/detail.html", budget=budget, entries=entries,
-                           balance=queries.balance(budget.id), form=ReversalForm(),
+                           balance=queries.balance(budget.id), form=ReversalForm() if _is_admin() else None,
                            kind_labels=ENTRY_KIND_LABELS)
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from ..auth.models import Membership, Role, User
+from ..auth.models import Membership, ProgrammeOwner, Role, User
 from ..extensions import db
 from .models import NotificationOptOut
 
@@ -38,6 +38,23 @@ def administrators(kind: str) -> list[Recipient]:
         sa.select(User.email, User.name, User.language)
         .where(User.is_admin, User.active, _not_opted_out(kind)).order_by(User.id)).all()
     return [Recipient(*row) for row in rows]
+
+
+def programme_owners(programme_ids, kind: str) -> list[Recipient]:
+    """The owners of every one of ``programme_ids`` (those who may decide a case asking money of them all),
+    administrators left out (they hear of it as administrators)."""
+    wanted = set(programme_ids)
+    if not wanted:
+        return []
+    owned: dict[tuple[str, str, str], set[int]] = {}
+    for email, name, language, programme_id in db.session.execute(
+            sa.select(User.email, User.name, User.language, ProgrammeOwner.programme_id)
+            .join(ProgrammeOwner, ProgrammeOwner.user_id == User.id)
+            .where(ProgrammeOwner.programme_id.in_(sorted(wanted)), User.active, ~User.is_admin,
+                   _not_opted_out(kind))
+            .order_by(User.id)):
+        owned.setdefault((email, name, language), set()).add(programme_id)
+    return [Recipient(*key) for key, programmes in owned.items() if programmes == wanted]
 
 
 def opted_out(user_id: int) -> set[str]:

@@ -19,12 +19,13 @@ from ..applications import lifecycle
 from ..applications.models import Application
 from ..applications.models import ApplicationState as S
 from ..audit import services as audit
+from ..auth.permissions import ProgrammeAction, can_for_programmes
 from ..database import lock_row, unit_of_work, utcnow
 from ..errors import DomainError, NotAllowed
 from ..extensions import db
 from ..funding.models import Grant
+from ..ledger import queries as ledger_queries
 from ..ledger import services as ledger
-from ..ledger.models import Budget
 from ..money import format_eur
 from . import consensus, notices, queries
 from .decisions import STATE_FOR, OutcomeData, _audit, _commit_amounts, approved_amounts
@@ -43,17 +44,20 @@ def _lock(decision_id: int) -> tuple[Decision, Application]:
     return lock_row(Decision, decision_id), application
 
 
-def _require_admin(user) -> None:
-    if not getattr(user, "is_admin", False):
-        raise NotAllowed(_("Das entscheidet die WiN-Geschäftsführung."))
+def _require(user, programme_ids, action: ProgrammeAction) -> None:
+    """The WiN-Geschäftsführung, or the owner of every programme whose money is at stake."""
+    if not can_for_programmes(user, programme_ids, action):
+        raise NotAllowed(_("Das entscheidet die WiN-Geschäftsführung oder die für das Förderprogramm "
+                           "zuständige Stelle."))
 
 
 def record_admin_decision(decision_id: int, data: OutcomeData, *, user) -> Decision:
-    """The WiN-Geschäftsführung decides a referred case; an approval binds the money."""
-    _require_admin(user)
+    """The WiN-Geschäftsführung (or the owner of the programmes asked) decides a referred case; an
+    approval binds the money."""
     outcome = Outcome(data.outcome)
     with unit_of_work():
         decision, application = _lock(decision_id)
+        _require(user, queries.requested_amounts(application), ProgrammeAction.DECIDE_REFERRALS)
         if decision.outcome != Outcome.REFERRED:
             raise DomainError(_("Die Geschäftsführung entscheidet nur über Anträge, die das Forum an sie "
                                 "verwiesen hat."))
@@ -94,9 +98,9 @@ def effective_outcome(decision: Decision) -> Outcome | None:
 
 def record_grant(decision_id: int, lines: list[GrantLine], *, user) -> list[Grant]:
     """The formal grant (Bewilligung), one per programme; a smaller grant gives the rest back."""
-    _require_admin(user)
     with unit_of_work():
         decision, application = _lock(decision_id)
+        _require(user, [a.programme_id for a in decision.amounts] or [None], ProgrammeAction.GRANT)
         outcome = effective_outcome(decision)
         if outcome not in consensus.APPROVALS or application.state != STATE_FOR[outcome]:
             raise DomainError(_("Bewilligt werden kann nur ein beschlossener Antrag."))
@@ -126,9 +130,7 @@ def record_grant(decision_id: int, lines: list[GrantLine], *, user) -> list[Gran
             grants.append(grant)
             rest = approved[pid] - line.amount_cents
             if rest:
-                budget = db.session.execute(sa.select(Budget).filter_by(
-                    neighbourhood_id=application.neighbourhood_id, programme_id=pid, year=application.year)
-                ).scalar_one()
+                budget = ledger_queries.application_budgets(application, [pid])[pid]
                 ledger.release(budget.id, rest, user=user, application_id=application.id,
                                memo=_("Bewilligung %(number)s unter dem Beschluss", number=number))
         db.session.flush()

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from ..extensions import db
 from ..ledger import queries as ledger_queries
 from ..ledger.models import Budget, EntryKind, LedgerEntry
-from ..neighbourhoods.models import Programme
+from ..neighbourhoods.models import Programme, ProgrammeLine
 from . import projection
 from .models import AgendaItem, Decision, Meeting
 from .queries import AgendaRow, programmes_by_id, requested_amounts
@@ -36,6 +36,8 @@ class ProjectedRow:
     requested: int
     #: ``None`` when the neighbourhood has no budget for this programme and year.
     step: projection.Step | None
+    #: The Förderschiene, for a programme with lines ("" otherwise).
+    line: str = ""
 
 
 @dataclass
@@ -64,27 +66,32 @@ def agenda_projection(meeting: Meeting, rows: list[AgendaRow]) -> AgendaProjecti
         return result
     programmes = programmes_by_id()
     years = {r.item.application.year for r in app_rows}
-    budgets = {(b.programme_id, b.year): b for b in db.session.execute(
-        sa.select(Budget).where(Budget.neighbourhood_id == meeting.neighbourhood_id, Budget.year.in_(years))
-    ).scalars()}
+    # Keys are (programme, line, year): a programme with lines spends from the line each application asks of.
+    budgets, line_names = {}, {}
+    for b, line_name in db.session.execute(
+            sa.select(Budget, ProgrammeLine.name).outerjoin(ProgrammeLine, Budget.line_id == ProgrammeLine.id)
+            .where(Budget.neighbourhood_id == meeting.neighbourhood_id, Budget.year.in_(years))):
+        budgets[(b.programme_id, b.line_id, b.year)] = b
+        line_names[b.line_id] = line_name or ""
     balances = ledger_queries.balances([b.id for b in budgets.values()])
     bound_here = bound_by_meeting(meeting.id)
     start = {key: (balances[b.id].available if b.id in balances else 0) + bound_here.get(b.id, 0)
              for key, b in budgets.items()}
-    requests = [{(pid, r.item.application.year): cents
+    requests = [{(pid, r.item.application.line_for(pid), r.item.application.year): cents
                  for pid, cents in requested_amounts(r.item.application).items()} for r in app_rows]
 
-    def order(key: tuple[int, int]) -> tuple:
-        return programmes[key[0]].position, programmes[key[0]].code, key[1]
+    def order(key: tuple[int, int | None, int]) -> tuple:
+        return programmes[key[0]].position, programmes[key[0]].code, line_names.get(key[1], ""), key[2]
+
+    def row(key, requested: int, step) -> ProjectedRow:
+        return ProjectedRow(programmes[key[0]], key[2], requested, step, line_names.get(key[1], ""))
 
     for r, request, steps in zip(app_rows, requests, projection.available_after_agenda(start, requests)):
-        result.items[r.item.id] = [ProjectedRow(programmes[key[0]], key[1], request[key], steps.get(key))
-                                   for key in sorted(request, key=order)]
+        result.items[r.item.id] = [row(key, request[key], steps.get(key)) for key in sorted(request, key=order)]
     totals = projection.totals_after_agenda(start, requests)
-    asked: dict[tuple[int, int], int] = {}
+    asked: dict[tuple[int, int | None, int], int] = {}
     for request in requests:
         for key, cents in request.items():
             asked[key] = asked.get(key, 0) + cents
-    result.totals = [ProjectedRow(programmes[key[0]], key[1], asked[key], totals.get(key))
-                     for key in sorted(asked, key=order)]
+    result.totals = [row(key, asked[key], totals.get(key)) for key in sorted(asked, key=order)]
     return result

@@ -25,8 +25,9 @@ from ..audit import services as audit
 from ..database import lock_row, unit_of_work, utcnow
 from ..errors import DomainError
 from ..extensions import db
+from ..ledger import queries as ledger_queries
 from ..ledger import services as ledger
-from ..ledger.models import Budget, EntryKind, LedgerEntry
+from ..ledger.models import EntryKind, LedgerEntry
 from ..money import format_eur
 from ..neighbourhoods.models import Programme
 from . import consensus, notices, queries
@@ -201,13 +202,13 @@ def _commit_amounts(decision: Decision, application: Application, amounts: dict[
     """One DecisionAmount and one ledger commitment per programme, budgets locked in id order."""
     if not amounts:
         return
-    budgets = {b.programme_id: b for b in db.session.execute(
-        sa.select(Budget).where(Budget.neighbourhood_id == application.neighbourhood_id,
-                                Budget.year == application.year, Budget.programme_id.in_(list(amounts)))
-    ).scalars()}
+    budgets = ledger_queries.application_budgets(application, list(amounts))
     for pid in amounts:
         if pid not in budgets:
             programme = db.session.get(Programme, pid)
+            if application.line_for(pid) is None and programme.lines:
+                raise DomainError(_("%(programme)s hat Förderschienen: Bitte im Antrag die Förderschiene angeben.",
+                                    programme=programme.name), field=f"amount_{pid}")
             raise DomainError(_("Für %(programme)s gibt es in diesem Quartier für %(year)s kein Budget.",
                                 programme=programme.name, year=application.year), field=f"amount_{pid}")
     for pid in sorted(amounts, key=lambda p: budgets[p].id):  # one lock order: no deadlocks

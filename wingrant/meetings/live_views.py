@@ -39,7 +39,7 @@ from .forms import (
 from .labels import OUTCOMES
 from .live_page import render_live
 from .models import AGENDA_PUBLIC_STATES, AgendaItem, AttendeeGroup
-from .view_helpers import load
+from .view_helpers import load, load_for_administration
 
 bp = Blueprint("live", __name__)
 
@@ -253,14 +253,14 @@ def _admin_url(neighbourhood, meeting, item_id):
 @bp.get("/quartiere/<slug>/sitzungen/<int:meeting_id>/top/<int:item_id>/verwaltung")
 @login_required
 def administration(slug, meeting_id, item_id):
-    neighbourhood, meeting = load(slug, meeting_id, Action.ADMINISTER)
+    neighbourhood, meeting = load_for_administration(slug, meeting_id, item_id)
     return render_admin(neighbourhood, meeting, item_id)
 
 
 @bp.post("/quartiere/<slug>/sitzungen/<int:meeting_id>/top/<int:item_id>/verwaltung/entscheidung")
 @login_required
 def admin_decide(slug, meeting_id, item_id):
-    neighbourhood, meeting = load(slug, meeting_id, Action.ADMINISTER)
+    neighbourhood, meeting = load_for_administration(slug, meeting_id, item_id)
     item, row, money = _admin_context(neighbourhood, meeting, item_id)
     programmes = outcome_input.programmes_of(money)
     form = admin_decision_form(programmes, formdata=request.form)
@@ -286,7 +286,7 @@ def admin_decide(slug, meeting_id, item_id):
 @bp.post("/quartiere/<slug>/sitzungen/<int:meeting_id>/top/<int:item_id>/verwaltung/bewilligung")
 @login_required
 def admin_grant(slug, meeting_id, item_id):
-    neighbourhood, meeting = load(slug, meeting_id, Action.ADMINISTER)
+    neighbourhood, meeting = load_for_administration(slug, meeting_id, item_id)
     item, row, money = _admin_context(neighbourhood, meeting, item_id)
     approved = [r.programme for r in money.rows if r.approved]
     form = grant_form(approved, formdata=request.form)

@@ -12,6 +12,7 @@ from ..core.urls import external_url
 from ..mail import outbox, recipients
 from .labels import OUTCOMES
 from .models import Decision, Meeting
+from .queries import requested_amounts
 
 
 def _page(app: Application) -> str:
@@ -32,6 +33,14 @@ def referred(decision: Decision, app: Application, meeting: Meeting) -> None:
         outbox.enqueue("admin.referral", to=r.email, template="admin_referral", language=r.language,
                        neighbourhood_id=app.neighbourhood_id,
                        context=_context(app, decision=decision, meeting=meeting, name=r.name, reason=reason))
+    # The owner of the programmes asked (e.g. the Innovationstopf) decides too; its page is its case list.
+    for r in recipients.programme_owners(requested_amounts(app), "admin.referral"):
+        with force_locale(r.language):
+            reason = _("Sie sind für das Förderprogramm zuständig, aus dem der Antrag Mittel beantragt.")
+        outbox.enqueue("admin.referral", to=r.email, template="admin_referral", language=r.language,
+                       neighbourhood_id=app.neighbourhood_id,
+                       context=_context(app, decision=decision, meeting=meeting, name=r.name, reason=reason,
+                                        page=external_url("owner_cases.index")))
 
 
 def referral_decided(decision: Decision, app: Application) -> None:

@@ -6,7 +6,7 @@ available now, item 2 from what item 1 would leave, and so on. Computing every
 item from the same start (as the invitation once did) shows each item as
 affordable even when together they are not.
 
-Keys are whatever identifies a budget (the caller uses ``(programme_id, year)``);
+Keys are whatever identifies a budget (the caller uses ``(programme_id, line_id, year)``);
 a request for a key without a budget has no step (the caller says "kein Budget").
 """
 

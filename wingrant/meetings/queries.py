@@ -323,7 +323,8 @@ def money_for(rows: list[AgendaRow], neighbourhood: Neighbourhood) -> dict[int, 
         return {}
     programmes = programmes_by_id()
     years = {r.item.application.year for r in app_rows}
-    budgets = {(b.programme_id, b.year): b for b in db.session.execute(
+    # Keyed with the line: a programme with lines books each application on the line it asks of.
+    budgets = {(b.programme_id, b.line_id, b.year): b for b in db.session.execute(
         sa.select(Budget).where(Budget.neighbourhood_id == neighbourhood.id, Budget.year.in_(years))).scalars()}
     balances = ledger_queries.balances([b.id for b in budgets.values()])
     decisions = [r.decision for r in app_rows if r.decision is not None]
@@ -337,7 +338,7 @@ def money_for(rows: list[AgendaRow], neighbourhood: Neighbourhood) -> dict[int, 
         money = ItemMoney()
         for pid in sorted(set(requested) | set(approved or {}),
                           key=lambda p: (programmes[p].position, programmes[p].code)):
-            budget = budgets.get((pid, application.year))
+            budget = budgets.get((pid, application.line_for(pid), application.year))
             balance = balances.get(budget.id) if budget else None
             available = balance.available if balance else 0
             here = bound.get((decision.id, budget.id), 0) if decision is not None and budget else 0

@@ -10,16 +10,35 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..auth.permissions import Action, authorize, scoped_or_404
+import sqlalchemy as sa
+from flask import abort
+from flask_login import current_user
+
+from ..auth.permissions import Action, ProgrammeAction, authorize, can, can_for_programmes, deny, scoped_or_404
+from ..extensions import db
 from ..neighbourhoods.models import Neighbourhood
-from . import signals
+from . import queries, signals
 from .forms import ButtonForm, ObjectionForm
-from .models import Meeting, RoomSignal, SignalKind
+from .models import AgendaItem, Meeting, RoomSignal, SignalKind
 
 
 def load(slug: str, meeting_id: int, action: Action) -> tuple[Neighbourhood, Meeting]:
     """The neighbourhood of the URL (if the user may ``action`` there) and its meeting."""
     neighbourhood = authorize(slug, action)
+    return neighbourhood, scoped_or_404(Meeting, meeting_id, neighbourhood)
+
+
+def load_for_administration(slug: str, meeting_id: int, item_id: int) -> tuple[Neighbourhood, Meeting]:
+    """The meeting of an administration page (referred case, grant): for the WiN-Geschäftsführung, or for
+    the owner of every programme the item's application asks money of (and for nothing else there)."""
+    neighbourhood = db.session.execute(sa.select(Neighbourhood).filter_by(slug=slug)).scalar_one_or_none()
+    if neighbourhood is None:
+        abort(404)
+    if not can(current_user, neighbourhood.id, Action.ADMINISTER):
+        item = db.session.get(AgendaItem, item_id)
+        asked = queries.requested_amounts(item.application) if item is not None and item.application else {}
+        if not can_for_programmes(current_user, asked, ProgrammeAction.DECIDE_REFERRALS):
+            deny(Action.ADMINISTER, neighbourhood.id)
     return neighbourhood, scoped_or_404(Meeting, meeting_id, neighbourhood)
 
 

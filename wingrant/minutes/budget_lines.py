@@ -14,7 +14,7 @@ from sqlalchemy.orm import aliased
 from ..extensions import db
 from ..ledger.models import Budget, EntryKind, LedgerEntry
 from ..meetings.models import AgendaItem, Decision, Meeting
-from ..neighbourhoods.models import Programme
+from ..neighbourhoods.models import Programme, ProgrammeLine
 from .record import BudgetLine
 
 
@@ -43,10 +43,12 @@ def budget_lines(meeting: Meeting, years: set[int]) -> list[BudgetLine]:
     Allocations, releases and bookings without a decision count as they stand.
     """
     rows = db.session.execute(
-        sa.select(Budget.id, Budget.year, Programme.id, Programme.code, Programme.name)
+        sa.select(Budget.id, Budget.year, Programme.id, Programme.code, Programme.name, ProgrammeLine.code,
+                  ProgrammeLine.name)
         .join(Programme, Budget.programme_id == Programme.id)
+        .outerjoin(ProgrammeLine, Budget.line_id == ProgrammeLine.id)
         .where(Budget.neighbourhood_id == meeting.neighbourhood_id, Budget.year.in_(sorted(years)))
-        .order_by(Budget.year, Programme.position, Programme.code)
+        .order_by(Budget.year, Programme.position, Programme.code, ProgrammeLine.position, ProgrammeLine.code)
     ).all()
     decision_meeting = aliased(Meeting, name="decision_meeting")
     here = decision_meeting.id == meeting.id
@@ -75,14 +77,35 @@ def budget_lines(meeting: Meeting, years: set[int]) -> list[BudgetLine]:
         )
     }
     lines = []
-    for budget_id, year, programme_id, code, name in rows:
+    for budget_id, year, programme_id, code, name, line_code, line_name in rows:
         s = sums.get(budget_id)
         lines.append(BudgetLine(
             budget_id=budget_id, programme_id=programme_id, code=code, name=name, year=year,
             allocated=int(s.allocated) if s else 0, committed_before=int(s.before) if s else 0,
             committed_here=int(s.here) if s else 0, released=int(s.released) if s else 0,
+            line_code=line_code or "", line_name=line_name or "",
         ))
-    return lines
+    return roll_up(lines)
+
+
+def roll_up(lines: list[BudgetLine]) -> list[BudgetLine]:
+    """One row per programme and year; a programme's lines become its sub-rows and add up to it."""
+    grouped: dict[tuple[int, int], list[BudgetLine]] = {}
+    for line in lines:
+        grouped.setdefault((line.year, line.programme_id), []).append(line)
+    result = []
+    for parts in grouped.values():
+        first = parts[0]
+        if not first.line_code:
+            result.append(first)
+            continue
+        result.append(BudgetLine(
+            budget_id=first.budget_id, programme_id=first.programme_id, code=first.code, name=first.name,
+            year=first.year, allocated=sum(p.allocated for p in parts),
+            committed_before=sum(p.committed_before for p in parts),
+            committed_here=sum(p.committed_here for p in parts), released=sum(p.released for p in parts),
+            lines=tuple(parts)))
+    return result
 
 
 def committed_by_decision(decision_ids: list[int]) -> dict[tuple[int, int], int]:

@@ -64,6 +64,11 @@ def decision_data(record: MinutesRecord, *, version: int | None = None) -> dict:
                 "committed_at_meeting_cents": b.committed_here,
                 "released_cents": b.released,
                 "available_cents": b.available,
+                **({"lines": [{"line": line.line_code, "name": line.line_name, "allocated_cents": line.allocated,
+                               "committed_before_cents": line.committed_before,
+                               "committed_at_meeting_cents": line.committed_here,
+                               "released_cents": line.released, "available_cents": line.available}
+                              for line in b.lines]} if b.lines else {}),
             }
             for b in record.budgets
         ],

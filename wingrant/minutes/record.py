@@ -198,6 +198,11 @@ class BudgetLine:
     #: Net commitments whose decision was taken at this meeting.
     committed_here: int
     released: int
+    #: The Förderschiene of a line's row; empty for a programme's row.
+    line_code: str = ""
+    line_name: str = ""
+    #: A programme with lines: one row per line; this row adds them up.
+    lines: tuple[BudgetLine, ...] = ()
 
     @property
     def available(self) -> int:

@@ -110,6 +110,20 @@ class Neighbourhood(db.Model):
         return f"<Neighbourhood {self.slug}>"
 
 
+class Department(db.Model):
+    """A department of the Senate (Ressort / Senatsbehörde) that owns programmes."""
+
+    __tablename__ = "department"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200), unique=True)
+    #: E.g. ``SKUMS``, ``SK``; shown where the full name is too long.
+    short_name: Mapped[str] = mapped_column(sa.String(30), default="")
+
+    def __repr__(self) -> str:
+        return f"<Department {self.short_name or self.name}>"
+
+
 class Programme(db.Model):
     """A funding programme (Förderprogramm): WiN, Soziale Stadt, LOS, BIWAQ, LLQ, …"""
 
@@ -129,7 +143,14 @@ class Programme(db.Model):
     #: Display order.
     position: Mapped[int] = mapped_column(default=0)
     active: Mapped[bool] = mapped_column(default=True)
+    #: The department that owns the programme; NULL while nobody has assigned one.
+    department_id: Mapped[int | None] = mapped_column(sa.ForeignKey("department.id"), index=True)
 
+    department: Mapped[Department | None] = relationship()
+    #: Förderschienen; a programme without lines books on the programme itself.
+    lines: Mapped[list[ProgrammeLine]] = relationship(
+        back_populates="programme", order_by="ProgrammeLine.position"
+    )
     fields_of_action: Mapped[list[FieldOfAction]] = relationship(
         back_populates="programme", order_by="FieldOfAction.position"
     )
@@ -150,3 +171,26 @@ class FieldOfAction(db.Model):
     position: Mapped[int] = mapped_column(default=0)
 
     programme: Mapped[Programme] = relationship(back_populates="fields_of_action")
+
+
+class ProgrammeLine(db.Model):
+    """A line of a programme (Förderschiene), e.g. the Innovationstopf's "Kleinprojekte".
+
+    Budgets of a programme with lines are kept per line; balances and reports add the lines
+    up to the programme.
+    """
+
+    __tablename__ = "programme_line"
+    __table_args__ = (sa.UniqueConstraint("programme_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(sa.ForeignKey("programme.id"), index=True)
+    code: Mapped[str] = mapped_column(sa.String(20))
+    name: Mapped[str] = mapped_column(sa.String(120))
+    position: Mapped[int] = mapped_column(default=0)
+    active: Mapped[bool] = mapped_column(default=True)
+
+    programme: Mapped[Programme] = relationship(back_populates="lines")
+
+    def __repr__(self) -> str:
+        return f"<ProgrammeLine {self.programme_id}/{self.code}>"

@@ -41,7 +41,7 @@ from ..ledger.models import Budget, LedgerEntry
 from ..meetings.consensus import APPROVALS, Outcome, ReasonCategory
 from ..meetings.models import AgendaItem, Decision, Meeting
 from ..minutes import published
-from ..neighbourhoods.models import FieldOfAction, Neighbourhood, Programme
+from ..neighbourhoods.models import FieldOfAction, Neighbourhood, Programme, ProgrammeLine
 
 #: The money columns of a row, in the order the tables and the open data show them.
 MONEY = ("requested", "approved", "reduced", "deferred", "refused", "withdrawn", "open",
@@ -121,6 +121,8 @@ class BudgetCell:
     programme_position: int
     year: int
     budget: BudgetFigures
+    #: A programme with lines: (line name, its figures) per line; ``budget`` adds them up.
+    lines: tuple[tuple[str, BudgetFigures], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -262,13 +264,21 @@ def _budgets(year: int | None, neighbourhood_id: int | None, neighbourhoods: dic
     if neighbourhood_id is not None:
         shown = shown.where(Budget.neighbourhood_id == neighbourhood_id)
     budgets = db.session.execute(
-        sa.select(Budget.id, Budget.neighbourhood_id, Budget.programme_id, Budget.year).where(Budget.id.in_(shown))
+        sa.select(Budget.id, Budget.neighbourhood_id, Budget.programme_id, Budget.year, ProgrammeLine.name)
+        .outerjoin(ProgrammeLine, Budget.line_id == ProgrammeLine.id).where(Budget.id.in_(shown))
+        .order_by(ProgrammeLine.position, ProgrammeLine.code)
     ).all()
     sums = ledger_queries.balances(extra_filter=LedgerEntry.budget_id.in_(shown))
-    rows = []
-    for budget_id, nb_id, pid, yr in budgets:
+    # A programme's lines add up to one row per neighbourhood × programme × year.
+    figures: dict[tuple[int, int, int], list[tuple[str | None, BudgetFigures]]] = {}
+    for budget_id, nb_id, pid, yr, line_name in budgets:
         b = sums.get(budget_id, ledger_queries.Balance(budget_id))
+        figures.setdefault((nb_id, pid, yr), []).append((line_name, BudgetFigures(b.allocated, b.committed,
+                                                                                  b.released)))
+    rows = []
+    for (nb_id, pid, yr), parts in figures.items():
         nb, prog = neighbourhoods[nb_id], programmes[pid]
         rows.append(BudgetCell(nb_id, nb.name, nb.slug, pid, prog.code, prog.name, prog.position, yr,
-                               BudgetFigures(b.allocated, b.committed, b.released)))
+                               sum((f for _name, f in parts), BudgetFigures()),
+                               tuple((name, f) for name, f in parts if name is not None)))
     return tuple(sorted(rows, key=_order))

@@ -52,6 +52,7 @@ COST_LINE = s.obj({"category": s.string(enum=COSTS), "description": s.string(300
 FUNDING_LINE = s.obj({"source": s.string(enum=SOURCES), "description": s.string(300), "amount_cents": s.cents()},
                      ["source", "amount_cents"])
 REQUEST_LINE = s.obj({"programme_id": s.integer(1), "amount_cents": s.cents()}, ["programme_id", "amount_cents"])
+#: For a programme with lines (Förderschienen), the request names its line in ``request_lines``.
 
 APPLICATION_FIELDS = {
     "organisation_id": s.integer(1), "title": s.string(200), "year": s.integer(1999, 2200),
@@ -61,6 +62,8 @@ APPLICATION_FIELDS = {
     "contact_email": s.string(254), "field_of_action_ids": s.array(s.integer(1), 200),
     "costs": s.array(COST_LINE, forms.MAX_ROWS), "funding": s.array(FUNDING_LINE, forms.MAX_ROWS),
     "requests": s.array(REQUEST_LINE, 50),
+    "request_lines": s.array(s.obj({"programme_id": s.integer(1), "line_id": s.integer(1)},
+                                   ["programme_id", "line_id"]), 50),
 }
 APPLICATION_INPUT = s.component("ApplicationInput", s.obj(
     {**APPLICATION_FIELDS,
@@ -102,6 +105,7 @@ APPLICATION_FORM = FormInput({
     "costs": Rows("costs", {"category": "kind", "description": "description", "amount_cents": money("amount")}),
     "funding": Rows("funding", {"source": "kind", "description": "description", "amount_cents": money("amount")}),
     "requests": Keyed("programme_id", "amount_cents", "request_", format_plain),
+    "request_lines": Keyed("programme_id", "line_id", "line_"),
 }, problem_fields={"plan": "costs"})  # the rules' problems with the plan as a whole
 STEP_FORM = FormInput({"text": "reason"})
 
@@ -232,6 +236,7 @@ def application_json(app: Application) -> dict:
         "funding": [{"source": f.source.value, "description": f.description, "amount_cents": f.amount_cents}
                     for f in data.funding],
         "requests": [{"programme_id": pid, "amount_cents": cents} for pid, cents in data.requests.items()],
+        "request_lines": [{"programme_id": pid, "line_id": line_id} for pid, line_id in data.request_lines.items()],
         "total_cost_cents": data.total_cost_cents, "requested_cents": data.requested_cents,
         "submitted_at": iso(app.submitted_at), "created_at": iso(app.created_at), "updated_at": iso(app.updated_at),
         "available_steps": [API_STEP[st.name] for st in services.available_steps(app)],

@@ -3,18 +3,27 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask import abort
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
-from ...auth.permissions import Action, authorize, can, neighbourhood_ids_for, scoped_or_404
+from ...auth.permissions import (
+    Action,
+    authorize,
+    budget_programme_ids_for,
+    can,
+    deny,
+    neighbourhood_ids_for,
+    scoped_or_404,
+)
 from ...errors import DomainError
 from ...extensions import db
 from ...ledger import queries as ledger_queries
 from ...ledger import services as ledger
 from ...ledger.forms import AllocationForm, ReversalForm
 from ...ledger.models import Budget, EntryKind, LedgerEntry
-from ...neighbourhoods.models import ForumArticle, Neighbourhood, Programme
+from ...neighbourhoods.models import ForumArticle, Neighbourhood, Programme, ProgrammeLine
 from . import schema as s
 from .core import ApiError, Param, iso, ok, paginate_list, paginate_query, route
 from .forms_input import FormInput, money, run_form
@@ -50,10 +59,12 @@ PROGRAMME = s.component("Programme", s.obj({
 BUDGET = s.component("Budget", s.obj({
     "id": s.integer(1), "neighbourhood": s.string(), "year": s.integer(1999, 2200), "closed": s.boolean(),
     "programme": PROGRAMME_REF,
+    "line": {"oneOf": [{"type": "null"}, s.obj({"id": s.integer(1), "code": s.string(), "name": s.string()},
+                                               ["id", "code", "name"])]},
     "allocated_cents": s.cents(), "committed_cents": s.cents(), "released_cents": s.cents(),
     "net_committed_cents": {"type": "integer"}, "available_cents": {"type": "integer"},
-}, ["id", "neighbourhood", "year", "closed", "programme", "allocated_cents", "committed_cents", "released_cents",
-    "net_committed_cents", "available_cents"]))
+}, ["id", "neighbourhood", "year", "closed", "programme", "line", "allocated_cents", "committed_cents",
+    "released_cents", "net_committed_cents", "available_cents"]))
 
 LEDGER_ENTRY = s.component("LedgerEntry", s.obj({
     "id": s.integer(1), "budget_id": s.integer(1), "kind": s.string(enum=[k.value for k in EntryKind]),
@@ -82,6 +93,7 @@ def budget_json(budget: Budget, balance: ledger_queries.Balance, slug: str) -> d
     return {
         "id": budget.id, "neighbourhood": slug, "year": budget.year, "closed": budget.closed,
         "programme": programme_ref(budget.programme),
+        "line": {"id": budget.line.id, "code": budget.line.code, "name": budget.line.name} if budget.line else None,
         "allocated_cents": balance.allocated, "committed_cents": balance.committed,
         "released_cents": balance.released, "net_committed_cents": balance.net_committed,
         "available_cents": balance.available,
@@ -133,14 +145,31 @@ def list_programmes(args):
 YEAR = Param("year", s.integer(1999, 2200), "Haushaltsjahr")
 
 
+def _budget_reader(slug):
+    """The neighbourhood of the URL, and ``None`` if the caller reads all its budgets, or the programmes a
+    programme owner (no role there) may read them of."""
+    nb = db.session.execute(sa.select(Neighbourhood).filter_by(slug=slug)).scalar_one_or_none()
+    if nb is None:
+        abort(404)
+    if can(current_user, nb.id, Action.READ):
+        return nb, None
+    owned = budget_programme_ids_for(current_user)
+    if not owned:
+        deny(Action.READ, nb.id)
+    return nb, owned
+
+
 @route("GET", "/neighbourhoods/<slug>/budgets", summary="Budgets eines Quartiers mit Salden",
        tag="Budgets", response=BUDGET, paginated=True, query=(YEAR,))
 def list_budgets(slug, args):
-    nb = authorize(slug, Action.READ)
+    nb, owned = _budget_reader(slug)
     stmt = (sa.select(Budget).join(Programme, Budget.programme_id == Programme.id)
-            .options(sa.orm.contains_eager(Budget.programme))
+            .outerjoin(ProgrammeLine, Budget.line_id == ProgrammeLine.id)
+            .options(sa.orm.contains_eager(Budget.programme), sa.orm.contains_eager(Budget.line))
             .where(Budget.neighbourhood_id == nb.id)
-            .order_by(Budget.year.desc(), Programme.position, Programme.code))
+            .order_by(Budget.year.desc(), Programme.position, Programme.code, ProgrammeLine.position))
+    if owned is not None:
+        stmt = stmt.where(Budget.programme_id.in_(sorted(owned)))
     if args["year"] is not None:
         stmt = stmt.where(Budget.year == args["year"])
     budgets = list(db.session.execute(stmt).scalars())
@@ -151,8 +180,10 @@ def list_budgets(slug, args):
 @route("GET", "/neighbourhoods/<slug>/budgets/<int:budget_id>", summary="Ein Budget mit Saldo", tag="Budgets",
        response=BUDGET)
 def get_budget(slug, budget_id):
-    nb = authorize(slug, Action.READ)
+    nb, owned = _budget_reader(slug)
     budget = scoped_or_404(Budget, budget_id, nb)
+    if owned is not None and budget.programme_id not in owned:
+        abort(404)
     return ok(budget_json(budget, ledger_queries.balance(budget.id), slug))
 
 
@@ -177,11 +208,11 @@ def list_ledger_entries(slug, args):
 
 @route("POST", "/neighbourhoods/<slug>/ledger-entries/allocations",
        summary="Geld einem Budget zuweisen (nur WiN-Geschäftsführung)", tag="Budgets", response=LEDGER_ENTRY,
-       status=201, body=s.obj({"programme_id": s.integer(1), "year": s.integer(1999, 2200),
-                               "amount_cents": s.cents(), "memo": s.string(300)},
+       status=201, body=s.obj({"programme_id": s.integer(1), "line_id": s.integer(1, nullable=True),
+                               "year": s.integer(1999, 2200), "amount_cents": s.cents(), "memo": s.string(300)},
                               ["programme_id", "year", "amount_cents"]),
-       form=FormInput({"programme_id": "programme", "year": "year", "amount_cents": money("amount"),
-                       "memo": "memo"}))
+       form=FormInput({"programme_id": "programme", "line_id": "line", "year": "year",
+                       "amount_cents": money("amount"), "memo": "memo"}))
 def allocate(slug, data):
     nb = authorize(slug, Action.ADMINISTER)
 
@@ -195,7 +226,7 @@ def allocate(slug, data):
     form = run_form(build, data, extra={"neighbourhood": str(nb.id)})
     try:
         entry = ledger.allocate_to(nb.id, form.programme.data, form.year.data, form.amount.data, user=current_user,
-                                   memo=form.memo.data or "")
+                                   memo=form.memo.data or "", line_id=form.line.data)
     except DomainError as error:
         error.field = error.field or "amount"  # e.g. a closed year: the API has always named the amount
         raise
