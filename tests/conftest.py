@@ -303,6 +303,11 @@ def make_user(db):
 # --- helpers ---------------------------------------------------------------------
 
 
+#: A form post from one of the app's own pages, as a browser sends it: the forms of shared public
+#: pages (language switch, mailing list) carry no CSRF token and are checked by this (core.security).
+SAME_ORIGIN = {"Origin": "http://localhost"}
+
+
 def csrf_token_from(html: str) -> str:
     match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
     assert match, "page has no CSRF token"
