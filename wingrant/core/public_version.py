@@ -102,8 +102,10 @@ def session_pending(session: Session) -> bool:
 
 
 def _write_before_commit(session: Session) -> None:
-    if not session.info.get(_PENDING):
-        session.flush()  # the commit's flush comes after this hook: look at what it will write
+    # The commit's own flush comes after this hook: flush first, so that the version row is the
+    # last row the transaction locks (no lock-order cycle between two writers), and so that what
+    # the flush writes is seen.
+    session.flush()
     if session.info.pop(_PENDING, False):
         bump(session.connection())
 
