@@ -149,3 +149,20 @@ def test_feeds_answer_conditional_requests(client, published, url):
     if first.status_code == 404:
         pytest.skip(f"{url} is not a route here")
     assert _get(client, url, **{"If-None-Match": first.headers["ETag"]}).status_code == 304
+
+
+def test_only_a_200_is_cached_or_marked_public(client, huchting, count_queries):
+    assert _get(client, "/portal/nirgendwo").status_code == 404
+    with count_queries() as q:
+        missing = _get(client, "/portal/nirgendwo")
+    assert missing.status_code == 404 and q.count > 1  # looked up again, not served from the cache
+    assert missing.get_etag() == (None, None)
+    assert "public" not in missing.headers.get("Cache-Control", "")
+
+
+def test_a_published_pdf_keeps_its_checksum_etag(client, published):
+    url = f"{PORTAL}/protokolle/{published.meeting.id}/v1.pdf"
+    first = _get(client, url)
+    assert first.status_code == 200 and len(first.get_etag()[0]) == 64  # the published SHA-256
+    assert "public" in first.headers["Cache-Control"]
+    assert _get(client, url, **{"If-None-Match": first.headers["ETag"]}).status_code == 304
