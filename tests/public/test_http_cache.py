@@ -166,3 +166,24 @@ def test_a_published_pdf_keeps_its_checksum_etag(client, published):
     assert first.status_code == 200 and len(first.get_etag()[0]) == 64  # the published SHA-256
     assert "public" in first.headers["Cache-Control"]
     assert _get(client, url, **{"If-None-Match": first.headers["ETag"]}).status_code == 304
+
+
+def test_cache_url_null_turns_the_page_cache_off_and_keeps_the_304(app, client, published, count_queries):
+    from flask_caching import Cache
+
+    from wingrant.core import http_cache
+
+    off = Cache()
+    off.init_app(app, config=http_cache._cache_config(dict(app.config, CACHE_URL="null")))
+    before = app.extensions[http_cache._EXTENSION]
+    app.extensions[http_cache._EXTENSION] = off
+    try:
+        tag = _get(client).headers["ETag"]
+        with count_queries() as again:
+            _get(client)
+        assert again.count > 1  # rendered again: the "cold" page of the benchmark
+        assert _get(client, **{"If-None-Match": tag}).status_code == 304
+    finally:
+        app.extensions[http_cache._EXTENSION] = before
+    with pytest.raises(ValueError, match="WINGRANT_CACHE_URL"):
+        http_cache._cache_config(dict(app.config, CACHE_URL="memcached://localhost"))

@@ -70,7 +70,7 @@ def _cache_config(config) -> dict:
     url = (config.get("CACHE_URL") or "").strip()
     common = {"CACHE_KEY_PREFIX": config["CACHE_KEY_PREFIX"], "CACHE_DEFAULT_TIMEOUT": config["CACHE_PAGE_SECONDS"]}
     if url == "null":
-        return {"CACHE_TYPE": "NullCache", **common}
+        return {"CACHE_TYPE": "NullCache", "CACHE_NO_NULL_WARNING": True, **common}  # chosen, not forgotten
     if url.startswith(("redis://", "rediss://", "unix://")):
         return {"CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": url,
                 "CACHE_OPTIONS": {"socket_timeout": 0.5, "socket_connect_timeout": 0.5}, **common}
