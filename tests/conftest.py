@@ -34,6 +34,7 @@ from sqlalchemy.engine import make_url
 
 from tests.databases import WORKER, PostgresDatabase, Snapshot, SqliteDatabase
 from wingrant import create_app
+from wingrant.core.http_cache import page_cache
 from wingrant.extensions import db as _db
 
 PG_URL = os.environ.get("WINGRANT_TEST_DATABASE_URL")
@@ -140,6 +141,7 @@ def app(test_world, tmp_path) -> Iterator[Flask]:
     test_world.reset()
     app.config["UPLOAD_FOLDER"] = str(tmp_path / "files")
     app.config["MAIL_FOLDER"] = str(tmp_path / "mail")
+    page_cache(app).clear()  # rendered public pages of the last test's data
     yield app
     with app.app_context():
         _db.session.remove()
@@ -299,6 +301,11 @@ def make_user(db):
 
 
 # --- helpers ---------------------------------------------------------------------
+
+
+#: A form post from one of the app's own pages, as a browser sends it: the forms of shared public
+#: pages (language switch, mailing list) carry no CSRF token and are checked by this (core.security).
+SAME_ORIGIN = {"Origin": "http://localhost"}
 
 
 def csrf_token_from(html: str) -> str:

@@ -22,7 +22,7 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
 from tests.catalogues import ROOT, TRANSLATIONS, compile_stale_catalogues
-from tests.conftest import AuthActions, IsolatedClient, csrf_token_from, demo_site_app
+from tests.conftest import SAME_ORIGIN, AuthActions, IsolatedClient, csrf_token_from, demo_site_app
 from wingrant.extensions import db as _db
 
 EN_PO = TRANSLATIONS / "en" / "LC_MESSAGES" / "messages.po"
@@ -250,21 +250,19 @@ def test_english_page_offers_german_and_german_page_offers_english(site):
 
 def test_language_switch_persists_choice(site):
     client = _client(site)
-    token = csrf_token_from(client.get("/portal/", headers=EN).get_data(as_text=True))
-    response = client.post("/sprache", data={"csrf_token": token, "lang": "de", "next": "/portal/"}, headers=EN)
+    response = client.post("/sprache", data={"lang": "de", "next": "/portal/"}, headers={**EN, **SAME_ORIGIN})
     assert response.status_code == 302 and response.headers["Location"].endswith("/portal/")
     # The explicit choice beats the browser's Accept-Language on every later request.
     for url in ("/portal/", "/", "/anmelden"):
         assert '<html lang="de">' in client.get(url, headers=EN).get_data(as_text=True), url
-    client.post("/sprache", data={"csrf_token": token, "lang": "en", "next": "/"})
+    client.post("/sprache", data={"lang": "en", "next": "/"}, headers=SAME_ORIGIN)
     page = client.get("/portal/").get_data(as_text=True)
     assert '<html lang="en">' in page and "Public portal" in page
 
 
 def test_language_choice_survives_login(site):
     client = _client(site)
-    token = csrf_token_from(client.get("/").get_data(as_text=True))
-    client.post("/sprache", data={"csrf_token": token, "lang": "en", "next": "/"})
+    client.post("/sprache", data={"lang": "en", "next": "/"}, headers=SAME_ORIGIN)
     email = "qm.huchting@wingrant.example"
     AuthActions(client).login(email, site.demo["passwords"][email])
     assert '<html lang="en">' in client.get("/antraege", follow_redirects=True).get_data(as_text=True)
@@ -272,8 +270,7 @@ def test_language_choice_survives_login(site):
 
 def test_unknown_language_choice_is_ignored(site):
     client = _client(site)
-    token = csrf_token_from(client.get("/").get_data(as_text=True))
-    response = client.post("/sprache", data={"csrf_token": token, "lang": "xx", "next": "//evil.example/"})
+    response = client.post("/sprache", data={"lang": "xx", "next": "//evil.example/"}, headers=SAME_ORIGIN)
     assert response.status_code == 302 and "evil.example" not in response.headers["Location"]
     assert '<html lang="de">' in client.get("/").get_data(as_text=True)
 

@@ -126,6 +126,10 @@ def create_app(config: dict | None = None, *, instance_path: str | None = None) 
 
     init_security(app)
     init_templating(app)
+    from .core.http_cache import init_http_cache, share_public_views
+
+    init_http_cache(app)
+    share_public_views(app)
 
     from .commands import register_commands
 

@@ -93,6 +93,20 @@ class DefaultConfig:
     #: many seconds: when the version changes, every phone in the room fetches it within one poll
     #: interval (bench/live.py). 0 renders it on every request (the tests: ids are reused there).
     LIVE_STAGE_CACHE_SECONDS = 10
+    #: The shared cache of rendered public pages (core/http_cache.py): ``redis://host:port/db`` in
+    #: production (shared by all workers), unset or ``simple``: each worker's memory (the embedded
+    #: default), ``null``: no page cache (ETags and 304 answers stay).
+    CACHE_URL: str | None = None
+    CACHE_KEY_PREFIX = "wingrant:page:"
+    #: A cached page's key holds the public-data version, so it is never stale; this only bounds memory.
+    CACHE_PAGE_SECONDS = 3600
+    CACHE_SIMPLE_ENTRIES = 500
+    #: ``Cache-Control`` of public responses: browsers and proxies may keep a page this long and
+    #: serve it while they revalidate for the second figure.
+    PUBLIC_MAX_AGE = 60
+    PUBLIC_STALE_WHILE_REVALIDATE = 300
+    #: Stands for the templates and translations in ETags; default: version and newest file time.
+    RELEASE: str | None = None
     #: The poll's answer (the meeting's version) is read at most once this many seconds per worker.
     LIVE_VERSION_CACHE_SECONDS = 1
 
@@ -117,13 +131,17 @@ ENV_SETTINGS = {
     "SESSION_IDLE_MINUTES": "SESSION_IDLE_MINUTES",
     "SESSION_MAX_HOURS": "SESSION_MAX_HOURS",
     "PROXY_COUNT": "PROXY_COUNT",
+    "CACHE_URL": "CACHE_URL",
+    "CACHE_KEY_PREFIX": "CACHE_KEY_PREFIX",
+    "RELEASE": "RELEASE",
+    "PUBLIC_MAX_AGE": "PUBLIC_MAX_AGE",
     "ATTACHMENT_QUOTA_PER_APPLICATION_MB": "ATTACHMENT_QUOTA_PER_APPLICATION_MB",
     "ATTACHMENT_QUOTA_PER_NEIGHBOURHOOD_MB": "ATTACHMENT_QUOTA_PER_NEIGHBOURHOOD_MB",
 }
 
 #: Settings that are whole numbers: the environment (and a careless instance file) gives strings.
 INT_SETTINGS = ("PERSONAL_DATA_RETENTION_DAYS", "SESSION_IDLE_MINUTES", "SESSION_MAX_HOURS", "PROXY_COUNT",
-                "ATTACHMENT_QUOTA_PER_APPLICATION_MB", "ATTACHMENT_QUOTA_PER_NEIGHBOURHOOD_MB")
+                "PUBLIC_MAX_AGE", "ATTACHMENT_QUOTA_PER_APPLICATION_MB", "ATTACHMENT_QUOTA_PER_NEIGHBOURHOOD_MB")
 
 
 def load_config(app, overrides: dict | None = None) -> None:

@@ -6,6 +6,7 @@ from .audit.models import *  # noqa: F401,F403
 from .auth.models import *  # noqa: F401,F403
 from .concerns.models import *  # noqa: F401,F403
 from .core.models import *  # noqa: F401,F403
+from .core.public_version import PublicDataVersion  # noqa: F401
 from .funding.models import *  # noqa: F401,F403
 from .ledger.models import *  # noqa: F401,F403
 from .mail.models import *  # noqa: F401,F403

@@ -8,7 +8,7 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import csrf_token_from
+from tests.conftest import SAME_ORIGIN, csrf_token_from
 from tests.mail.conftest import smtp_server  # noqa: F401  (a real SMTP server)
 from wingrant.applications.models import Application
 from wingrant.applications.models import ApplicationState as S
@@ -74,7 +74,7 @@ def test_links_in_mail_name_the_configured_address_not_the_requests_host(
 
 
 def test_receipt_is_in_the_language_the_form_was_filled_in(client, forms, start_data, db, smtp_server):
-    client.post("/sprache", data={"lang": "en", "csrf_token": csrf_token_from(client.get("/").get_data(as_text=True))})
+    client.post("/sprache", data={"lang": "en"}, headers=SAME_ORIGIN)
     _submit_through_link(client, forms, start_data)
     [receipt] = _delivered(smtp_server)["ayse@lesefreunde.example"]
     assert receipt["Subject"] == "Receipt: your application HUC-2026-001"

@@ -14,6 +14,7 @@ from pypdf import PdfReader
 
 from tests.minutes.conftest import pdf_text
 from tests.minutes.factories import AppSpec
+from wingrant.core.http_cache import page_cache
 from wingrant.extensions import db
 from wingrant.meetings.consensus import Outcome, ReasonCategory
 from wingrant.meetings.models import Decision
@@ -86,6 +87,7 @@ def test_city_report_costs_the_same_queries_for_one_or_many_neighbourhoods(clien
                                                                            make_neighbourhood, make_meeting,
                                                                            make_budget, programmes):
     client.get(f"/portal/jahresbericht/{YEAR}")
+    page_cache().clear()  # the render is measured, not the shared cache
     with count_queries() as one:
         assert client.get(f"/portal/jahresbericht/{YEAR}").status_code == 200
     for n in range(3):
@@ -94,7 +96,7 @@ def test_city_report_costs_the_same_queries_for_one_or_many_neighbourhoods(clien
         make_meeting(nb, [AppSpec(f"Projekt {n}", "Träger", {"WIN": 1_000_00})])
     with count_queries() as many:
         assert client.get(f"/portal/jahresbericht/{YEAR}").status_code == 200
-    assert many.count == one.count <= 12
+    assert many.count == one.count <= 13  # the public-data version (core/http_cache.py) included
 
 
 def test_city_report_csv_and_xlsx_carry_the_same_figures(client, story):

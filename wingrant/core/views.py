@@ -28,6 +28,7 @@ from ..database import UNAVAILABLE, safe_rollback
 from ..extensions import db, login_manager
 from .i18n import available_languages
 from .redirects import is_local_path, safe_next
+from .security import token_or_same_origin
 from .templating import format_filesize
 
 bp = Blueprint("core", __name__)
@@ -45,6 +46,7 @@ def healthz():
 
 
 @bp.post("/sprache")
+@token_or_same_origin  # the switch sits on shared public pages, which carry no token
 def set_language():
     lang = request.form.get("lang", "")
     if lang in available_languages():

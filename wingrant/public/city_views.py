@@ -45,7 +45,6 @@ def city_report_pdf(year):
                                           "Budgets, Bedarf und Mittel des Jahres (Beträge in Cent)"))
     response = send_file(io.BytesIO(pdf), mimetype="application/pdf", download_name=f"jahresbericht-{year}.pdf",
                          as_attachment=True)
-    response.headers["Cache-Control"] = "no-cache"
     return response
 
 
@@ -70,5 +69,4 @@ def _download(body: bytes, content_type: str, name: str) -> Response:
     response = Response(body, content_type=content_type)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["Cache-Control"] = "no-cache"
     return response

@@ -95,7 +95,6 @@ def _download(body: bytes, fmt: str, filename: str) -> Response:
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     # Machine readers on other sites (the open-data portal, dashboards) may fetch the files directly.
     response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["Cache-Control"] = "no-cache"
     return response
 
 
@@ -119,7 +118,6 @@ def resolutions_download(fmt):
     response = Response(body, mimetype=FORMATS[fmt].split(";")[0], content_type=FORMATS[fmt])
     response.headers["Content-Disposition"] = f'attachment; filename="{opendata_resolutions.filename(selection, fmt)}"'
     response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["Cache-Control"] = "no-cache"
     return response
 
 
@@ -143,7 +141,6 @@ def unmet_demand_download(fmt):
     name = "-".join(p for p in ("wingrant-bedarf", selection.slug, str(selection.year or "")) if p)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["Cache-Control"] = "no-cache"
     return response
 
 

@@ -361,7 +361,6 @@ def invitation_pdf(slug, meeting_id):
         follow_qr=follow.invitation_qr(nb, page.meeting))
     name = f"einladung-{nb.slug}-{page.meeting.date.isoformat()}.pdf"
     response = send_file(io.BytesIO(document), mimetype="application/pdf", download_name=name)
-    response.headers["Cache-Control"] = "no-cache"
     return response
 
 
@@ -384,7 +383,6 @@ def year_report_pdf(slug, year):
                                           "Beschlüsse und Budgets des Jahres (Beträge in Cent)"))
     name = f"jahresbericht-{nb.slug}-{year}.pdf"
     response = send_file(io.BytesIO(pdf), mimetype="application/pdf", download_name=name, as_attachment=True)
-    response.headers["Cache-Control"] = "no-cache"
     return response
 
 

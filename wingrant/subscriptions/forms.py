@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+from flask import g
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, RadioField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Regexp
 
+from ..core.http_cache import shared_page
 from .services import consent_text
 
 
@@ -28,6 +30,9 @@ class ConfirmForm(FlaskForm):
 
 def subscribe_form(neighbourhood, posted: bool = False) -> SubscribeForm:
     """The form with this forum's consent text as the checkbox label (the portal page shows it too)."""
-    form = SubscribeForm() if posted else SubscribeForm(formdata=None)
+    # No token on a shared page, nor for a post that came without one from this site (core.security)
+    tokenless = shared_page() or bool(g.get("csrf_by_origin"))
+    meta = {"csrf": False} if tokenless else {}
+    form = SubscribeForm(meta=meta) if posted else SubscribeForm(formdata=None, meta=meta)
     form.consent.label.text = consent_text(neighbourhood)
     return form

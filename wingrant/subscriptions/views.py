@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Blueprint, abort, render_template, request
 
+from ..core.security import token_or_same_origin
 from ..errors import DomainError
 from ..extensions import csrf, db
 from ..fields import show_error_at
@@ -21,6 +22,7 @@ bp = Blueprint("subscriptions", __name__)
 
 
 @bp.route("/portal/<slug>/verteiler", methods=["GET", "POST"])
+@token_or_same_origin  # the form sits on the shared portal page too, without a token
 def subscribe(slug):
     neighbourhood = db.session.execute(
         sa.select(Neighbourhood).filter_by(slug=slug, active=True)).scalar_one_or_none() or abort(404)
