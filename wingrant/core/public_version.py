@@ -29,7 +29,7 @@ PRIVATE_TABLES = frozenset({
     "public_data_version", "user_account", "membership", "audit_event", "outbox_mail", "outbox_attachment",
     "notification_opt_out", "api_token", "throttle_event", "subscriber", "room_signal", "attendance",
     "application_comment", "application_version", "attachment", "import_record", "use_of_funds_draft",
-    "use_of_funds_draft_file", "minutes_circulation", "minutes_objection",
+    "use_of_funds_draft_file", "minutes_circulation", "minutes_objection", "programme_owner",
 })
 
 _PENDING = "wingrant.public_data_changed"
