@@ -14,6 +14,7 @@ from datetime import date, time, timedelta
 
 import sqlalchemy as sa
 
+from . import demo_areas
 from .applications.models import (
     Application,
     ApplicationState,
@@ -160,9 +161,8 @@ def load_demo_data(today: date | None = None) -> DemoReport:
         allocated += _allocate_once(neighbourhoods[slug], programmes[code], year, euros * 100, admin)
     report.lines.append(f"Budgets {year}: {allocated} neue Zuweisungen")
 
-    created = _demo_applications_and_meeting(
-        neighbourhoods["huchting"], programmes, organisations, admin, today)
-    report.lines.append(f"Huchting: {created}")
+    created = _demo_applications_and_meeting(neighbourhoods["huchting"], programmes, organisations, admin, today)
+    report.lines += [f"Huchting: {created}", demo_areas.load(neighbourhoods, programmes, admin, today)]
     return report
 
 

@@ -92,6 +92,7 @@ def start_application(neighbourhood: Neighbourhood, organisation: dict, data: ru
     """A new draft with its Träger, from the public form; returns it with the token of its private link."""
     check_rate(ip)
     with unit_of_work():
+        application_services.check_funded_year(neighbourhood, data)
         programmes = programmes_with_budget(neighbourhood.id, data)
         org = Organisation(**organisation)
         db.session.add(org)
