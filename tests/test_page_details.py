@@ -16,7 +16,10 @@ def _meeting_ids():
     from wingrant.extensions import db
     from wingrant.meetings.models import Meeting, MeetingState
 
-    return [db.session.execute(sa.select(Meeting.id).filter_by(state=state)).scalar_one()
+    from wingrant.neighbourhoods.models import Neighbourhood
+
+    huchting = sa.select(Neighbourhood.id).filter_by(slug="huchting").scalar_subquery()  # not the past area's
+    return [db.session.execute(sa.select(Meeting.id).filter_by(state=state, neighbourhood_id=huchting)).scalar_one()
             for state in (MeetingState.MINUTES_APPROVED, MeetingState.PLANNED)]
 
 
