@@ -84,3 +84,8 @@ def test_portal_start_page_query_count_does_not_grow_with_past_areas(client, mak
     with count_queries() as many:
         _page(client, "/portal/")
     assert many.count == few.count
+
+
+def test_public_form_of_a_past_area_says_so_first(client, hohentor):
+    html = _page(client, "/antrag-stellen/hohentor")
+    assert "Früheres Fördergebiet" in html and "war bis zum 31.12.2024 Fördergebiet" in html
