@@ -15,7 +15,6 @@ from wingrant.auth.models import Role
 def _meeting_ids():
     from wingrant.extensions import db
     from wingrant.meetings.models import Meeting, MeetingState
-
     from wingrant.neighbourhoods.models import Neighbourhood
 
     huchting = sa.select(Neighbourhood.id).filter_by(slug="huchting").scalar_subquery()  # not the past area's

@@ -148,7 +148,7 @@ def end_area_period(slug):
     nb = _area(slug)
     add, end = _period_forms(end=EndPeriodForm())
     if end.validate():
-        period_id = whole_number_or_none(end.period_id.data)
+        period_id = _whole_number_or_none(end.period_id.data)
         own = {p.id for p in area_queries.periods_of(nb.id)}
         if period_id not in own:
             abort(404)
@@ -162,7 +162,7 @@ def end_area_period(slug):
     return _render_periods(nb, add, end, 422)
 
 
-def whole_number_or_none(value) -> int | None:
+def _whole_number_or_none(value) -> int | None:
     try:
         return whole_number(value)
     except (TypeError, ValueError):

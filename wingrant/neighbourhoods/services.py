@@ -56,6 +56,8 @@ def add_period(neighbourhood_id: int, *, valid_from: date, valid_until: date | N
     if not rules.in_order(valid_from, valid_until):
         raise DomainError(_("Das Ende des Förderzeitraums darf nicht vor seinem Beginn liegen."),
                           field="valid_until")
+    if len(decision_reference.strip()) > 300:
+        raise DomainError(_("Der Beschluss darf höchstens 300 Zeichen lang sein."), field="decision_reference")
     with unit_of_work():
         nb = db.session.get(Neighbourhood, neighbourhood_id)
         if nb is None:
