@@ -89,3 +89,9 @@ def test_portal_start_page_query_count_does_not_grow_with_past_areas(client, mak
 def test_public_form_of_a_past_area_says_so_first(client, hohentor):
     html = _page(client, "/antrag-stellen/hohentor")
     assert "Früheres Fördergebiet" in html and "war bis zum 31.12.2024 Fördergebiet" in html
+
+
+@pytest.mark.parametrize("path", ["/portal/so-funktioniert-es", "/portal/leichte-sprache"])
+def test_explanations_lead_to_the_forms_of_current_areas_only(client, huchting, hohentor, path):
+    html = _page(client, path)
+    assert "/antrag-stellen/huchting" in html and "/antrag-stellen/hohentor" not in html

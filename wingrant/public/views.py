@@ -83,13 +83,13 @@ def index():
 @bp.get("/so-funktioniert-es")
 def how_it_works():
     """What WiN is, how to apply, how the forum decides."""
-    return render_template("public/how_it_works.html", neighbourhoods=queries.neighbourhoods())
+    return render_template("public/how_it_works.html", neighbourhoods=queries.current_areas())
 
 
 @bp.get("/leichte-sprache")
 def easy_language():  # the endpoint is public.easy_language
     """The same in Leichte Sprache (easy-to-read German): short sentences, hard words explained."""
-    return render_template("public/easy_language.html", neighbourhoods=queries.neighbourhoods())
+    return render_template("public/easy_language.html", neighbourhoods=queries.current_areas())
 
 
 @bp.get("/<slug>")
