@@ -163,3 +163,18 @@ def test_migration_gives_every_existing_neighbourhood_an_open_period(app, db):
         nb = db.session.execute(sa.select(Neighbourhood).filter_by(slug="alt")).scalar_one()
         periods = _periods(db, nb)
     assert [(p.valid_from, p.valid_until, p.programme_id) for p in periods] == [(date(2011, 5, 3), None, None)]
+
+
+def test_budget_page_refuses_a_year_outside_the_period_with_a_german_message(client, auth, db, hohentor, admin,
+                                                                            make_programme):
+    from wingrant.ledger.models import Budget
+
+    win = make_programme("WIN")
+    year = date.today().year
+    page = f"/verwaltung/budgets/?jahr={year}"
+    response = _admin_post(client, auth, page, {"neighbourhood": str(hohentor.id), "programme": str(win.id),
+                                                "year": str(year), "amount": "1.000"}, page=page)
+    assert response.status_code == 422
+    assert f"Hohentor ist {year} kein Fördergebiet (Förderzeitraum: 1999–2024)" in response.get_data(as_text=True)
+    db.session.rollback()
+    assert db.session.execute(sa.select(sa.func.count(Budget.id))).scalar_one() == 0
