@@ -55,3 +55,15 @@ def test_public_application_refused_outside_period(client, forms, win, huchting,
     assert response.status_code == 422
     assert MESSAGE in response.get_data(as_text=True)
     assert count(db, Application) == 0
+
+
+def test_application_cannot_be_moved_to_a_year_outside_the_period(as_manager, forms, make_application, huchting,
+                                                                   make_user, win, db):
+    app = make_application(year=YEAR - 1)
+    _end_last_year(huchting, make_user)
+    edit = f"/quartiere/huchting/antraege/{app.id}/bearbeiten"
+    response = forms.post(edit, application_form_data(app.organisation, requests={win: "500"}))  # year: YEAR
+    assert response.status_code == 422
+    assert MESSAGE in error_near(response.get_data(as_text=True), "year")
+    db.session.rollback()
+    assert db.session.get(Application, app.id).year == YEAR - 1

@@ -132,6 +132,8 @@ def update_draft(app: Application, data: rules.ApplicationInput, *, loaded_at: s
         programmes = programmes_with_budget(
             app.neighbourhood_id, data, [p for p in queries.requestable_programmes(app) if p.id in requested])
         application_services.check_input(data, programmes, complete=False)
+        if data.year != app.year:
+            application_services.check_funded_year(app.neighbourhood, data)
         application_services.apply_input(app, data, programmes)
         audit.record("application.update_public", obj=app, neighbourhood_id=app.neighbourhood_id,
                      after={"title": app.title})

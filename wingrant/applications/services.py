@@ -192,6 +192,8 @@ def update_application(app: Application, data: rules.ApplicationInput, *, user,
             raise EditConflict(app.updated_at)
         programmes = queries.requestable_programmes(app)
         check_input(data, programmes, complete=app.state != S.DRAFT)
+        if data.year != app.year:  # moved to another year: that year must be funded too
+            check_funded_year(app.neighbourhood, data)
         before = versions.snapshot(app)
         apply_input(app, data, programmes)
         db.session.flush()
