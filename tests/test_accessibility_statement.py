@@ -68,8 +68,11 @@ def test_what_the_statement_says_about_pdfs_is_true(client, auth, demo):
     from wingrant.meetings.models import Meeting, MeetingState
 
     auth.login("qm.huchting@wingrant.example", demo["qm.huchting@wingrant.example"])
-    held, planned = (db.session.execute(sa.select(Meeting.id).filter_by(state=state)).scalar_one()
-                     for state in (MeetingState.MINUTES_APPROVED, MeetingState.PLANNED))
+    from wingrant.neighbourhoods.models import Neighbourhood
+
+    huchting = sa.select(Neighbourhood.id).filter_by(slug="huchting").scalar_subquery()  # not the past area's
+    held, planned = (db.session.execute(sa.select(Meeting.id).filter_by(state=state, neighbourhood_id=huchting))
+                     .scalar_one() for state in (MeetingState.MINUTES_APPROVED, MeetingState.PLANNED))
     minutes_pdf = client.get(f"/portal/huchting/protokolle/{held}/v1.pdf").data
     invitation_pdf = client.get(f"/quartiere/huchting/sitzungen/{planned}/einladung.pdf").data
     assert minutes_pdf.startswith(b"%PDF") and invitation_pdf.startswith(b"%PDF")

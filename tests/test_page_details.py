@@ -15,8 +15,10 @@ from wingrant.auth.models import Role
 def _meeting_ids():
     from wingrant.extensions import db
     from wingrant.meetings.models import Meeting, MeetingState
+    from wingrant.neighbourhoods.models import Neighbourhood
 
-    return [db.session.execute(sa.select(Meeting.id).filter_by(state=state)).scalar_one()
+    huchting = sa.select(Neighbourhood.id).filter_by(slug="huchting").scalar_subquery()  # not the past area's
+    return [db.session.execute(sa.select(Meeting.id).filter_by(state=state, neighbourhood_id=huchting)).scalar_one()
             for state in (MeetingState.MINUTES_APPROVED, MeetingState.PLANNED)]
 
 

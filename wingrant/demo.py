@@ -11,6 +11,7 @@ from datetime import date, time, timedelta
 
 import sqlalchemy as sa
 
+from . import demo_areas
 from .administration import demo_programmes
 from .applications.models import (
     Application,
@@ -159,9 +160,8 @@ def load_demo_data(today: date | None = None) -> DemoReport:
     report.lines.append(f"Budgets {year}: {allocated} neue Zuweisungen")
     report.lines.append(demo_programmes.load(neighbourhoods, admin, year, report.passwords))
 
-    created = _demo_applications_and_meeting(
-        neighbourhoods["huchting"], programmes, organisations, admin, today)
-    report.lines.append(f"Huchting: {created}")
+    created = _demo_applications_and_meeting(neighbourhoods["huchting"], programmes, organisations, admin, today)
+    report.lines += [f"Huchting: {created}", demo_areas.load(neighbourhoods, programmes, admin, today)]
     return report
 
 

@@ -86,3 +86,27 @@ def test_login_error_state_passes_axe(browser, demo_site):
     assert page.locator("#email-error").count() == 1
     assert _axe_violations(page) == []
     page.close()
+
+
+def test_area_pages_pass_axe_with_their_errors(browser, demo_site):
+    """The Förderzeitraum pages: the portal with its past areas, a past area, its form, and the
+    administration's history page with a refused period (errors tied to the fields)."""
+    if not AXE.exists():
+        pytest.skip("axe-core not installed (npm install)")
+    context = browser.new_context(locale="de-DE", bypass_csp=True)
+    page = context.new_page()
+    failures = []
+    for path in ("/portal/", "/portal/hohentor", "/antrag-stellen/hohentor"):
+        page.goto(demo_site.url + path)
+        failures += [f"{path}: {v['id']} {v['help']} -> {v['targets']}" for v in _axe_violations(page)]
+    login(page, demo_site, "geschaeftsfuehrung@wingrant.example")
+    for path in ("/verwaltung/foerdergebiete", "/verwaltung/foerdergebiete/hohentor"):
+        page.goto(demo_site.url + path)
+        failures += [f"{path}: {v['id']} {v['help']} -> {v['targets']}" for v in _axe_violations(page)]
+    page.fill("#valid_from", "2020-01-01")  # overlaps 1999–2024
+    page.click("main form:last-of-type button[type=submit]")
+    assert page.locator("#valid_from-error").count() == 1
+    failures += [f"refused period: {v['id']} {v['help']} -> {v['targets']}" for v in _axe_violations(page)]
+    screenshot(page, "area-periods-refused")
+    context.close()
+    assert failures == [], "\n".join(failures)

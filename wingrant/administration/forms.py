@@ -1,13 +1,15 @@
-"""The administration's forms: the neighbourhoods' populations."""
+"""The administration's forms: the neighbourhoods' populations and Förderzeiträume."""
 
 from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms.validators import NumberRange, Optional
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from ..fields import WholeNumberField
+from ..fields import WholeNumberField, strip, whole_number
+from ..meetings.forms import GermanDateField
 
 
 def population_form(neighbourhoods, formdata=None) -> FlaskForm:
@@ -27,3 +29,27 @@ def population_form(neighbourhoods, formdata=None) -> FlaskForm:
         for nb in neighbourhoods:
             form[f"population_{nb.id}"].data = nb.population
     return form
+
+
+def _optional_id(value):
+    return whole_number(value) if value not in (None, "", "None") else None
+
+
+class PeriodForm(FlaskForm):
+    """A new Förderzeitraum: for the WiN area as a whole or for one programme."""
+
+    programme_id = SelectField(_l("Gilt für"), coerce=_optional_id, validate_choice=True)
+    valid_from = GermanDateField(_l("Fördergebiet ab"), validators=[
+        InputRequired(_l("Bitte angeben, ab wann das Quartier Fördergebiet ist."))])
+    valid_until = GermanDateField(_l("bis einschließlich (leer = offen)"), validators=[Optional()])
+    decision_reference = StringField(_l("Beschluss"), filters=[strip], validators=[Length(max=300)],
+                                     description=_l("z. B. „Senatsbeschluss vom 17.12.2024“"))
+    note = TextAreaField(_l("Anmerkung"), filters=[strip], validators=[Length(max=2000)])
+
+
+class EndPeriodForm(FlaskForm):
+    """End an open Förderzeitraum on its last funded day."""
+
+    period_id = HiddenField(validators=[InputRequired()])
+    valid_until = GermanDateField(_l("Letzter Fördertag"), validators=[
+        InputRequired(_l("Bitte den letzten Tag des Förderzeitraums angeben."))])

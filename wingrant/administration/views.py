@@ -1,4 +1,5 @@
-"""Pages for the WiN-Geschäftsführung that read across the infrastructure: the audit log.
+"""Pages for the WiN-Geschäftsführung that read across the infrastructure: the audit log, the
+neighbourhoods' populations and their Förderzeiträume.
 
 The ``administration`` blueprint. The audit log lists every write, failed login and denied access
 (written by ``audit.services.record`` from every feature); the page checks ``auth`` permissions
@@ -8,8 +9,10 @@ stays at the bottom, importable by ``auth``'s services without a cycle.
 
 from __future__ import annotations
 
+from datetime import date
+
 import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -19,9 +22,11 @@ from ..auth.permissions import Action, can, deny
 from ..errors import DomainError
 from ..extensions import db
 from ..fields import show_error_at, whole_number
+from ..neighbourhoods import periods as period_rules
+from ..neighbourhoods import queries as area_queries
 from ..neighbourhoods import services as neighbourhood_services
-from ..neighbourhoods.models import Neighbourhood
-from .forms import population_form
+from ..neighbourhoods.models import Neighbourhood, Programme
+from .forms import EndPeriodForm, PeriodForm, population_form
 
 bp = Blueprint("administration", __name__, url_prefix="/verwaltung")
 
@@ -76,3 +81,89 @@ def populations():
             return redirect(url_for(".populations"))
     return render_template("administration/populations.html", form=form, neighbourhoods=neighbourhoods), \
         422 if form.errors else 200
+
+
+def _administer() -> None:
+    if not can(current_user, None, Action.ADMINISTER):
+        deny(Action.ADMINISTER)
+
+
+@bp.get("/foerdergebiete")
+@login_required
+def areas():
+    """Every neighbourhood with its Förderzeitraum, current and past areas apart."""
+    _administer()
+    neighbourhoods = list(db.session.execute(sa.select(Neighbourhood).order_by(Neighbourhood.name)).scalars())
+    found = area_queries.periods_by_neighbourhood()
+    today = date.today()
+    rows = [(nb, period_rules.is_current(found.get(nb.id, []), today), period_rules.ranges(found.get(nb.id, [])))
+            for nb in neighbourhoods]
+    return render_template("administration/areas.html", rows=rows)
+
+
+def _period_forms(add: PeriodForm | None = None, end: EndPeriodForm | None = None):
+    add = add or PeriodForm(formdata=None)
+    add.programme_id.choices = [("", _("das WiN-Gebiet insgesamt"))] + [
+        (str(p.id), p.name) for p in db.session.execute(sa.select(Programme).order_by(Programme.position,
+                                                                                       Programme.code)).scalars()]
+    return add, end or EndPeriodForm(formdata=None)
+
+
+def _render_periods(nb, add, end, status=200):
+    periods = area_queries.periods_of(nb.id)
+    names = dict(db.session.execute(sa.select(Programme.id, Programme.name)).all())
+    return render_template("administration/area_periods.html", nb=nb, periods=periods, names=names, add=add,
+                           end=end, current=period_rules.is_current(periods, date.today()),
+                           ranges=period_rules.ranges(periods)), status
+
+
+def _area(slug: str) -> Neighbourhood:
+    _administer()
+    return db.session.execute(sa.select(Neighbourhood).filter_by(slug=slug)).scalar_one_or_none() or abort(404)
+
+
+@bp.route("/foerdergebiete/<slug>", methods=["GET", "POST"])
+@login_required
+def area_periods(slug):
+    """The history of one area's Förderzeiträume; a new period is added here."""
+    nb = _area(slug)
+    add, end = _period_forms(PeriodForm() if request.method == "POST" else None)
+    if request.method == "POST" and add.validate():
+        try:
+            neighbourhood_services.add_period(
+                nb.id, programme_id=add.programme_id.data, valid_from=add.valid_from.data,
+                valid_until=add.valid_until.data, decision_reference=add.decision_reference.data or "",
+                note=add.note.data or "", user=current_user)
+        except DomainError as error:
+            show_error_at(add, error, "valid_from")
+        else:
+            flash(_("Förderzeitraum gespeichert."), "success")
+            return redirect(url_for(".area_periods", slug=nb.slug))
+    return _render_periods(nb, add, end, 422 if add.errors else 200)
+
+
+@bp.post("/foerdergebiete/<slug>/beenden")
+@login_required
+def end_area_period(slug):
+    nb = _area(slug)
+    add, end = _period_forms(end=EndPeriodForm())
+    if end.validate():
+        period_id = _whole_number_or_none(end.period_id.data)
+        own = {p.id for p in area_queries.periods_of(nb.id)}
+        if period_id not in own:
+            abort(404)
+        try:
+            neighbourhood_services.end_period(period_id, end.valid_until.data, user=current_user)
+        except DomainError as error:
+            show_error_at(end, error, "valid_until")
+        else:
+            flash(_("Förderzeitraum beendet."), "success")
+            return redirect(url_for(".area_periods", slug=nb.slug))
+    return _render_periods(nb, add, end, 422)
+
+
+def _whole_number_or_none(value) -> int | None:
+    try:
+        return whole_number(value)
+    except (TypeError, ValueError):
+        return None

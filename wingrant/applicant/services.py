@@ -92,6 +92,7 @@ def start_application(neighbourhood: Neighbourhood, organisation: dict, data: ru
     """A new draft with its Träger, from the public form; returns it with the token of its private link."""
     check_rate(ip)
     with unit_of_work():
+        application_services.check_funded_year(neighbourhood, data)
         programmes = programmes_with_budget(neighbourhood.id, data)
         org = Organisation(**organisation)
         db.session.add(org)
@@ -131,6 +132,8 @@ def update_draft(app: Application, data: rules.ApplicationInput, *, loaded_at: s
         programmes = programmes_with_budget(
             app.neighbourhood_id, data, [p for p in queries.requestable_programmes(app) if p.id in requested])
         application_services.check_input(data, programmes, complete=False)
+        if data.year != app.year:
+            application_services.check_funded_year(app.neighbourhood, data)
         application_services.apply_input(app, data, programmes)
         audit.record("application.update_public", obj=app, neighbourhood_id=app.neighbourhood_id,
                      after={"title": app.title})

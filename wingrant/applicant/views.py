@@ -25,6 +25,7 @@ from ..fields import show_error_at
 from ..funding import drafts
 from ..funding import queries as funding_queries
 from ..funding.services import InvalidAfterGrant
+from ..neighbourhoods import queries as area_queries
 from ..neighbourhoods.models import Neighbourhood
 from . import decisions, forms, history
 from . import services as applicant
@@ -92,7 +93,8 @@ def start(slug):
 def _render_start(neighbourhood, form, status):
     data = form.plan_preview()
     return render_template("applicant/start.html", neighbourhood=neighbourhood, form=form, data=data,
-                           request_rows=form.request_rows(data), max_rows=application_forms.MAX_ROWS), status
+                           request_rows=form.request_rows(data), max_rows=application_forms.MAX_ROWS,
+                           area=area_queries.area_status(neighbourhood.id)), status
 
 
 def _load(token: str):

@@ -23,6 +23,7 @@ from ..extensions import db
 from ..ledger import queries as ledger_queries
 from ..ledger import services as ledger
 from ..ledger.models import LedgerEntry
+from ..neighbourhoods import services as neighbourhood_services
 from ..neighbourhoods.models import FieldOfAction, Neighbourhood, Programme
 from ..organisations.models import Organisation
 from . import notices, queries, rules, versions
@@ -144,6 +145,14 @@ def apply_input(app: Application, data: rules.ApplicationInput, programmes: list
     app.updated_at = utcnow()
 
 
+def check_funded_year(neighbourhood: Neighbourhood, data: rules.ApplicationInput) -> None:
+    """A new application only for a year in which the area is a Fördergebiet (for what it requests)."""
+    try:
+        neighbourhood_services.require_funded_year(neighbourhood, data.year, list(data.requests) or [None])
+    except DomainError as error:
+        raise InvalidApplication([rules.Problem(error.message, "year")]) from None
+
+
 def next_reference(neighbourhood: Neighbourhood, year: int) -> str:
     """``HUC-2026-007``: numbered per neighbourhood and year, in order of creation."""
     lock_row(Neighbourhood, neighbourhood.id)  # serialises numbering on PostgreSQL
@@ -161,6 +170,7 @@ def create_application(neighbourhood: Neighbourhood, data: rules.ApplicationInpu
     with unit_of_work():
         programmes = queries.active_programmes()
         check_input(data, programmes, complete=False)
+        check_funded_year(neighbourhood, data)
         app = Application(neighbourhood_id=neighbourhood.id, reference=next_reference(neighbourhood, data.year),
                           state=S.DRAFT, created_by_id=getattr(user, "id", None), version=1)
         apply_input(app, data, programmes)
@@ -190,6 +200,8 @@ def update_application(app: Application, data: rules.ApplicationInput, *, user,
             raise EditConflict(app.updated_at)
         programmes = queries.requestable_programmes(app)
         check_input(data, programmes, complete=app.state != S.DRAFT)
+        if data.year != app.year:  # moved to another year: that year must be funded too
+            check_funded_year(app.neighbourhood, data)
         before = versions.snapshot(app)
         apply_input(app, data, programmes)
         db.session.flush()

@@ -19,6 +19,7 @@ from ..database import lock_row, unit_of_work
 from ..errors import Conflict, DomainError
 from ..extensions import db
 from ..money import format_eur
+from ..neighbourhoods import services as neighbourhood_services
 from ..neighbourhoods.models import Neighbourhood, Programme, ProgrammeLine
 from . import queries
 from .models import Budget, EntryKind, LedgerEntry
@@ -91,6 +92,7 @@ def get_or_create_budget(neighbourhood: Neighbourhood, programme: Programme, yea
                                         line_id=line_id, year=year)
         ).scalar_one_or_none()
         if budget is None:
+            neighbourhood_services.require_funded_year(neighbourhood, year, [programme.id])
             budget = Budget(neighbourhood_id=neighbourhood.id, programme_id=programme.id, line_id=line_id, year=year)
             db.session.add(budget)
             db.session.flush()

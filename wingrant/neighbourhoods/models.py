@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -194,3 +194,33 @@ class ProgrammeLine(db.Model):
 
     def __repr__(self) -> str:
         return f"<ProgrammeLine {self.programme_id}/{self.code}>"
+class AreaPeriod(db.Model):
+    """A Förderzeitraum: from when until when a neighbourhood is a funded area (Fördergebiet), for WiN as a
+    whole (``programme_id`` NULL) or for one programme. Areas are chosen politically and come and go.
+
+    History is kept: a period is never deleted (the database refuses it); a correction ends a period and
+    starts a new one. The rules (no overlap, order of the dates, "current on a day") are in ``periods``.
+    """
+
+    __tablename__ = "area_period"
+    __table_args__ = (
+        sa.CheckConstraint("valid_until IS NULL OR valid_until >= valid_from", name="period_in_order"),
+        sa.Index("ix_area_period_neighbourhood_from", "neighbourhood_id", "valid_from"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    neighbourhood_id: Mapped[int] = mapped_column(sa.ForeignKey("neighbourhood.id"))
+    #: NULL = the WiN area as a whole; else the period of one programme (e.g. an LLQ area).
+    programme_id: Mapped[int | None] = mapped_column(sa.ForeignKey("programme.id"))
+    valid_from: Mapped[date]
+    #: The last day the area is funded; NULL = open (still a Fördergebiet).
+    valid_until: Mapped[date | None]
+    #: The political decision behind it, e.g. "Senatsbeschluss vom 17.12.2024".
+    decision_reference: Mapped[str] = mapped_column(sa.String(300), default="")
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: When it was last changed (ended): OParl's ``modified`` of the forum's Organization.
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<AreaPeriod {self.neighbourhood_id} {self.valid_from}–{self.valid_until or ''}>"

@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from ..core.urls import external_url, public_host
 from ..meetings.models import AGENDA_PUBLIC_STATES
 from . import calendar as ical
-from . import demand, demand_export, opendata, opendata_concerns, opendata_resolutions, queries
+from . import demand, demand_export, opendata, opendata_areas, opendata_concerns, opendata_resolutions, queries
 
 bp = Blueprint("opendata", __name__, url_prefix="/portal")
 
@@ -45,7 +45,7 @@ def open_data():
         years=opendata.years_with_decisions(), columns=opendata.COLUMNS, formats=list(FORMATS),
         concern_columns=opendata_concerns.COLUMNS,
         resolution_columns=opendata_resolutions.COLUMNS,
-        demand_columns=demand_export.COLUMNS,
+        demand_columns=demand_export.COLUMNS, area_columns=opendata_areas.COLUMNS,
         licence={"id": opendata.LICENCE_ID, "name": opendata.LICENCE_NAME, "url": opendata.LICENCE_URL},
         attribution=opendata.attribution(external_url(".open_data")),
     )
@@ -96,6 +96,19 @@ def _download(body: bytes, fmt: str, filename: str) -> Response:
     # Machine readers on other sites (the open-data portal, dashboards) may fetch the files directly.
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
+
+
+@bp.get("/offene-daten/quartiere.<fmt>")
+def neighbourhoods_download(fmt):
+    """The neighbourhoods with their Förderzeiträume (current and past areas), CSV or JSON."""
+    if fmt not in ("csv", "json"):
+        abort(404)
+    rows = opendata_areas.rows()
+    if fmt == "csv":
+        body = opendata_areas.to_csv(rows)
+    else:
+        body = opendata_areas.to_json(rows, external_url(".neighbourhoods_download", fmt=fmt))
+    return _download(body, fmt, f"{opendata_areas.FILENAME}.{fmt}")
 
 
 @bp.get("/offene-daten/beschluesse-ohne-antrag.<fmt>")

@@ -22,6 +22,7 @@ from ..meetings import queries as meeting_queries
 from ..meetings.models import AGENDA_PUBLIC_STATES, AgendaItem, Decision, Meeting, MeetingState
 from ..minutes import published
 from ..minutes.models import Minutes, MinutesState, MinutesVersion
+from ..neighbourhoods import queries as area_queries
 from ..neighbourhoods.models import FieldOfAction, Neighbourhood, Programme
 
 
@@ -35,6 +36,11 @@ def neighbourhoods() -> list[Neighbourhood]:
     return list(db.session.execute(
         sa.select(Neighbourhood).where(Neighbourhood.active.is_(True)).order_by(Neighbourhood.name)
     ).scalars())
+
+
+def current_areas() -> list[Neighbourhood]:
+    """The neighbourhoods funded today (no Frühere Fördergebiete): where the explanations send applicants."""
+    return area_queries.split_current_and_past(neighbourhoods())[0]
 
 
 AGENDA_PUBLIC = AGENDA_PUBLIC_STATES

@@ -48,6 +48,7 @@ from ..minutes.chart import status_chart
 from ..minutes.downloads import stored_pdf_response
 from ..minutes.labels import init_labels
 from ..minutes.pdf import render_template_pdf
+from ..neighbourhoods import queries as area_queries
 from ..subscriptions.forms import subscribe_form
 from . import demand, project_path, queries, reports
 from .stage_cache import stage_cache, version_cache
@@ -75,19 +76,20 @@ def _int_arg(name: str) -> int | None:
 
 @bp.get("/")
 def index():
-    return render_template("public/index.html", neighbourhoods=queries.neighbourhoods(), year=date.today().year)
+    current, past = area_queries.split_current_and_past(queries.neighbourhoods())
+    return render_template("public/index.html", neighbourhoods=current, past_areas=past, year=date.today().year)
 
 
 @bp.get("/so-funktioniert-es")
 def how_it_works():
     """What WiN is, how to apply, how the forum decides."""
-    return render_template("public/how_it_works.html", neighbourhoods=queries.neighbourhoods())
+    return render_template("public/how_it_works.html", neighbourhoods=queries.current_areas())
 
 
 @bp.get("/leichte-sprache")
 def easy_language():  # the endpoint is public.easy_language
     """The same in Leichte Sprache (easy-to-read German): short sentences, hard words explained."""
-    return render_template("public/easy_language.html", neighbourhoods=queries.neighbourhoods())
+    return render_template("public/easy_language.html", neighbourhoods=queries.current_areas())
 
 
 @bp.get("/<slug>")
@@ -108,7 +110,7 @@ def neighbourhood(slug):
         decisions=decisions[:LATEST], more_decisions=len(decisions) > LATEST,
         minutes=queries.published_minutes(nb.id, year=year),  # one year at a time, like the budgets
         resolutions=resolutions[:LATEST], more_resolutions=len(resolutions) > LATEST,
-        form=subscribe_form(nb),
+        form=subscribe_form(nb), area=area_queries.area_status(nb.id, today),
     )
 
 

@@ -48,39 +48,14 @@ from ...neighbourhoods.models import Neighbourhood
 from ...organisations.models import Organisation
 from ...public.queries import public_meeting
 from .files import FileRecord, protocol_files
+
+# Organizations (one per forum = neighbourhood) live in ``forums``; the feed reads every kind through here.
+from .forums import Forum as Forum
+from .forums import forums as forums
+from .forums import organization_index as organization_index
 from .index import Entry, entries, latest_version
 from .invitations import InvitationRecord, agenda_papers
 from .resolutions import records as resolution_records
-
-# --- organizations (one per forum = neighbourhood) ---------------------------------------
-
-
-@dataclass(frozen=True)
-class Forum:
-    id: int
-    slug: str
-    name: str
-    forum_name: str
-    created: datetime
-
-
-def organization_index() -> list[Entry]:
-    rows = db.session.execute(
-        sa.select(Neighbourhood.id, Neighbourhood.created_at, Neighbourhood.created_at)
-        .where(Neighbourhood.active.is_(True)).order_by(Neighbourhood.id)
-    )
-    return entries(rows)
-
-
-def forums(ids: list[int] | None = None, slug: str | None = None) -> list[Forum]:
-    stmt = sa.select(Neighbourhood.id, Neighbourhood.slug, Neighbourhood.name, Neighbourhood.forum_name,
-                     Neighbourhood.created_at).where(Neighbourhood.active.is_(True)).order_by(Neighbourhood.id)
-    if ids is not None:
-        stmt = stmt.where(Neighbourhood.id.in_(ids))
-    if slug is not None:
-        stmt = stmt.where(Neighbourhood.slug == slug)
-    return [Forum(*row) for row in db.session.execute(stmt)]
-
 
 # --- meetings --------------------------------------------------------------------------
 

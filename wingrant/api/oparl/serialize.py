@@ -118,8 +118,10 @@ def organization(forum: q.Forum) -> dict:
         "classification": "WiN-Forum",
         "meeting": _url("organization_meetings", slug=forum.slug),
         "web": external_url("public.neighbourhood", slug=forum.slug),
+        **({"startDate": forum.start.isoformat()} if forum.start else {}),
+        **({"endDate": forum.end.isoformat()} if forum.end else {}),
         "created": timestamp(forum.created),
-        "modified": timestamp(forum.created),
+        "modified": timestamp(forum.modified),
         EXT + "neighbourhood": forum.name,
         EXT + "calendar": external_url("opendata.calendar", slug=forum.slug),
     }
