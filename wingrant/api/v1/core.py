@@ -144,9 +144,8 @@ def route(method: str, path: str, *, summary: str, tag: str, response: dict | No
         op = Operation(method=method, path=path, endpoint=func.__name__, summary=summary, tag=tag,
                        response=response, status=status, body=body, query=query, paginated=paginated,
                        public=public, media_type=media_type, description=description, form=form, upload=upload,
-                       errors=tuple(sorted(set(COMMON_ERRORS if not public else (404, 405)) | set(errors)
-                                           | ({422} if body is not None or upload else set())
-                                           | ({409} if method != "GET" else set()))))
+                       errors=tuple(sorted(set(COMMON_ERRORS if not public else (404, 405)) | set(errors) | (
+                           {422} if body is not None or upload else set()) | ({409} if method != "GET" else set()))))
         OPERATIONS.append(op)
 
         @wraps(func)
