@@ -36,6 +36,8 @@ class UserCreateForm(FlaskForm):
                                                                 Length(max=256)],
                              render_kw={"autocomplete": "new-password"})
     is_admin = BooleanField(_l("WiN-Geschäftsführung (Administrator)"))
+    #: For an administrator: the one city administered (0 = every city).
+    admin_city = SelectField(_l("Verwaltet die Stadtgemeinde"), coerce=whole_number, validate_choice=True)
     neighbourhood = SelectField(_l("Quartier"), coerce=whole_number, validate_choice=False)
     role = SelectField(_l("Rolle im Quartier"), validate_choice=True)
 

@@ -1,7 +1,8 @@
 """Who may do what, where. Every internal lookup goes through here.
 
 Roles are per neighbourhood; administrators (WiN-Geschäftsführung) may act
-everywhere. An object reached through a URL must belong to the neighbourhood
+everywhere, a city administrator (``User.admin_city_id``) everywhere in that city's neighbourhoods
+and on the administration pages, whose lists ``neighbourhood_ids_for`` narrows to the city. An object reached through a URL must belong to the neighbourhood
 in that URL (``scoped_or_404``), otherwise it does not exist for the caller.
 """
 
@@ -10,7 +11,7 @@ from __future__ import annotations
 import enum
 
 import sqlalchemy as sa
-from flask import abort
+from flask import abort, g
 from flask_login import current_user
 
 from ..audit import services as audit
@@ -38,11 +39,32 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
 }
 
 
+def is_global_admin(user) -> bool:
+    """The WiN-Geschäftsführung of every city: programmes, cities, administrators."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_admin and user.admin_city_id is None)
+
+
+def city_neighbourhood_ids(user) -> frozenset[int]:
+    """The neighbourhoods a city administrator administers (one query a request); empty for others."""
+    if not (getattr(user, "is_authenticated", False) and user.is_admin and user.admin_city_id is not None):
+        return frozenset()
+    key = ("city_neighbourhoods", user.id, user.admin_city_id)
+    cached = g.get("_city_scope")
+    if cached is None or cached[0] != key:
+        ids = frozenset(db.session.execute(
+            sa.select(Neighbourhood.id).where(Neighbourhood.city_id == user.admin_city_id)).scalars())
+        cached = (key, ids)
+        g._city_scope = cached
+    return cached[1]
+
+
 def can(user, neighbourhood_id: int | None, action: Action) -> bool:
     if user is None or not getattr(user, "is_authenticated", False):
         return False
-    if user.is_admin:
+    if user.is_admin and user.admin_city_id is None:
         return True
+    if user.is_admin and (neighbourhood_id is None or neighbourhood_id in city_neighbourhood_ids(user)):
+        return True  # a city administrator: the administration pages (narrowed lists) and the city
     if action == Action.ADMINISTER or neighbourhood_id is None:
         return False
     role = user.role_in(neighbourhood_id)
@@ -50,10 +72,12 @@ def can(user, neighbourhood_id: int | None, action: Action) -> bool:
 
 
 def neighbourhood_ids_for(user, action: Action = Action.READ) -> list[int] | None:
-    """The neighbourhoods where ``user`` may do ``action``; ``None`` means all (administrators)."""
-    if user.is_admin:
+    """The neighbourhoods where ``user`` may do ``action``; ``None`` means all (global administrators)."""
+    if user.is_admin and user.admin_city_id is None:
         return None
-    return [m.neighbourhood_id for m in user.memberships if action in ROLE_ACTIONS[m.role]]
+    own = [m.neighbourhood_id for m in user.memberships if action in ROLE_ACTIONS[m.role]]
+    city = city_neighbourhood_ids(user)
+    return sorted(city | set(own)) if city or user.is_admin else own
 
 
 def deny(action: Action, neighbourhood_id: int | None = None):

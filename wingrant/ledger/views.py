@@ -11,7 +11,7 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from ..auth.models import User
-from ..auth.permissions import Action, can, deny
+from ..auth.permissions import Action, can, deny, is_global_admin, neighbourhood_ids_for
 from ..errors import DomainError
 from ..extensions import db
 from ..fields import show_error_at, whole_number
@@ -57,8 +57,11 @@ def index():
 
 def _allocation_form(year: int, **kwargs) -> AllocationForm:
     form = AllocationForm(year=year, **kwargs)
-    form.neighbourhood.choices = [(n.id, n.name) for n in db.session.execute(
-        sa.select(Neighbourhood).order_by(Neighbourhood.name)).scalars()]
+    stmt = sa.select(Neighbourhood).order_by(Neighbourhood.name)
+    ids = neighbourhood_ids_for(current_user, Action.ADMINISTER)
+    if ids is not None:  # a city administrator allocates in the city only
+        stmt = stmt.where(Neighbourhood.id.in_(ids))
+    form.neighbourhood.choices = [(n.id, n.name) for n in db.session.execute(stmt).scalars()]
     # "WiN – Wohnen in Nachbarschaften", not "WIN – WiN – …": the code only where the name lacks it.
     form.programme.choices = [(p.id, p.name if p.name.upper().startswith(p.code.upper()) else f"{p.name} ({p.code})")
                               for p in db.session.execute(
@@ -68,10 +71,10 @@ def _allocation_form(year: int, **kwargs) -> AllocationForm:
 
 def _render_index(year: int, form: AllocationForm | None = None, status: int = 200, **year_forms):
     form = form or _allocation_form(year, formdata=None)
-    rows = queries.budget_overview(year)
+    rows = queries.budget_overview(year, neighbourhood_ids_for(current_user, Action.ADMINISTER))
     closed = sum(1 for r in rows if r.budget.closed)
     return render_template(
-        "ledger/index.html", rows=rows, year=year, form=form,
+        "ledger/index.html", rows=rows, year=year, form=form, may_close_year=is_global_admin(current_user),
         open_budgets=len(rows) - closed, closed_budgets=closed,
         year_is_over=services.year_is_over(year), totals=queries.totals([r.balance for r in rows]),
         close_form=year_forms.get("close_form") or CloseYearForm(prefix="close", formdata=None),
@@ -82,6 +85,7 @@ def _render_index(year: int, form: AllocationForm | None = None, status: int = 2
 @bp.post("/jahr/<int:year>/abschliessen")
 def close_year(year: int):
     """Jahresabschluss: every budget of the year stops taking allocations and decisions."""
+    _global_only()
     form = CloseYearForm(prefix="close")
     if form.validate_on_submit():
         try:
@@ -97,6 +101,7 @@ def close_year(year: int):
 
 @bp.post("/jahr/<int:year>/oeffnen")
 def reopen_year(year: int):
+    _global_only()
     form = ReopenYearForm(prefix="reopen")
     if form.validate_on_submit():
         try:
@@ -109,9 +114,22 @@ def reopen_year(year: int):
     return _render_index(year, status=422, reopen_form=form)
 
 
+def _global_only() -> None:
+    """The budget year closes for every city at once: the WiN-Geschäftsführung's step."""
+    if not is_global_admin(current_user):
+        deny(Action.ADMINISTER)
+
+
+def _budget_or_404(budget_id: int) -> Budget:
+    budget = db.session.get(Budget, budget_id)
+    if budget is None or not can(current_user, budget.neighbourhood_id, Action.ADMINISTER):
+        abort(404)  # another city's budget does not exist for a city administrator
+    return budget
+
+
 @bp.route("/<int:budget_id>")
 def detail(budget_id: int):
-    budget = db.session.get(Budget, budget_id) or abort(404)
+    budget = _budget_or_404(budget_id)
     target = sa.orm.aliased(LedgerEntry)
     entries = db.session.execute(
         sa.select(LedgerEntry, User.name, target.id.label("reversed_by"))
@@ -127,6 +145,7 @@ def detail(budget_id: int):
 
 @bp.post("/<int:budget_id>/buchungen/<int:entry_id>/storno")
 def reverse(budget_id: int, entry_id: int):
+    _budget_or_404(budget_id)
     entry = db.session.get(LedgerEntry, entry_id)
     if entry is None or entry.budget_id != budget_id:
         abort(404)

@@ -12,6 +12,7 @@ from flask import Blueprint, Response, abort, render_template, send_file
 
 from ..core import spreadsheets
 from ..minutes.pdf import render_template_pdf
+from ..neighbourhoods import cities
 from . import city_report as cr
 from . import demand_export
 
@@ -21,9 +22,14 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _report(year: int) -> cr.CityReport:
+    """The report of the city in ``?stadt=`` (404 if unknown), or of every city without it."""
     if not 1999 <= year <= 2200:
         abort(404)
-    return cr.city_report(year)
+    return cr.city_report(year, cities.requested_city())
+
+
+def _name(report: cr.CityReport, extension: str) -> str:
+    return f"jahresbericht-{report.year}{'-' + report.city_slug if report.city_slug else ''}.{extension}"
 
 
 def _charts(report: cr.CityReport) -> dict:
@@ -33,7 +39,8 @@ def _charts(report: cr.CityReport) -> dict:
 @bp.get("/jahresbericht/<int:year>")
 def city_report(year):
     report = _report(year)
-    return render_template("public/city_report.html", report=report, charts=_charts(report))
+    return render_template("public/city_report.html", report=report, charts=_charts(report),
+                           cities=cities.all_cities(), stadt=report.city_slug)
 
 
 @bp.get("/jahresbericht/<int:year>.pdf")
@@ -41,9 +48,9 @@ def city_report_pdf(year):
     """Rendered on request from published data (PDF/A-3a, the figures embedded as JSON)."""
     report = _report(year)
     pdf = render_template_pdf("pdf/city_report.html", report=report, charts=_charts(report),
-                              attachment=(f"jahresbericht-{year}.json", cr.report_json(report),
+                              attachment=(_name(report, "json"), cr.report_json(report),
                                           "Budgets, Bedarf und Mittel des Jahres (Beträge in Cent)"))
-    response = send_file(io.BytesIO(pdf), mimetype="application/pdf", download_name=f"jahresbericht-{year}.pdf",
+    response = send_file(io.BytesIO(pdf), mimetype="application/pdf", download_name=_name(report, "pdf"),
                          as_attachment=True)
     response.headers["Cache-Control"] = "no-cache"
     return response
@@ -54,7 +61,7 @@ def city_report_csv(year):
     """The report's main table: unmet demand with the budgets beside it (the open-data columns)."""
     report = _report(year)
     body = demand_export.to_csv(demand_export.demand_records(report.demand))
-    return _download(body, "text/csv; charset=utf-8", f"jahresbericht-{year}.csv")
+    return _download(body, "text/csv; charset=utf-8", _name(report, "csv"))
 
 
 @bp.get("/jahresbericht/<int:year>.xlsx")
@@ -63,7 +70,7 @@ def city_report_xlsx(year):
     report = _report(year)
     body = spreadsheets.to_xlsx(demand_export.table(demand_export.demand_records(report.demand)),
                                 cr.budget_table(report), cr.resident_table(report))
-    return _download(body, XLSX, f"jahresbericht-{year}.xlsx")
+    return _download(body, XLSX, _name(report, "xlsx"))
 
 
 def _download(body: bytes, content_type: str, name: str) -> Response:

@@ -22,7 +22,7 @@ from ..meetings import queries as meeting_queries
 from ..meetings.models import AGENDA_PUBLIC_STATES, AgendaItem, Decision, Meeting, MeetingState
 from ..minutes import published
 from ..minutes.models import Minutes, MinutesState, MinutesVersion
-from ..neighbourhoods.models import FieldOfAction, Neighbourhood, Programme
+from ..neighbourhoods.models import City, FieldOfAction, Neighbourhood, Programme
 
 
 def neighbourhood(slug: str) -> Neighbourhood | None:
@@ -31,10 +31,19 @@ def neighbourhood(slug: str) -> Neighbourhood | None:
     ).scalar_one_or_none()
 
 
-def neighbourhoods() -> list[Neighbourhood]:
-    return list(db.session.execute(
-        sa.select(Neighbourhood).where(Neighbourhood.active.is_(True)).order_by(Neighbourhood.name)
-    ).scalars())
+def neighbourhoods(city_id: int | None = None) -> list[Neighbourhood]:
+    stmt = sa.select(Neighbourhood).where(Neighbourhood.active.is_(True)).order_by(Neighbourhood.name)
+    if city_id is not None:
+        stmt = stmt.where(Neighbourhood.city_id == city_id)
+    return list(db.session.execute(stmt).scalars())
+
+
+def by_city(neighbourhoods: list[Neighbourhood]) -> dict[City, list[Neighbourhood]]:
+    """The neighbourhoods grouped by their city, cities in their order (no query: the city is joined)."""
+    grouped: dict[City, list[Neighbourhood]] = {}
+    for nb in sorted(neighbourhoods, key=lambda n: (n.city.position, n.city.name, n.name)):
+        grouped.setdefault(nb.city, []).append(nb)
+    return grouped
 
 
 AGENDA_PUBLIC = AGENDA_PUBLIC_STATES
