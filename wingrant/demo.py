@@ -1,9 +1,7 @@
-"""Realistic demo data: Bremen's WiN neighbourhoods, their budgets, organisations,
-applications in every early state, a past meeting with published minutes, one waiting for
-its minutes, the next one invited (its agenda public) and the one after planned.
-
-Idempotent: every object is looked up by its natural key first, so running it
-again creates nothing twice (and shows no password twice).
+"""Realistic demo data: Bremen's WiN neighbourhoods (Bremerhaven's LLQ areas: ``demo_cities``), their
+budgets, organisations, applications in every early state, a past meeting with published minutes, one
+waiting for its minutes, the next one invited and the one after planned. Idempotent: every object is
+looked up by its natural key first, so running it again creates nothing twice (nor shows a password twice).
 """
 
 from __future__ import annotations
@@ -26,6 +24,7 @@ from .applications.models import (
 from .auth.models import Role, User
 from .auth.services import create_user
 from .database import unit_of_work, utcnow
+from .demo_cities import add_bremerhaven, add_cities
 from .extensions import db
 from .ledger import services as ledger
 from .ledger.models import Budget, EntryKind, LedgerEntry
@@ -132,10 +131,11 @@ def load_demo_data(today: date | None = None) -> DemoReport:
             for i, fname in enumerate(fields):
                 _get_or_add(FieldOfAction, {"programme_id": p.id, "name": fname}, position=i)
             programmes[code] = p
-        neighbourhoods = {}
+        bremen = add_cities(_get_or_add)["bremen"]
+        neighbourhoods = {}  # the WiN areas, all in Bremen
         for name, slug, code, forum, article, index in NEIGHBOURHOODS:
             neighbourhoods[slug] = _get_or_add(
-                Neighbourhood, {"slug": slug}, name=name, code=code, forum_name=forum,
+                Neighbourhood, {"slug": slug}, name=name, code=code, forum_name=forum, city_id=bremen.id,
                 forum_article=ForumArticle(article), social_index_percent=index,
                 office_name=f"Quartiersmanagement {name}", office_address=f"Quartiersbüro {name}, Bremen",
                 office_email=f"qm-{slug}@wingrant.example", office_phone="0421 361-0000",
@@ -147,8 +147,7 @@ def load_demo_data(today: date | None = None) -> DemoReport:
                 Organisation, {"name": oname}, legal_form=form, street=street, postcode=postcode, city="Bremen",
                 contact_person=contact, email=f"kontakt@{slug}.example", phone="0421 000000", non_profit=non_profit,
             )
-    report.lines.append(f"{len(programmes)} Förderprogramme, {len(neighbourhoods)} Quartiere, "
-                        f"{len(organisations)} Träger")
+    report.lines.append(f"{len(programmes)} Programme, {len(neighbourhoods)} Quartiere, {len(organisations)} Träger")
 
     admin = _demo_users(neighbourhoods, report)
 
@@ -159,6 +158,7 @@ def load_demo_data(today: date | None = None) -> DemoReport:
     for slug, code, euros in CO_FUNDING:
         allocated += _allocate_once(neighbourhoods[slug], programmes[code], year, euros * 100, admin)
     report.lines.append(f"Budgets {year}: {allocated} neue Zuweisungen")
+    add_bremerhaven(_get_or_add, _allocate_once, programmes, year, admin, report)
 
     created = _demo_applications_and_meeting(
         neighbourhoods["huchting"], programmes, organisations, admin, today)

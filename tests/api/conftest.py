@@ -39,6 +39,7 @@ ROLES = {
     "minutes": "protokoll.huchting@wingrant.example",
     "reader": "lesend.huchting@wingrant.example",
     "other_manager": "qm.groepelingen@wingrant.example",
+    "city_admin": "stadt.bremerhaven@wingrant.example",
 }
 
 

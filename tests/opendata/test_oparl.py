@@ -18,7 +18,7 @@ from .conftest import HIDDEN_TITLES, SECRETS, publish
 
 HOST = "http://localhost"
 SYSTEM = f"{HOST}/oparl/v1.1/system"
-BODY = f"{HOST}/oparl/v1.1/body/win"
+BODY = f"{HOST}/oparl/v1.1/body/bremen"
 #: Which OParl type the external list behind (parent type, property) holds.
 LISTS = {("System", "body"): "Body", ("Body", "organization"): "Organization", ("Body", "person"): "Person",
          ("Body", "meeting"): "Meeting", ("Body", "paper"): "Paper", ("Body", "agendaItem"): "AgendaItem",

@@ -1,13 +1,14 @@
-"""The administration's forms: the neighbourhoods' populations."""
+"""The administration's forms: the neighbourhoods' populations, the cities."""
 
 from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms.validators import NumberRange, Optional
+from wtforms import HiddenField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from ..fields import WholeNumberField
+from ..fields import WholeNumberField, whole_number
 
 
 def population_form(neighbourhoods, formdata=None) -> FlaskForm:
@@ -27,3 +28,23 @@ def population_form(neighbourhoods, formdata=None) -> FlaskForm:
         for nb in neighbourhoods:
             form[f"population_{nb.id}"].data = nb.population
     return form
+
+
+class CityForm(FlaskForm):
+    """A Stadtgemeinde: its URL key, name and Amtlicher Gemeindeschlüssel."""
+
+    name = StringField(_l("Name"), validators=[DataRequired(_l("Bitte den Namen der Stadtgemeinde angeben.")),
+                                               Length(max=120)])
+    slug = StringField(_l("Kurzname (in Adressen)"), validators=[
+        DataRequired(_l("Bitte einen Kurznamen angeben.")), Length(max=60)])
+    ags = StringField(_l("Amtlicher Gemeindeschlüssel"), validators=[
+        DataRequired(_l("Bitte den Gemeindeschlüssel angeben.")), Length(max=8)],
+        render_kw={"inputmode": "numeric", "autocomplete": "off"})
+    position = WholeNumberField(_l("Reihenfolge"), default=0, validators=[Optional(), NumberRange(min=0, max=1000)])
+
+
+class NeighbourhoodCityForm(FlaskForm):
+    """Which Stadtgemeinde one neighbourhood belongs to."""
+
+    neighbourhood = HiddenField(validators=[DataRequired()])
+    city = SelectField(_l("Stadtgemeinde"), coerce=whole_number)

@@ -2,8 +2,9 @@
 
 Roles are per neighbourhood; administrators (WiN-Geschäftsführung) may act
 everywhere, a city administrator (``User.admin_city_id``) everywhere in that city's neighbourhoods
-and on the administration pages, whose lists ``neighbourhood_ids_for`` narrows to the city. An object reached through a URL must belong to the neighbourhood
-in that URL (``scoped_or_404``), otherwise it does not exist for the caller.
+and on the administration pages, whose lists ``neighbourhood_ids_for`` narrows to the city.
+An object reached through a URL must belong to the neighbourhood in that URL
+(``scoped_or_404``), otherwise it does not exist for the caller.
 """
 
 from __future__ import annotations

@@ -43,8 +43,12 @@ def _lock(decision_id: int) -> tuple[Decision, Application]:
     return lock_row(Decision, decision_id), application
 
 
-def _require_admin(user) -> None:
+def _require_admin(user, application: Application | None = None) -> None:
+    """The WiN-Geschäftsführung decides; a city administrator only in the city's neighbourhoods."""
     if not getattr(user, "is_admin", False):
+        raise NotAllowed(_("Das entscheidet die WiN-Geschäftsführung."))
+    if application is not None and user.admin_city_id is not None \
+            and application.neighbourhood.city_id != user.admin_city_id:
         raise NotAllowed(_("Das entscheidet die WiN-Geschäftsführung."))
 
 
@@ -54,6 +58,7 @@ def record_admin_decision(decision_id: int, data: OutcomeData, *, user) -> Decis
     outcome = Outcome(data.outcome)
     with unit_of_work():
         decision, application = _lock(decision_id)
+        _require_admin(user, application)
         if decision.outcome != Outcome.REFERRED:
             raise DomainError(_("Die Geschäftsführung entscheidet nur über Anträge, die das Forum an sie "
                                 "verwiesen hat."))
@@ -97,6 +102,7 @@ def record_grant(decision_id: int, lines: list[GrantLine], *, user) -> list[Gran
     _require_admin(user)
     with unit_of_work():
         decision, application = _lock(decision_id)
+        _require_admin(user, application)
         outcome = effective_outcome(decision)
         if outcome not in consensus.APPROVALS or application.state != STATE_FOR[outcome]:
             raise DomainError(_("Bewilligt werden kann nur ein beschlossener Antrag."))

@@ -12,12 +12,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
-from ..neighbourhoods import cities
 from ..auth.permissions import Action, authorize, can, deny, neighbourhood_ids_for, scoped_or_404
 from ..errors import DomainError
 from ..extensions import db
 from ..fields import show_error_at
 from ..meetings.models import Meeting
+from ..neighbourhoods import cities
 from . import circulation, forms, queries, reports, services
 from .chart import minutes_chart
 from .downloads import stored_pdf_response

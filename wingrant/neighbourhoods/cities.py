@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask import abort, request
 
 from ..extensions import db
-from .models import City
+from .models import City, Neighbourhood
 
 #: The query parameter that narrows a page to one city.
 PARAM = "stadt"
@@ -32,6 +32,11 @@ def requested_city() -> City | None:
     """The city named by ``?stadt=``, ``None`` without one; 404 for a city that does not exist."""
     slug = request.args.get(PARAM, "", type=str).strip()
     return city_or_404(slug[:60]) if slug else None
+
+
+def in_city(city_id: int | None):
+    """A condition on a query that joins ``Neighbourhood``: that city's only (``None``: any city)."""
+    return sa.true() if city_id is None else Neighbourhood.city_id == city_id
 
 
 def city_id(city: City | None) -> int | None:

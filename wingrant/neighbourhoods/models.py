@@ -73,6 +73,20 @@ class City(db.Model):
         return f"<City {self.slug}>"
 
 
+#: The city every installation starts with (and the migration puts existing neighbourhoods in).
+FIRST_CITY = {"slug": "bremen", "name": "Bremen", "ags": "04011000", "position": 1}
+
+
+def _default_city(context) -> int:
+    """The first city; an installation of one city never has to name it, so it is made when missing."""
+    city = City.__table__
+    conn = context.connection
+    found = conn.execute(sa.select(city.c.id).order_by(city.c.position, city.c.id).limit(1)).scalar()
+    if found is None:
+        found = conn.execute(city.insert().values(**FIRST_CITY).returning(city.c.id)).scalar_one()
+    return found
+
+
 class Neighbourhood(db.Model):
     """A WiN neighbourhood (Quartier / WiN-Gebiet) with its forum."""
 
@@ -88,7 +102,7 @@ class Neighbourhood(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: The Stadtgemeinde the neighbourhood lies in.
-    city_id: Mapped[int] = mapped_column(sa.ForeignKey("city.id"), index=True)
+    city_id: Mapped[int] = mapped_column(sa.ForeignKey("city.id"), index=True, default=_default_city)
     #: URL key, e.g. ``huchting``.
     slug: Mapped[str] = mapped_column(sa.String(60), unique=True)
     name: Mapped[str] = mapped_column(sa.String(120), unique=True)

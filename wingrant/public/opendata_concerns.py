@@ -23,8 +23,17 @@ from ..concerns.labels import STATUSES, status_text
 from ..core import spreadsheets
 from ..core.spreadsheets import Table
 from ..core.urls import external_url
-from .opendata import LICENCE_ID, LICENCE_NAME, LICENCE_URL, Column, Selection, _generated, attribution,
-                       city_slugs, publisher
+from .opendata import (
+    LICENCE_ID,
+    LICENCE_NAME,
+    LICENCE_URL,
+    Column,
+    Selection,
+    _generated,
+    attribution,
+    city_slugs,
+    publisher,
+)
 
 FORMAT = "wingrant.open-data.concerns/1"
 

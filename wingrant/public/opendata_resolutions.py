@@ -21,8 +21,17 @@ from ..meetings.models import RESOLUTION_OUTCOMES
 from ..minutes import resolutions
 from ..minutes.labels import RESOLUTION_KINDS
 from ..minutes.labels import RESOLUTION_OUTCOMES as OUTCOME_LABELS
-from .opendata import LICENCE_ID, LICENCE_NAME, LICENCE_URL, Column, Selection, _generated, attribution,
-                       city_slugs, publisher
+from .opendata import (
+    LICENCE_ID,
+    LICENCE_NAME,
+    LICENCE_URL,
+    Column,
+    Selection,
+    _generated,
+    attribution,
+    city_slugs,
+    publisher,
+)
 
 FORMAT = "wingrant.open-data.resolutions/1"
 

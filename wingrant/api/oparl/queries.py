@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 
 import sqlalchemy as sa
+from flask import g
 from sqlalchemy.orm import aliased
 
 from ...applications.models import Application
@@ -44,7 +45,8 @@ from ...minutes import published
 from ...minutes.models import Minutes, MinutesState
 from ...minutes.published import Amount
 from ...minutes.resolutions import PublishedResolution
-from ...neighbourhoods.models import Neighbourhood
+from ...neighbourhoods.cities import in_city
+from ...neighbourhoods.models import City, Neighbourhood
 from ...organisations.models import Organisation
 from ...public.queries import public_meeting
 from .files import FileRecord, protocol_files
@@ -64,10 +66,19 @@ class Forum:
     created: datetime
 
 
-def organization_index() -> list[Entry]:
+def city_of(neighbourhood_slug: str) -> str:
+    """The slug of the city a neighbourhood lies in: one query a request for every neighbourhood."""
+    found = g.get("oparl_city_of")
+    if found is None:
+        found = g.oparl_city_of = dict(db.session.execute(
+            sa.select(Neighbourhood.slug, City.slug).join(City, Neighbourhood.city_id == City.id)).all())
+    return found[neighbourhood_slug]
+
+
+def organization_index(city_id: int | None = None) -> list[Entry]:
     rows = db.session.execute(
         sa.select(Neighbourhood.id, Neighbourhood.created_at, Neighbourhood.created_at)
-        .where(Neighbourhood.active.is_(True)).order_by(Neighbourhood.id)
+        .where(Neighbourhood.active.is_(True), in_city(city_id)).order_by(Neighbourhood.id)
     )
     return entries(rows)
 
@@ -101,8 +112,8 @@ def _meeting_select(*columns, today: date):
     )
 
 
-def meeting_index(today: date, neighbourhood_id: int | None = None) -> list[Entry]:
-    stmt = _meeting_select(Meeting.id, Meeting.created_at, today=today)
+def meeting_index(today: date, neighbourhood_id: int | None = None, city_id: int | None = None) -> list[Entry]:
+    stmt = _meeting_select(Meeting.id, Meeting.created_at, today=today).where(in_city(city_id))
     if neighbourhood_id is not None:
         stmt = stmt.where(Meeting.neighbourhood_id == neighbourhood_id)
     return entries(db.session.execute(stmt))
@@ -214,7 +225,7 @@ def _item_query(latest, today: date | None = None):
     )
 
 
-def agenda_item_index(today: date | None = None) -> list[Entry]:
+def agenda_item_index(today: date | None = None, city_id: int | None = None) -> list[Entry]:
     latest = latest_version()
     rows = db.session.execute(
         sa.select(AgendaItem.id, sa.func.coalesce(Minutes.published_at, Meeting.created_at),
@@ -223,7 +234,8 @@ def agenda_item_index(today: date | None = None) -> list[Entry]:
         .join(Neighbourhood, Meeting.neighbourhood_id == Neighbourhood.id)
         .outerjoin(Minutes, sa.and_(Minutes.meeting_id == Meeting.id, Minutes.state == MinutesState.PUBLISHED))
         .outerjoin(latest, latest.c.minutes_id == Minutes.id)
-        .where(Neighbourhood.active.is_(True), _agenda_public(Minutes.id, today)).order_by(AgendaItem.id)
+        .where(Neighbourhood.active.is_(True), _agenda_public(Minutes.id, today), in_city(city_id))
+        .order_by(AgendaItem.id)
     )
     return entries(rows)
 
@@ -307,8 +319,9 @@ def _consultation_select(*columns):
     )
 
 
-def consultation_index() -> list[Entry]:
-    return entries(db.session.execute(_consultation_select(AgendaItem.id).order_by(AgendaItem.id)))
+def consultation_index(city_id: int | None = None) -> list[Entry]:
+    return entries(db.session.execute(
+        _consultation_select(AgendaItem.id).where(in_city(city_id)).order_by(AgendaItem.id)))
 
 
 def consultations(*, ids: list[int] | None = None,
@@ -348,12 +361,12 @@ class PaperRecord:
         return any(c.outcome in APPROVALS for c in self.consultations)
 
 
-def paper_index(today: date | None = None) -> list[Entry]:
+def paper_index(today: date | None = None, city_id: int | None = None) -> list[Entry]:
     """Applications with a published decision, and those on an invited meeting's agenda."""
-    sub = _consultation_select(Application.id.label("app_id")).subquery()
+    sub = _consultation_select(Application.id.label("app_id")).where(in_city(city_id)).subquery()
     spans = {app_id: (created, modified) for app_id, created, modified in db.session.execute(
         sa.select(sub.c.app_id, sa.func.min(sub.c.published_at), sa.func.max(sub.c.at)).group_by(sub.c.app_id))}
-    for app_id, invitation in agenda_papers(today=today).items():
+    for app_id, invitation in agenda_papers(today=today, city_id=city_id).items():
         created, modified = spans.get(app_id, (invitation.created, invitation.created))
         spans[app_id] = (min(created, invitation.created), max(modified, invitation.created))
     return [Entry(app_id, *spans[app_id]) for app_id in sorted(spans)]
