@@ -228,9 +228,9 @@ def test_city_administrator_is_refused_nothing_in_the_own_city(app, world):
     assert wrong == []
 
 
-@pytest.mark.parametrize("email", [None, "geschaeftsfuehrung@wingrant.example", CITY_ADMIN, "qm.huchting@wingrant.example",
-                                   "protokoll.huchting@wingrant.example", "lesend.huchting@wingrant.example",
-                                   "qm.groepelingen@wingrant.example"])
+@pytest.mark.parametrize("email", [None, "geschaeftsfuehrung@wingrant.example", CITY_ADMIN,
+                                   "qm.huchting@wingrant.example", "protokoll.huchting@wingrant.example",
+                                   "lesend.huchting@wingrant.example", "qm.groepelingen@wingrant.example"])
 def test_no_page_answers_500_to_anyone(app, world, email):
     passwords, values = world
     client = _client_for(app, passwords, email)
