@@ -345,4 +345,4 @@ def test_meeting_list_queries_do_not_grow_with_meetings(client, db, huchting, fu
     assert many.count == few.count
     with count_queries() as papers:
         assert len(_get_json(client, f"{BODY}/paper")["data"]) == 5
-    assert papers.count <= 10
+    assert papers.count <= 11  # one of them finds the body's city

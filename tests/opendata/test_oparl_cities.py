@@ -57,3 +57,40 @@ def test_feed_of_two_cities_is_schema_valid_and_complete(client, two_cities):
 def test_unknown_city_has_no_body(client, two_cities):
     _get_json(client, f"{HOST}/oparl/v1.1/body/hamburg", 404)
     _get_json(client, f"{HOST}/oparl/v1.1/body/hamburg/meeting", 404)
+
+
+def test_open_data_and_calendar_are_per_city_and_across_cities(client, two_cities):
+    both = client.get("/portal/offene-daten/beschluesse.csv").get_data(as_text=True)
+    assert "Hafenfest Lehe" in both and "huchting" in both
+    bremerhaven = client.get("/portal/offene-daten/beschluesse.csv?stadt=bremerhaven")
+    assert "bremerhaven" in bremerhaven.headers["Content-Disposition"]
+    text = bremerhaven.get_data(as_text=True)
+    assert "Hafenfest Lehe" in text and "huchting" not in text
+    assert "Hafenfest Lehe" not in client.get("/portal/offene-daten/beschluesse.csv?stadt=bremen").get_data(
+        as_text=True)
+    assert client.get("/portal/offene-daten/beschluesse.csv?stadt=hamburg").status_code == 404
+    demand = client.get("/portal/offene-daten/bedarf.csv?stadt=bremerhaven").get_data(as_text=True)
+    assert "lehe" in demand and "huchting" not in demand
+    calendar = client.get("/portal/termine.ics?stadt=bremerhaven").get_data(as_text=True)
+    assert "Stadtteilkonferenz Lehe" in calendar and "Huchting" not in calendar
+    everywhere = client.get("/portal/termine.ics").get_data(as_text=True)
+    assert "Stadtteilkonferenz Lehe" in everywhere and "Huchting" in everywhere
+    assert client.get("/portal/termine.ics?stadt=hamburg").status_code == 404
+
+
+def test_portal_budgets_and_city_report_are_per_city_and_across_cities(client, two_cities):
+    start = client.get("/portal/").get_data(as_text=True)
+    assert start.index(">Bremen<") < start.index("Huchting") < start.index(">Bremerhaven<") < start.index("Lehe")
+    city_page = client.get("/portal/stadt/bremerhaven").get_data(as_text=True)
+    assert "Lehe" in city_page and "Huchting" not in city_page
+    assert client.get("/portal/stadt/hamburg").status_code == 404
+    budgets = client.get("/budgets?stadt=bremerhaven").get_data(as_text=True)
+    assert "Lehe" in budgets and "Huchting" not in budgets
+    assert "Huchting" in client.get("/budgets").get_data(as_text=True)
+    assert client.get("/budgets?stadt=hamburg").status_code == 404
+    year = two_cities.meeting.date.year
+    report = client.get(f"/portal/jahresbericht/{year}?stadt=bremerhaven").get_data(as_text=True)
+    assert "Lehe" in report and "Huchting" not in report
+    assert "Huchting" in client.get(f"/portal/jahresbericht/{year}").get_data(as_text=True)
+    csv = client.get(f"/portal/jahresbericht/{year}.csv?stadt=bremerhaven")
+    assert f"jahresbericht-{year}-bremerhaven.csv" in csv.headers["Content-Disposition"]

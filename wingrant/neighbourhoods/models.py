@@ -137,7 +137,9 @@ class Neighbourhood(db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    city: Mapped[City] = relationship(lazy="joined", innerjoin=True)
+    #: Loaded when asked for (one query a city and session): a joined load would put the city row
+    #: under every ``lock_row(Neighbourhood)`` on PostgreSQL and serialise a whole city's writes.
+    city: Mapped[City] = relationship()
 
     @property
     def office_contact(self) -> dict[str, str]:

@@ -39,11 +39,13 @@ def neighbourhoods(city_id: int | None = None) -> list[Neighbourhood]:
 
 
 def by_city(neighbourhoods: list[Neighbourhood]) -> dict[City, list[Neighbourhood]]:
-    """The neighbourhoods grouped by their city, cities in their order (no query: the city is joined)."""
-    grouped: dict[City, list[Neighbourhood]] = {}
-    for nb in sorted(neighbourhoods, key=lambda n: (n.city.position, n.city.name, n.name)):
-        grouped.setdefault(nb.city, []).append(nb)
-    return grouped
+    """The neighbourhoods grouped by their city, cities in their order: one query however many cities."""
+    grouped: dict[City, list[Neighbourhood]] = {c: [] for c in db.session.execute(
+        sa.select(City).order_by(City.position, City.name)).scalars()}
+    by_id = {c.id: c for c in grouped}
+    for nb in neighbourhoods:
+        grouped[by_id[nb.city_id]].append(nb)
+    return {c: members for c, members in grouped.items() if members}
 
 
 AGENDA_PUBLIC = AGENDA_PUBLIC_STATES

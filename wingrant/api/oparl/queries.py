@@ -67,7 +67,10 @@ class Forum:
 
 
 def city_of(neighbourhood_slug: str) -> str:
-    """The slug of the city a neighbourhood lies in: one query a request for every neighbourhood."""
+    """The slug of the city a neighbourhood lies in: in a body's lists, that body's city (the lists hold
+    nothing else); elsewhere one query a request for every neighbourhood."""
+    if g.get("oparl_body_city"):
+        return g.oparl_body_city
     found = g.get("oparl_city_of")
     if found is None:
         found = g.oparl_city_of = dict(db.session.execute(

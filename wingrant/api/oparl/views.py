@@ -13,7 +13,7 @@ import re
 from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort, request
+from flask import Blueprint, Response, abort, g, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
@@ -138,7 +138,10 @@ EPOCH = datetime(1999, 1, 1)
 
 
 def _city(city_slug: str) -> City:
-    return cities.city_or_404(city_slug)
+    """The body's city; what the body's lists hold lies in it, so their objects name its body."""
+    city = cities.city_or_404(city_slug)
+    g.oparl_body_city = city.slug
+    return city
 
 
 def _body_entries() -> list[tuple[City, Entry]]:
