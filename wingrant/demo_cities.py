@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from .auth.models import Role, User
 from .auth.services import create_user
+from .database import unit_of_work
 from .extensions import db
 from .neighbourhoods.models import City, ForumArticle, Neighbourhood
 
@@ -36,17 +37,16 @@ def add_cities(get_or_add) -> dict[str, City]:
 
 def add_bremerhaven(get_or_add, allocate_once, programmes, year: int, admin: User, report) -> int:
     """Lehe and Geestemünde with their LLQ budgets, a QM for Lehe, and the city administrator."""
-    city = add_cities(get_or_add)["bremerhaven"]
-    allocated = 0
-    areas = {}
-    for name, slug, code, forum, article, euros in BREMERHAVEN:
-        nb = get_or_add(Neighbourhood, {"slug": slug}, name=name, code=code, forum_name=forum, city_id=city.id,
-                        forum_article=ForumArticle(article), office_name=f"Quartiersmanagement {name}",
-                        office_address=f"Quartiersbüro {name}, Bremerhaven", office_phone="0471 590-0000",
-                        office_email=f"qm-{slug}@wingrant.example")
-        areas[slug] = nb
-        allocated += allocate_once(nb, programmes["LLQ"], year, euros * 100, admin)
-    db.session.commit()
+    with unit_of_work():  # the areas first: each allocation below is a unit of work of its own
+        city = add_cities(get_or_add)["bremerhaven"]
+        areas = {slug: get_or_add(Neighbourhood, {"slug": slug}, name=name, code=code, forum_name=forum,
+                                  city_id=city.id, forum_article=ForumArticle(article),
+                                  office_name=f"Quartiersmanagement {name}",
+                                  office_address=f"Quartiersbüro {name}, Bremerhaven", office_phone="0471 590-0000",
+                                  office_email=f"qm-{slug}@wingrant.example")
+                 for name, slug, code, forum, article, _euros in BREMERHAVEN}
+    allocated = sum(allocate_once(areas[slug], programmes["LLQ"], year, euros * 100, admin)
+                    for _name, slug, _code, _forum, _article, euros in BREMERHAVEN)
     people = [(CITY_ADMIN[0], CITY_ADMIN[1], True, {}, CITY_ADMIN[2]),
               ("qm.lehe@wingrant.example", "Aylin Kaya", False, {areas["lehe"]: Role.MANAGER},
                "Quartiersmanagerin Lehe")]
