@@ -1,4 +1,5 @@
-"""The city-wide annual report (no login): page, PDF/A, CSV and XLSX — the ``cityreport`` blueprint.
+"""The city-wide annual report (no login): page, PDF/A, CSV and XLSX — the ``cityreport`` blueprint;
+and each city's portal page.
 
 Published data only (``city_report`` reads through the portal's one rule of what is public).
 Its URLs sit under ``/portal`` beside the portal's pages, which it does not import.
@@ -7,6 +8,7 @@ Its URLs sit under ``/portal`` beside the portal's pages, which it does not impo
 from __future__ import annotations
 
 import io
+from datetime import date
 
 from flask import Blueprint, Response, abort, render_template, send_file
 
@@ -14,11 +16,20 @@ from ..core import spreadsheets
 from ..minutes.pdf import render_template_pdf
 from ..neighbourhoods import cities
 from . import city_report as cr
-from . import demand_export
+from . import demand_export, queries
 
 bp = Blueprint("cityreport", __name__, url_prefix="/portal")
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@bp.get("/stadt/<city_slug>")
+def city(city_slug):
+    """One Stadtgemeinde: its neighbourhoods, its reports, budgets, open data and OParl body."""
+    found = cities.city_or_404(city_slug)
+    neighbourhoods = queries.neighbourhoods(city_id=found.id)
+    return render_template("public/index.html", neighbourhoods=neighbourhoods, year=date.today().year,
+                           by_city=queries.by_city(neighbourhoods) or {found: []}, city=found)
 
 
 def _report(year: int) -> cr.CityReport:

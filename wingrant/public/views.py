@@ -48,7 +48,6 @@ from ..minutes.chart import status_chart
 from ..minutes.downloads import stored_pdf_response
 from ..minutes.labels import init_labels
 from ..minutes.pdf import render_template_pdf
-from ..neighbourhoods import cities
 from ..subscriptions.forms import subscribe_form
 from . import demand, project_path, queries, reports
 from .stage_cache import stage_cache, version_cache
@@ -80,15 +79,6 @@ def index():
     neighbourhoods = queries.neighbourhoods()
     return render_template("public/index.html", neighbourhoods=neighbourhoods, year=date.today().year,
                            by_city=queries.by_city(neighbourhoods), city=None)
-
-
-@bp.get("/stadt/<city_slug>")
-def city(city_slug):
-    """One Stadtgemeinde: its neighbourhoods, its reports, budgets, open data and OParl body."""
-    found = cities.city_or_404(city_slug)
-    neighbourhoods = queries.neighbourhoods(city_id=found.id)
-    return render_template("public/index.html", neighbourhoods=neighbourhoods, year=date.today().year,
-                           by_city=queries.by_city(neighbourhoods) or {found: []}, city=found)
 
 
 @bp.get("/so-funktioniert-es")

@@ -25,7 +25,6 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 
 import sqlalchemy as sa
-from flask import g
 from sqlalchemy.orm import aliased
 
 from ...applications.models import Application
@@ -46,7 +45,7 @@ from ...minutes.models import Minutes, MinutesState
 from ...minutes.published import Amount
 from ...minutes.resolutions import PublishedResolution
 from ...neighbourhoods.cities import in_city
-from ...neighbourhoods.models import City, Neighbourhood
+from ...neighbourhoods.models import Neighbourhood
 from ...organisations.models import Organisation
 from ...public.queries import public_meeting
 from .files import FileRecord, protocol_files
@@ -64,18 +63,6 @@ class Forum:
     name: str
     forum_name: str
     created: datetime
-
-
-def city_of(neighbourhood_slug: str) -> str:
-    """The slug of the city a neighbourhood lies in: in a body's lists, that body's city (the lists hold
-    nothing else); elsewhere one query a request for every neighbourhood."""
-    if g.get("oparl_body_city"):
-        return g.oparl_body_city
-    found = g.get("oparl_city_of")
-    if found is None:
-        found = g.oparl_city_of = dict(db.session.execute(
-            sa.select(Neighbourhood.slug, City.slug).join(City, Neighbourhood.city_id == City.id)).all())
-    return found[neighbourhood_slug]
 
 
 def organization_index(city_id: int | None = None) -> list[Entry]:

@@ -22,7 +22,7 @@ from ...minutes.labels import KINDS, OUTCOMES, RESOLUTION_OUTCOMES
 from ...money import format_eur
 from ...neighbourhoods.models import City
 from ...public import opendata
-from . import files, resolutions
+from . import bodies, files, resolutions
 from . import queries as q
 from .invitations import InvitationRecord
 
@@ -85,7 +85,7 @@ def system() -> dict:
 
 def body_url(neighbourhood_slug: str) -> str:
     """The body (city) a neighbourhood's objects hang under."""
-    return _url("body", city_slug=q.city_of(neighbourhood_slug))
+    return _url("body", city_slug=bodies.city_of(neighbourhood_slug))
 
 
 def body(city: City) -> dict:
@@ -99,14 +99,14 @@ def body(city: City) -> dict:
         "system": _url("system"),
         "shortName": f"WiN {city.name}",
         "name": f"WiN – Wohnen in Nachbarschaften, Stadtgemeinde {city.name}",
-        "website": external_url("public.city", city_slug=city.slug),
+        "website": external_url("cityreport.city", city_slug=city.slug),
         "license": opendata.LICENCE_URL,
         "ags": city.ags,
         "rgs": city.rgs,
         "classification": "Förderprogramm",
         **lists,
         "legislativeTerm": [],  # obligatory; the forums have no terms
-        "web": external_url("public.city", city_slug=city.slug),
+        "web": external_url("cityreport.city", city_slug=city.slug),
     }
 
 

@@ -11,11 +11,11 @@ import secrets
 
 import sqlalchemy as sa
 
-from .auth.models import Role, User
-from .auth.services import create_user
-from .database import unit_of_work
-from .extensions import db
-from .neighbourhoods.models import City, ForumArticle, Neighbourhood
+from ..auth.models import Role, User
+from ..auth.services import create_user
+from ..database import unit_of_work
+from ..extensions import db
+from ..neighbourhoods.models import City, ForumArticle, Neighbourhood
 
 #: (slug, name, Amtlicher Gemeindeschlüssel, position)
 CITIES = [("bremen", "Bremen", "04011000", 1), ("bremerhaven", "Bremerhaven", "04012000", 2)]

@@ -1,4 +1,4 @@
-"""Realistic demo data: Bremen's WiN neighbourhoods (Bremerhaven's LLQ areas: ``demo_cities``), their
+"""Realistic demo data: Bremen's WiN neighbourhoods (Bremerhaven's LLQ areas: ``demo.cities``), their
 budgets, organisations, applications in every early state, a past meeting with published minutes, one
 waiting for its minutes, the next one invited and the one after planned. Idempotent: every object is
 looked up by its natural key first, so running it again creates nothing twice (nor shows a password twice).
@@ -12,7 +12,7 @@ from datetime import date, time, timedelta
 
 import sqlalchemy as sa
 
-from .applications.models import (
+from ..applications.models import (
     Application,
     ApplicationState,
     ApplicationTransition,
@@ -21,14 +21,13 @@ from .applications.models import (
     FinancingItem,
     FundingSource,
 )
-from .auth.models import Role, User
-from .auth.services import create_user
-from .database import unit_of_work, utcnow
-from .demo_cities import add_bremerhaven, add_cities
-from .extensions import db
-from .ledger import services as ledger
-from .ledger.models import Budget, EntryKind, LedgerEntry
-from .meetings.models import (
+from ..auth.models import Role, User
+from ..auth.services import create_user
+from ..database import unit_of_work, utcnow
+from ..extensions import db
+from ..ledger import services as ledger
+from ..ledger.models import Budget, EntryKind, LedgerEntry
+from ..meetings.models import (
     AgendaItem,
     AgendaItemKind,
     AttendeeGroup,
@@ -40,8 +39,9 @@ from .meetings.models import (
     Objection,
     Outcome,
 )
-from .neighbourhoods.models import FieldOfAction, ForumArticle, Neighbourhood, Programme
-from .organisations.models import Organisation
+from ..neighbourhoods.models import FieldOfAction, ForumArticle, Neighbourhood, Programme
+from ..organisations.models import Organisation
+from .cities import add_bremerhaven, add_cities
 
 #: 100 % of the social index = 150 000 € a year (since 2020).
 STANDARD_WIN_CENTS = 150_000_00
