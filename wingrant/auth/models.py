@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..database import str_enum, utcnow
 from ..extensions import db
-from ..neighbourhoods.models import Neighbourhood
+from ..neighbourhoods.models import City, Neighbourhood
 
 
 class Role(enum.StrEnum):
@@ -45,6 +45,8 @@ class User(UserMixin, db.Model):
     last_login_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
+    #: Read only by the API's ``/me`` (one query when set).
+    admin_city: Mapped[City | None] = relationship()
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
     )

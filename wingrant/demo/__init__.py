@@ -343,9 +343,9 @@ def _publish_minutes_and_plan_next(nb, meeting, qm, today) -> None:
     publish can be tried on the day the data is loaded); the next meeting invited with its
     agenda public; the one after planned. So the portal, the protocol PDF, the public agenda
     and the live meeting can be tried right after ``make run``."""
-    from .meetings import services as meetings
-    from .minutes import services as minutes_services
-    from .minutes.models import Minutes
+    from ..meetings import services as meetings
+    from ..minutes import services as minutes_services
+    from ..minutes.models import Minutes
 
     with unit_of_work():
         # Written directly (not as an edit of the draft), so the objection period runs from the meeting.
@@ -374,10 +374,10 @@ def _publish_minutes_and_plan_next(nb, meeting, qm, today) -> None:
 
 def _held_meeting_waiting_for_minutes(nb, qm, today, application_id: int) -> None:
     """Run through the meeting services as the QM would, on a day one objection period ago."""
-    from .meetings import decisions
-    from .meetings import services as meetings
-    from .meetings.models import AgendaItem
-    from .minutes.models import Minutes
+    from ..meetings import decisions
+    from ..meetings import services as meetings
+    from ..meetings.models import AgendaItem
+    from ..minutes.models import Minutes
 
     held = meetings.create_meeting(nb, meetings.MeetingData(
         date=today - timedelta(days=nb.objection_period_days), starts_at=time(18, 0), ends_at=time(20, 0),
