@@ -82,7 +82,7 @@ def test_city_administrator_manages_the_accounts_of_the_own_city_only(client, au
     token = csrf_token_from(detail.get_data(as_text=True))
     client.post(f"/verwaltung/benutzer/{people['qm_lehe'].id}",
                 data={"csrf_token": token, "neighbourhood": huchting.id, "role": "manager"})
-    db.session.expire_all()
+    db.session.rollback()
     assert people["qm_lehe"].role_in(huchting.id) is None  # no role handed out in another city
 
 
@@ -96,6 +96,7 @@ def test_city_administrator_creates_accounts_and_administrators_of_the_own_city(
         "csrf_token": token, "email": "neu@example.org", "name": "Neu", "password": "lange genug und sicher 42",
         "is_admin": "y", "admin_city": bremerhaven.id, "neighbourhood": lehe.id, "role": "reader"})
     assert response.status_code == 302
+    db.session.rollback()  # a new snapshot: the request wrote through its own connection
     created = db.session.execute(sa.select(User).filter_by(email="neu@example.org")).scalar_one()
     assert created.is_admin and created.admin_city_id == bremerhaven.id  # never a global administrator
 
@@ -116,7 +117,7 @@ def test_cities_are_the_geschaeftsfuehrungs(client, auth, db, cities):
                                                     "ags": "02000000", "position": "3"}).status_code == 302
     assert client.post("/verwaltung/staedte/quartier", data={
         "csrf_token": token, "neighbourhood": huchting.id, "city": bremerhaven.id}).status_code == 302
-    db.session.expire_all()
+    db.session.rollback()
     assert db.session.get(Neighbourhood, huchting.id).city_id == bremerhaven.id
     assert db.session.execute(sa.select(AuditEvent).filter_by(action="neighbourhood.city")).scalar_one()
 
