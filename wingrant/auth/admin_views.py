@@ -58,6 +58,17 @@ def _user_or_404(user_id: int, *, whole_account: bool = False) -> User:
     return user
 
 
+def _admin_city(form) -> int | None:
+    """The city a new administrator administers: a city administrator's own; for the
+    Geschäftsführung the one chosen (none: every city)."""
+    if not is_global_admin(current_user):
+        return current_user.admin_city_id
+    chosen = form.admin_city.data or None
+    if chosen is not None and chosen not in {value for value, _label in form.admin_city.choices}:
+        abort(400)
+    return chosen
+
+
 def _admin_city_choices():
     if not is_global_admin(current_user):
         return [(current_user.admin_city_id, _("nur die eigene Stadtgemeinde"))]
@@ -93,7 +104,7 @@ def create():
             roles[neighbourhood] = Role(form.role.data)
         try:
             user = services.create_user(form.email.data, form.name.data, form.password.data,
-                                        is_admin=form.is_admin.data, admin_city_id=form.admin_city.data or None,
+                                        is_admin=form.is_admin.data, admin_city_id=_admin_city(form),
                                         roles=roles, actor=current_user)
         except DomainError as e:
             show_error_at(form, e, "email")
