@@ -40,14 +40,18 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
 }
 
 
+def _admin_city(user) -> int | None:
+    return getattr(user, "admin_city_id", None)
+
+
 def is_global_admin(user) -> bool:
     """The WiN-Geschäftsführung of every city: programmes, cities, administrators."""
-    return bool(getattr(user, "is_authenticated", False) and user.is_admin and user.admin_city_id is None)
+    return bool(getattr(user, "is_authenticated", False) and user.is_admin and _admin_city(user) is None)
 
 
 def city_neighbourhood_ids(user) -> frozenset[int]:
     """The neighbourhoods a city administrator administers (one query a request); empty for others."""
-    if not (getattr(user, "is_authenticated", False) and user.is_admin and user.admin_city_id is not None):
+    if not (getattr(user, "is_authenticated", False) and user.is_admin and _admin_city(user) is not None):
         return frozenset()
     key = ("city_neighbourhoods", user.id, user.admin_city_id)
     cached = g.get("_city_scope")
@@ -62,7 +66,7 @@ def city_neighbourhood_ids(user) -> frozenset[int]:
 def can(user, neighbourhood_id: int | None, action: Action) -> bool:
     if user is None or not getattr(user, "is_authenticated", False):
         return False
-    if user.is_admin and user.admin_city_id is None:
+    if user.is_admin and _admin_city(user) is None:
         return True
     if user.is_admin and (neighbourhood_id is None or neighbourhood_id in city_neighbourhood_ids(user)):
         return True  # a city administrator: the administration pages (narrowed lists) and the city
@@ -74,7 +78,7 @@ def can(user, neighbourhood_id: int | None, action: Action) -> bool:
 
 def neighbourhood_ids_for(user, action: Action = Action.READ) -> list[int] | None:
     """The neighbourhoods where ``user`` may do ``action``; ``None`` means all (global administrators)."""
-    if user.is_admin and user.admin_city_id is None:
+    if user.is_admin and _admin_city(user) is None:
         return None
     own = [m.neighbourhood_id for m in user.memberships if action in ROLE_ACTIONS[m.role]]
     city = city_neighbourhood_ids(user)

@@ -57,7 +57,7 @@ def audience(user) -> dict[int, tuple[str, ...]] | None:
     (every neighbourhood); ``None`` for someone without a to-do list (the public, readers only)."""
     if not getattr(user, "is_authenticated", False):
         return None
-    if user.is_admin and user.admin_city_id is None:
+    if user.is_admin and getattr(user, "admin_city_id", None) is None:
         return {0: ADMIN_KINDS}
     kinds = {m.neighbourhood_id: MANAGER_KINDS if m.role == Role.MANAGER else MINUTES_KINDS
              for m in user.memberships if m.role in (Role.MANAGER, Role.MINUTES)}

@@ -47,8 +47,8 @@ def _require_admin(user, application: Application | None = None) -> None:
     """The WiN-Geschäftsführung decides; a city administrator only in the city's neighbourhoods."""
     if not getattr(user, "is_admin", False):
         raise NotAllowed(_("Das entscheidet die WiN-Geschäftsführung."))
-    if application is not None and user.admin_city_id is not None \
-            and application.neighbourhood.city_id != user.admin_city_id:
+    city = getattr(user, "admin_city_id", None)
+    if application is not None and city is not None and application.neighbourhood.city_id != city:
         raise NotAllowed(_("Das entscheidet die WiN-Geschäftsführung."))
 
 
