@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 
 AXE    := node_modules/axe-core/axe.min.js
 
-.PHONY: install system-run system-test db run test test-fast test-random lint bench clean translations \
+.PHONY: install system-run system-test db run test test-fast test-random lint bench migration-check clean translations \
 	extract-messages update-translations new-translation
 
 # Where `make run` serves: `make run HOST=0.0.0.0 PORT=8080`.
@@ -95,6 +95,11 @@ lint: install
 SCALES ?= 1 10 100
 bench: install
 	$(BIN)/python -m bench --scales "$(SCALES)" $(BENCH_ARGS)
+
+## migration-check: the cities migration on a copy of the 10x benchmark database (SQLite and
+## PostgreSQL): down to 0016, up, down, up; every neighbourhood in Bremen, row counts unchanged
+migration-check: install
+	$(BIN)/python -m bench.migration_check $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .hypothesis build *.egg-info test-artifacts

@@ -52,7 +52,7 @@ from wingrant.applications.models import (
 from wingrant.audit.models import AuditEvent
 from wingrant.auth.models import Membership, Role, User
 from wingrant.auth.passwords import hash_password
-from wingrant.demo import NEIGHBOURHOODS, PROGRAMMES
+from wingrant.demo.catalogue import NEIGHBOURHOODS, PROGRAMMES
 from wingrant.extensions import db
 from wingrant.funding.models import Grant, UseOfFundsLine, UseOfFundsReport
 from wingrant.ledger.models import Budget, EntryKind, LedgerEntry

@@ -292,10 +292,11 @@ def make_user(db):
 
     counter = iter(range(1, 10_000))
 
-    def make(email: str | None = None, *, password: str = TEST_PASSWORD, is_admin=False, roles=None, name=None):
+    def make(email: str | None = None, *, password: str = TEST_PASSWORD, is_admin=False, roles=None, name=None,
+             admin_city_id: int | None = None):
         n = next(counter)
         return create_user(email or f"user{n}@example.org", name or f"Nutzer:in {n}", password,
-                           is_admin=is_admin, roles=roles or {})
+                           is_admin=is_admin, admin_city_id=admin_city_id, roles=roles or {})
 
     return make
 

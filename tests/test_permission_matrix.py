@@ -11,7 +11,9 @@ Rules proven (for every route, so a new route is covered the day it is added):
   budgets and its case list there;
 - a programme owner (Innovationstopf) reaches nothing inside a neighbourhood whose case asks money
   of another programme, changes nothing in the ledger, and reads no other programme's budget;
-- administrators are never refused a page.
+- administrators are never refused a page;
+- a city administrator (Bremerhaven) can neither read nor change anything of Huchting (Bremen),
+  nor a Bremen budget or account, nor the cities; in Bremerhaven's neighbourhoods nothing is refused.
 POSTs carry a valid CSRF token, so a refusal is the permission check, not CSRF.
 """
 
@@ -28,7 +30,7 @@ from wingrant.applications.models import Application
 from wingrant.auth.models import User
 from wingrant.ledger.models import Budget, LedgerEntry
 from wingrant.meetings.models import AgendaItem, AgendaItemKind, Meeting, Objection
-from wingrant.neighbourhoods.models import Neighbourhood
+from wingrant.neighbourhoods.models import City, Neighbourhood
 from wingrant.organisations.models import Organisation
 
 PUBLIC_ENDPOINTS = {"home.index", "home.budgets", "core.healthz", "static", "auth.login", "core.set_language",
@@ -68,7 +70,8 @@ def world(app, db, demo):
         "concern_id": MISSING, "photo_id": MISSING, "name": "missing.jpg", "signal_id": MISSING,
         "programme_id": MISSING, "line_id": MISSING,
         "token": "x" * 43, "step_name": "submit", "fmt": "csv", "number": 1, "year": date.today().year,
-        "filename": "css/wingrant.css",
+        "filename": "css/wingrant.css", "city_slug": "bremen",
+        "city_id": db.session.execute(sa.select(City.id).filter_by(slug="bremen")).scalar_one(),
     }
     assert db.session.execute(sa.select(sa.func.count(Organisation.id))).scalar() > 0
     return passwords, values
@@ -213,9 +216,49 @@ def test_programme_owner_reads_its_budgets_and_cases_and_nothing_else(app, world
     assert wrong == []
 
 
-@pytest.mark.parametrize("email", [None, "geschaeftsfuehrung@wingrant.example", "qm.huchting@wingrant.example",
-                                   "protokoll.huchting@wingrant.example", "lesend.huchting@wingrant.example",
-                                   "qm.groepelingen@wingrant.example", OWNER])
+CITY_ADMIN = "stadt.bremerhaven@wingrant.example"
+#: Administration that spans every city: the budget year's close, the cities themselves.
+GLOBAL_ONLY = re.compile(r"^/verwaltung/(staedte|budgets/jahr/)")
+
+
+def test_city_administrator_can_neither_read_nor_change_another_citys_data(app, world):
+    passwords, values = world
+    client = _client_for(app, passwords, CITY_ADMIN)
+    wrong = []
+    for endpoint, method, url in _routes(app, values):
+        if _public(endpoint):
+            continue
+        bremen_object = ("/quartiere/huchting" in url or "/foerdergebiete/huchting" in url
+                         or re.search(r"^/verwaltung/budgets/\d", url)
+                         or re.search(r"^/verwaltung/benutzer/\d", url) or GLOBAL_ONLY.search(url))
+        if not bremen_object:
+            continue
+        response = _request(client, method, url)
+        if response.status_code not in (403, 404):
+            wrong.append(f"{method} {url} ({endpoint}) -> {response.status_code}")
+    assert wrong == []
+
+
+def test_city_administrator_is_refused_nothing_in_the_own_city(app, world):
+    passwords, values = world
+    client = _client_for(app, passwords, CITY_ADMIN)
+    lehe = {**values, "slug": "lehe"}
+    for name in ("application_id", "meeting_id", "item_id", "budget_id", "entry_id", "user_id", "objection_id"):
+        lehe[name] = MISSING  # Lehe has none of Huchting's objects: 404 is fine, 403 is not
+    wrong = []
+    for endpoint, method, url in _routes(app, lehe):
+        if method != "GET" or not (url.startswith("/quartiere/lehe") or url.startswith("/verwaltung")) \
+                or GLOBAL_ONLY.search(url) or url.startswith("/verwaltung/programm"):  # programmes: global
+            continue
+        response = _request(client, method, url)
+        if response.status_code == 403 or response.status_code >= 500:
+            wrong.append(f"{method} {url} ({endpoint}) -> {response.status_code}")
+    assert wrong == []
+
+
+@pytest.mark.parametrize("email", [None, "geschaeftsfuehrung@wingrant.example", CITY_ADMIN,
+                                   "qm.huchting@wingrant.example", "protokoll.huchting@wingrant.example",
+                                   "lesend.huchting@wingrant.example", "qm.groepelingen@wingrant.example", OWNER])
 def test_no_page_answers_500_to_anyone(app, world, email):
     passwords, values = world
     client = _client_for(app, passwords, email)

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0019_programme_lines'
-down_revision = '0017_public_data_version'
+down_revision = '0018_cities'
 branch_labels = None
 depends_on = None
 

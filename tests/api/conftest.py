@@ -41,6 +41,7 @@ ROLES = {
     "other_manager": "qm.groepelingen@wingrant.example",
     #: Owns the Innovationstopf (budgets in Gröpelingen and Tenever); no role in any neighbourhood.
     "programme_owner": "innovationstopf@wingrant.example",
+    "city_admin": "stadt.bremerhaven@wingrant.example",
 }
 
 

@@ -6,7 +6,8 @@ Rules proven (for every rule, so a new API route must be classified here the day
 - without a token everything but the OpenAPI document answers 401;
 - a role may exactly what it may in the UI (``ROLE_ACTIONS``): allowed requests are never
   answered 401/403, refused ones always 403 — before the body is even looked at;
-- a manager of another neighbourhood reaches nothing of Huchting;
+- a manager of another neighbourhood reaches nothing of Huchting, nor does the city administrator
+  of Bremerhaven (whose outbox holds Bremerhaven's mail only);
 - a programme owner reads budgets (its programmes' only: other budgets are not found), nothing else;
 - no request answers 500;
 - an object reached through a URL must belong to the neighbourhood in the URL (404 otherwise,
@@ -24,7 +25,8 @@ from wingrant.auth.permissions import ROLE_ACTIONS, Action
 
 A = Action
 #: What each API endpoint needs: an Action in the neighbourhood of the URL, or one of
-#: "public", "account" (any valid token), "organisations" (may keep the list of Träger),
+#: "public", "account" (any valid token), "administration" (administrators, a city's too),
+#: "organisations" (may keep the list of Träger),
 #: "edit_organisation" (may change this Träger).
 REQUIRES = {
     "openapi": "public", "unmet_demand": "public", "me": "account", "list_neighbourhoods": "account",
@@ -32,7 +34,7 @@ REQUIRES = {
     "list_organisations": "organisations", "get_organisation": "organisations",
     "create_organisation": "organisations", "update_organisation": "edit_organisation",
     "get_neighbourhood": A.READ, "list_budgets": "budgets", "get_budget": "budgets", "list_ledger_entries": A.READ,
-    "allocate": A.ADMINISTER, "reverse": A.ADMINISTER, "list_outbox": A.ADMINISTER,
+    "allocate": A.ADMINISTER, "reverse": A.ADMINISTER, "list_outbox": "administration",
     "get_notifications": "account", "put_notifications": "account",
     "list_applications": A.READ, "get_application": A.READ, "create_application": A.MANAGE_APPLICATIONS,
     "update_application": A.MANAGE_APPLICATIONS, "take_step": A.MANAGE_APPLICATIONS,
@@ -57,7 +59,7 @@ REQUIRES = {
 #: The actions each token holder has in Huchting.
 ACTIONS_IN_HUCHTING = {
     "admin": set(Action), "manager": set(ROLE_ACTIONS[Role.MANAGER]), "minutes": set(ROLE_ACTIONS[Role.MINUTES]),
-    "reader": set(ROLE_ACTIONS[Role.READER]), "other_manager": set(), "anonymous": set(),
+    "reader": set(ROLE_ACTIONS[Role.READER]), "other_manager": set(), "anonymous": set(), "city_admin": set(),
     "programme_owner": set(),
 }
 
@@ -81,7 +83,9 @@ def _allowed(role: str, requirement) -> bool:
     if requirement == "account":
         return True
     if requirement == "organisations":
-        return role in ("admin", "manager", "other_manager")
+        return role in ("admin", "manager", "other_manager", "city_admin")
+    if requirement == "administration":  # outside any neighbourhood; a city administrator sees the city's
+        return role in ("admin", "city_admin")
     if requirement == "budgets":  # readers of the neighbourhood, and programme owners (their programmes')
         return role == "programme_owner" or A.READ in ACTIONS_IN_HUCHTING[role]
     if requirement == "edit_organisation":  # the demo Träger applies in Huchting only
@@ -99,7 +103,7 @@ def _send(client, method, url, secret):
 #: What a download may be besides JSON: a minutes PDF, an attachment.
 DOWNLOADS = {"application/pdf", *attachments.EXTENSIONS}
 
-ROLES = ["anonymous", "admin", "manager", "minutes", "reader", "other_manager", "programme_owner"]
+ROLES = ["anonymous", "admin", "manager", "minutes", "reader", "other_manager", "programme_owner", "city_admin"]
 
 
 def test_a_programme_owner_reads_its_programmes_budgets_through_the_api(client, demo_world):

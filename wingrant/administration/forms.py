@@ -1,4 +1,4 @@
-"""The administration's forms: the neighbourhoods' populations and Förderzeiträume."""
+"""The administration's forms: the neighbourhoods' populations and Förderzeiträume, the cities."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..fields import WholeNumberField, strip, whole_number
 from ..meetings.forms import GermanDateField
@@ -53,3 +53,23 @@ class EndPeriodForm(FlaskForm):
     period_id = HiddenField(validators=[InputRequired()])
     valid_until = GermanDateField(_l("Letzter Fördertag"), validators=[
         InputRequired(_l("Bitte den letzten Tag des Förderzeitraums angeben."))])
+
+
+class CityForm(FlaskForm):
+    """A Stadtgemeinde: its URL key, name and Amtlicher Gemeindeschlüssel."""
+
+    name = StringField(_l("Name"), validators=[DataRequired(_l("Bitte den Namen der Stadtgemeinde angeben.")),
+                                               Length(max=120)])
+    slug = StringField(_l("Kurzname (in Adressen)"), validators=[
+        DataRequired(_l("Bitte einen Kurznamen angeben.")), Length(max=60)])
+    ags = StringField(_l("Amtlicher Gemeindeschlüssel"), validators=[
+        DataRequired(_l("Bitte den Gemeindeschlüssel angeben.")), Length(max=8)],
+        render_kw={"inputmode": "numeric", "autocomplete": "off"})
+    position = WholeNumberField(_l("Reihenfolge"), default=0, validators=[Optional(), NumberRange(min=0, max=1000)])
+
+
+class NeighbourhoodCityForm(FlaskForm):
+    """Which Stadtgemeinde one neighbourhood belongs to."""
+
+    neighbourhood = HiddenField(validators=[DataRequired()])
+    city = SelectField(_l("Stadtgemeinde"), coerce=whole_number)

@@ -28,6 +28,11 @@ class PasswordChangeForm(FlaskForm):
         render_kw={"autocomplete": "new-password"})
 
 
+def _optional_number(value) -> int:
+    """A select's number, 0 when not sent (the field is shown only with several cities)."""
+    return whole_number(value) if value not in (None, "") else 0
+
+
 class UserCreateForm(FlaskForm):
     email = EmailField(_l("E-Mail-Adresse"), validators=[DataRequired(_l("Bitte die E-Mail-Adresse eingeben.")),
                                                          Length(max=254)])
@@ -36,6 +41,8 @@ class UserCreateForm(FlaskForm):
                                                                 Length(max=256)],
                              render_kw={"autocomplete": "new-password"})
     is_admin = BooleanField(_l("WiN-Geschäftsführung (Administrator)"))
+    #: For an administrator: the one city administered (0 = every city).
+    admin_city = SelectField(_l("Verwaltet die Stadtgemeinde"), coerce=_optional_number, validate_choice=False)
     neighbourhood = SelectField(_l("Quartier"), coerce=whole_number, validate_choice=False)
     role = SelectField(_l("Rolle im Quartier"), validate_choice=True)
 

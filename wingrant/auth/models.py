@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..database import str_enum, utcnow
 from ..extensions import db
-from ..neighbourhoods.models import Neighbourhood
+from ..neighbourhoods.models import City, Neighbourhood
 
 
 class Role(enum.StrEnum):
@@ -30,6 +30,9 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     #: WiN-Geschäftsführung: neighbourhoods, programmes, budgets, users, grants.
     is_admin: Mapped[bool] = mapped_column(default=False)
+    #: With ``is_admin``: the one city this administrator administers; NULL = every city (the global
+    #: WiN-Geschäftsführung). Without ``is_admin`` it means nothing.
+    admin_city_id: Mapped[int | None] = mapped_column(sa.ForeignKey("city.id"))
     active: Mapped[bool] = mapped_column(default=True)
     #: Part of the session identity: bumping it ends every session of the user.
     session_version: Mapped[int] = mapped_column(default=1)
@@ -42,6 +45,8 @@ class User(UserMixin, db.Model):
     last_login_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
+    #: Read only by the API's ``/me`` (one query when set).
+    admin_city: Mapped[City | None] = relationship()
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
     )
@@ -52,6 +57,11 @@ class User(UserMixin, db.Model):
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_version}"
+
+    @property
+    def is_global_admin(self) -> bool:
+        """The WiN-Geschäftsführung: administers every city, the programmes and the cities themselves."""
+        return self.is_admin and self.admin_city_id is None
 
     def role_in(self, neighbourhood_id: int) -> Role | None:
         for m in self.memberships:

@@ -5,7 +5,9 @@ everywhere. A programme owner (``ProgrammeOwner``, e.g. the Innovationstopf at t
 Senatskanzlei) acts across neighbourhoods, but only for its programmes
 (``can_for_programmes``) and in no neighbourhood's internals. An object reached
 through a URL must belong to the neighbourhood in that URL (``scoped_or_404``),
-otherwise it does not exist for the caller.
+otherwise it does not exist for the caller. A city administrator (``User.admin_city_id``)
+acts everywhere in that city's neighbourhoods and on the administration pages, whose lists
+``neighbourhood_ids_for`` narrows to the city.
 """
 
 from __future__ import annotations
@@ -41,11 +43,36 @@ ROLE_ACTIONS: dict[Role, frozenset[Action]] = {
 }
 
 
+def _admin_city(user) -> int | None:
+    return getattr(user, "admin_city_id", None)
+
+
+def is_global_admin(user) -> bool:
+    """The WiN-Geschäftsführung of every city: programmes, cities, administrators."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_admin and _admin_city(user) is None)
+
+
+def city_neighbourhood_ids(user) -> frozenset[int]:
+    """The neighbourhoods a city administrator administers (one query a request); empty for others."""
+    if not (getattr(user, "is_authenticated", False) and user.is_admin and _admin_city(user) is not None):
+        return frozenset()
+    key = ("city_neighbourhoods", user.id, user.admin_city_id)
+    cached = g.get("_city_scope")
+    if cached is None or cached[0] != key:
+        ids = frozenset(db.session.execute(
+            sa.select(Neighbourhood.id).where(Neighbourhood.city_id == user.admin_city_id)).scalars())
+        cached = (key, ids)
+        g._city_scope = cached
+    return cached[1]
+
+
 def can(user, neighbourhood_id: int | None, action: Action) -> bool:
     if user is None or not getattr(user, "is_authenticated", False):
         return False
-    if user.is_admin:
+    if user.is_admin and _admin_city(user) is None:
         return True
+    if user.is_admin and (neighbourhood_id is None or neighbourhood_id in city_neighbourhood_ids(user)):
+        return True  # a city administrator: the administration pages (narrowed lists) and the city
     if action == Action.ADMINISTER or neighbourhood_id is None:
         return False
     role = user.role_in(neighbourhood_id)
@@ -94,10 +121,12 @@ def budget_programme_ids_for(user) -> frozenset[int] | None:
 
 
 def neighbourhood_ids_for(user, action: Action = Action.READ) -> list[int] | None:
-    """The neighbourhoods where ``user`` may do ``action``; ``None`` means all (administrators)."""
-    if user.is_admin:
+    """The neighbourhoods where ``user`` may do ``action``; ``None`` means all (global administrators)."""
+    if user.is_admin and _admin_city(user) is None:
         return None
-    return [m.neighbourhood_id for m in user.memberships if action in ROLE_ACTIONS[m.role]]
+    own = [m.neighbourhood_id for m in user.memberships if action in ROLE_ACTIONS[m.role]]
+    city = city_neighbourhood_ids(user)
+    return sorted(city | set(own)) if city or user.is_admin else own
 
 
 def deny(action: Action, neighbourhood_id: int | None = None):

@@ -24,7 +24,7 @@ def find_user(email: str) -> User | None:
     return db.session.execute(sa.select(User).where(User.email == normalise_email(email))).scalar_one_or_none()
 
 
-def create_user(email: str, name: str, password: str, *, is_admin: bool = False,
+def create_user(email: str, name: str, password: str, *, is_admin: bool = False, admin_city_id: int | None = None,
                 roles: dict[Neighbourhood, Role] | None = None, actor=None) -> User:
     email = normalise_email(email)
     if "@" not in email or len(email) > 254:
@@ -37,12 +37,13 @@ def create_user(email: str, name: str, password: str, *, is_admin: bool = False,
     with unit_of_work():
         if find_user(email) is not None:
             raise DomainError(_("Es gibt bereits ein Konto mit dieser E-Mail-Adresse."), field="email")
-        user = User(email=email, name=name.strip(), password_hash=hash_password(password), is_admin=is_admin)
+        user = User(email=email, name=name.strip(), password_hash=hash_password(password), is_admin=is_admin,
+                    admin_city_id=admin_city_id if is_admin else None)
         for neighbourhood, role in (roles or {}).items():
             user.memberships.append(Membership(neighbourhood_id=neighbourhood.id, role=role))
         db.session.add(user)
         audit.record("user.create", user=actor, obj=user,
-                     after={"email": email, "is_admin": is_admin,
+                     after={"email": email, "is_admin": is_admin, "admin_city_id": user.admin_city_id,
                             "roles": {n.slug: r.value for n, r in (roles or {}).items()}})
     return user
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..meetings.models import AGENDA_PUBLIC_STATES, AgendaItem, AgendaItemKind, Meeting
+from ..neighbourhoods.cities import in_city
 from ..neighbourhoods.models import Neighbourhood
 from . import rules
 from .labels import status_text
@@ -123,12 +124,12 @@ def public_concerns(neighbourhood_id: int | None = None, *, ids: list[int] | Non
     return [p for c in concerns if (p := _public(c, meetings)) is not None]
 
 
-def public_index() -> list[tuple[int, datetime, datetime]]:
+def public_index(city_id: int | None = None) -> list[tuple[int, datetime, datetime]]:
     """(id, created, modified) of every public concern, by id: the OParl list's index (one query)."""
     return [tuple(row) for row in db.session.execute(
         sa.select(Concern.id, Concern.created_at, Concern.updated_at)
         .join(Neighbourhood, Concern.neighbourhood_id == Neighbourhood.id)
-        .where(Neighbourhood.active.is_(True)).order_by(Concern.id)
+        .where(Neighbourhood.active.is_(True), in_city(city_id)).order_by(Concern.id)
     ).all()]
 
 

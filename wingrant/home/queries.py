@@ -19,6 +19,7 @@ from ..applications import queries as application_queries
 from ..applications.models import Application
 from ..applications.models import ApplicationState as S
 from ..auth.models import Role
+from ..auth.permissions import city_neighbourhood_ids
 from ..extensions import db
 from ..meetings.models import AgendaItem, Decision, Meeting, MeetingState
 from ..minutes.models import Minutes, MinutesState
@@ -56,10 +57,13 @@ def audience(user) -> dict[int, tuple[str, ...]] | None:
     (every neighbourhood); ``None`` for someone without a to-do list (the public, readers only)."""
     if not getattr(user, "is_authenticated", False):
         return None
-    if user.is_admin:
+    if user.is_admin and getattr(user, "admin_city_id", None) is None:
         return {0: ADMIN_KINDS}
     kinds = {m.neighbourhood_id: MANAGER_KINDS if m.role == Role.MANAGER else MINUTES_KINDS
              for m in user.memberships if m.role in (Role.MANAGER, Role.MINUTES)}
+    # A city administrator does the administration's work in the city's neighbourhoods only.
+    for nid in city_neighbourhood_ids(user):
+        kinds[nid] = kinds.get(nid, ()) + ADMIN_KINDS
     return kinds or None
 
 

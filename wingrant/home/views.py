@@ -15,6 +15,7 @@ from flask_login import current_user
 from ..auth.permissions import neighbourhood_ids_for, owned_programme_ids
 from ..fields import whole_number
 from ..ledger import queries as ledger_queries
+from ..neighbourhoods import cities
 from . import queries, todo
 
 bp = Blueprint("home", __name__)
@@ -64,10 +65,15 @@ def _own_neighbourhood_ids() -> list[int]:
 def _overview(year: int, open_work: list[todo.Group] | None = None, programme_owner: bool = False):
     name = request.args.get("q", "").strip()[:MAX_SEARCH]
     page = request.args.get("seite", 1, type=whole_number) or 1
-    overview = ledger_queries.overview_page(year, page=page, per_page=OVERVIEW_PER_PAGE, name=name)
+    city = cities.requested_city()
+    overview = ledger_queries.overview_page(year, page=page, per_page=OVERVIEW_PER_PAGE, name=name,
+                                            city_id=cities.city_id(city))
     args = {"q": name} if name else {}
+    if city is not None:
+        args[cities.PARAM] = city.slug
     return render_template(
         "home/budgets.html", year=year, overview=overview, name=name, open_work=open_work,
         programme_owner=programme_owner,
+        cities=cities.all_cities(), city=city,
         page_url=lambda n: url_for("home.budgets", **args, seite=n),
     )

@@ -172,7 +172,8 @@ class OverviewPage:
     pages: int
 
 
-def overview_page(year: int, *, page: int = 1, per_page: int = 20, name: str = "") -> OverviewPage:
+def overview_page(year: int, *, page: int = 1, per_page: int = 20, name: str = "",
+                  city_id: int | None = None) -> OverviewPage:
     """A page of neighbourhoods with budgets in ``year``, optionally those whose name contains ``name``.
 
     The overview grows with every neighbourhood (and every city) that adopts wingrant;
@@ -181,6 +182,8 @@ def overview_page(year: int, *, page: int = 1, per_page: int = 20, name: str = "
     """
     has_budget = sa.exists().where(Budget.neighbourhood_id == Neighbourhood.id, Budget.year == year)
     conditions = [Neighbourhood.active.is_(True), has_budget]
+    if city_id is not None:
+        conditions.append(Neighbourhood.city_id == city_id)
     if name:
         conditions.append(sa.func.lower(Neighbourhood.name).contains(name.lower(), autoescape=True))
     total = db.session.execute(sa.select(sa.func.count()).select_from(Neighbourhood).where(*conditions)).scalar_one()

@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from ..auth.models import User
-from ..auth.permissions import Action, budget_programme_ids_for, can, deny
+from ..auth.permissions import Action, budget_programme_ids_for, can, deny, is_global_admin, neighbourhood_ids_for
 from ..errors import DomainError
 from ..extensions import db
 from ..fields import show_error_at, whole_number
@@ -66,8 +66,11 @@ def index():
 
 def _allocation_form(year: int, **kwargs) -> AllocationForm:
     form = AllocationForm(year=year, **kwargs)
-    form.neighbourhood.choices = [(n.id, n.name) for n in db.session.execute(
-        sa.select(Neighbourhood).order_by(Neighbourhood.name)).scalars()]
+    stmt = sa.select(Neighbourhood).order_by(Neighbourhood.name)
+    ids = neighbourhood_ids_for(current_user, Action.ADMINISTER)
+    if ids is not None:  # a city administrator allocates in the city only
+        stmt = stmt.where(Neighbourhood.id.in_(ids))
+    form.neighbourhood.choices = [(n.id, n.name) for n in db.session.execute(stmt).scalars()]
     # "WiN – Wohnen in Nachbarschaften", not "WIN – WiN – …": the code only where the name lacks it.
     form.programme.choices = [(p.id, p.name if p.name.upper().startswith(p.code.upper()) else f"{p.name} ({p.code})")
                               for p in db.session.execute(
@@ -83,11 +86,12 @@ def _allocation_form(year: int, **kwargs) -> AllocationForm:
 def _render_index(year: int, form: AllocationForm | None = None, status: int = 200, **year_forms):
     admin = _is_admin()
     form = form or (_allocation_form(year, formdata=None) if admin else None)
-    rows = queries.budget_overview(year, programme_ids=budget_programme_ids_for(current_user))
+    rows = queries.budget_overview(year, neighbourhood_ids_for(current_user, Action.ADMINISTER) if admin else None,
+                                   programme_ids=budget_programme_ids_for(current_user))
     budgets = [b for r in rows for b in r.budgets]
     closed = sum(1 for b in budgets if b.closed)
     return render_template(
-        "ledger/index.html", rows=rows, year=year, form=form, admin=admin,
+        "ledger/index.html", rows=rows, year=year, form=form, admin=admin, may_close_year=is_global_admin(current_user),
         open_budgets=len(budgets) - closed, closed_budgets=closed,
         year_is_over=services.year_is_over(year), totals=queries.totals([r.balance for r in rows]),
         close_form=year_forms.get("close_form") or CloseYearForm(prefix="close", formdata=None),
@@ -98,6 +102,7 @@ def _render_index(year: int, form: AllocationForm | None = None, status: int = 2
 @bp.post("/jahr/<int:year>/abschliessen")
 def close_year(year: int):
     """Jahresabschluss: every budget of the year stops taking allocations and decisions."""
+    _global_only()
     form = CloseYearForm(prefix="close")
     if form.validate_on_submit():
         try:
@@ -113,6 +118,7 @@ def close_year(year: int):
 
 @bp.post("/jahr/<int:year>/oeffnen")
 def reopen_year(year: int):
+    _global_only()
     form = ReopenYearForm(prefix="reopen")
     if form.validate_on_submit():
         try:
@@ -125,12 +131,28 @@ def reopen_year(year: int):
     return _render_index(year, status=422, reopen_form=form)
 
 
+def _global_only() -> None:
+    """The budget year closes for every city at once: the WiN-Geschäftsführung's step."""
+    if not is_global_admin(current_user):
+        deny(Action.ADMINISTER)
+
+
+def _budget_or_404(budget_id: int) -> Budget:
+    budget = db.session.get(Budget, budget_id)
+    if budget is None or not can(current_user, budget.neighbourhood_id, Action.ADMINISTER):
+        abort(404)  # another city's budget does not exist for a city administrator
+    return budget
+
+
 @bp.route("/<int:budget_id>")
 def detail(budget_id: int):
     budget = db.session.get(Budget, budget_id) or abort(404)
     owned = budget_programme_ids_for(current_user)
-    if owned is not None and budget.programme_id not in owned:
-        deny(Action.ADMINISTER, budget.neighbourhood_id)
+    if owned is not None:  # a programme owner: its programmes' budgets, read-only
+        if budget.programme_id not in owned:
+            deny(Action.ADMINISTER, budget.neighbourhood_id)
+    elif not can(current_user, budget.neighbourhood_id, Action.ADMINISTER):
+        abort(404)  # another city's budget does not exist for a city administrator
     target = sa.orm.aliased(LedgerEntry)
     entries = db.session.execute(
         sa.select(LedgerEntry, User.name, target.id.label("reversed_by"))
@@ -146,6 +168,7 @@ def detail(budget_id: int):
 
 @bp.post("/<int:budget_id>/buchungen/<int:entry_id>/storno")
 def reverse(budget_id: int, entry_id: int):
+    _budget_or_404(budget_id)
     entry = db.session.get(LedgerEntry, entry_id)
     if entry is None or entry.budget_id != budget_id:
         abort(404)

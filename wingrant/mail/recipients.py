@@ -33,10 +33,13 @@ def staff(neighbourhood_id: int, role: Role, kind: str) -> list[Recipient]:
     return [Recipient(*row) for row in rows]
 
 
-def administrators(kind: str) -> list[Recipient]:
+def administrators(kind: str, city_id: int | None = None) -> list[Recipient]:
+    """The global administrators, and those of ``city_id`` (the city the mail is about)."""
+    in_city = User.admin_city_id.is_(None) if city_id is None else sa.or_(
+        User.admin_city_id.is_(None), User.admin_city_id == city_id)
     rows = db.session.execute(
         sa.select(User.email, User.name, User.language)
-        .where(User.is_admin, User.active, _not_opted_out(kind)).order_by(User.id)).all()
+        .where(User.is_admin, in_city, User.active, _not_opted_out(kind)).order_by(User.id)).all()
     return [Recipient(*row) for row in rows]
 
 

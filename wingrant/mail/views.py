@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
-from ..auth.permissions import Action, can, deny
+from ..auth.permissions import Action, can, deny, neighbourhood_ids_for
 from ..core import pagination
 from ..errors import DomainError
 from ..extensions import db
@@ -45,7 +45,7 @@ def outbox():
     _require_admin()
     status = request.args.get("status", "")
     status = status if status in {s.value for s in MailStatus} else ""
-    stmt = sa.select(OutboxMail).order_by(OutboxMail.id.desc())
+    stmt = sa.select(OutboxMail).where(_in_scope()).order_by(OutboxMail.id.desc())
     if status:
         stmt = stmt.where(OutboxMail.status == status)
     window = pagination.Window.of(pagination.count(stmt), request.args.get("seite", type=whole_number), PAGE_SIZE)
@@ -53,15 +53,25 @@ def outbox():
         stmt.options(sa.orm.defer(OutboxMail.body_text), sa.orm.defer(OutboxMail.body_html))
         .limit(PAGE_SIZE).offset(window.offset)).scalars().all()
     counts = dict(db.session.execute(
-        sa.select(OutboxMail.status, sa.func.count()).group_by(OutboxMail.status)).all())
+        sa.select(OutboxMail.status, sa.func.count()).where(_in_scope()).group_by(OutboxMail.status)).all())
     return render_template("mail/outbox.html", mails=mails, counts=counts, status=status, page=window.page,
                            pages=window.pages, statuses=list(MailStatus),
                            page_url=lambda n: url_for(".outbox", status=status or None, seite=n))
 
 
+def _in_scope():
+    """A city administrator sees the mail about the city's neighbourhoods only."""
+    ids = neighbourhood_ids_for(current_user, Action.ADMINISTER)
+    return sa.true() if ids is None else OutboxMail.neighbourhood_id.in_(ids)
+
+
 def _mail(mail_id: int) -> OutboxMail:
     _require_admin()
-    return db.session.get(OutboxMail, mail_id) or abort(404)
+    mail = db.session.get(OutboxMail, mail_id)
+    if mail is None or not (current_user.is_global_admin or can(current_user, mail.neighbourhood_id, Action.ADMINISTER)
+                            and mail.neighbourhood_id is not None):
+        abort(404)
+    return mail
 
 
 @bp.get("/verwaltung/postausgang/<int:mail_id>")

@@ -44,9 +44,12 @@ def _lock(decision_id: int) -> tuple[Decision, Application]:
     return lock_row(Decision, decision_id), application
 
 
-def _require(user, programme_ids, action: ProgrammeAction) -> None:
-    """The WiN-Geschäftsführung, or the owner of every programme whose money is at stake."""
-    if not can_for_programmes(user, programme_ids, action):
+def _require(user, programme_ids, action: ProgrammeAction, application: Application) -> None:
+    """The WiN-Geschäftsführung, or the owner of every programme whose money is at stake; a city
+    administrator only in the city's neighbourhoods."""
+    city = getattr(user, "admin_city_id", None) if getattr(user, "is_admin", False) else None
+    if not can_for_programmes(user, programme_ids, action) or (
+            city is not None and application.neighbourhood.city_id != city):
         raise NotAllowed(_("Das entscheidet die WiN-Geschäftsführung oder die für das Förderprogramm "
                            "zuständige Stelle."))
 
@@ -57,7 +60,7 @@ def record_admin_decision(decision_id: int, data: OutcomeData, *, user) -> Decis
     outcome = Outcome(data.outcome)
     with unit_of_work():
         decision, application = _lock(decision_id)
-        _require(user, queries.requested_amounts(application), ProgrammeAction.DECIDE_REFERRALS)
+        _require(user, queries.requested_amounts(application), ProgrammeAction.DECIDE_REFERRALS, application)
         if decision.outcome != Outcome.REFERRED:
             raise DomainError(_("Die Geschäftsführung entscheidet nur über Anträge, die das Forum an sie "
                                 "verwiesen hat."))
@@ -100,7 +103,7 @@ def record_grant(decision_id: int, lines: list[GrantLine], *, user) -> list[Gran
     """The formal grant (Bewilligung), one per programme; a smaller grant gives the rest back."""
     with unit_of_work():
         decision, application = _lock(decision_id)
-        _require(user, [a.programme_id for a in decision.amounts] or [None], ProgrammeAction.GRANT)
+        _require(user, [a.programme_id for a in decision.amounts] or [None], ProgrammeAction.GRANT, application)
         outcome = effective_outcome(decision)
         if outcome not in consensus.APPROVALS or application.state != STATE_FOR[outcome]:
             raise DomainError(_("Bewilligt werden kann nur ein beschlossener Antrag."))

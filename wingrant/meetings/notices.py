@@ -27,7 +27,7 @@ def _context(app: Application, **extra) -> dict:
 
 def referred(decision: Decision, app: Application, meeting: Meeting) -> None:
     """The forum found no consensus and hands the case to the administration."""
-    for r in recipients.administrators("admin.referral"):
+    for r in recipients.administrators("admin.referral", app.neighbourhood.city_id):
         with force_locale(r.language):
             reason = _("Sie gehören zur WiN-Geschäftsführung, die im Dissens-Verfahren entscheidet.")
         outbox.enqueue("admin.referral", to=r.email, template="admin_referral", language=r.language,

@@ -109,7 +109,7 @@ def _grants_to_issue(letters: list[Letter]) -> None:
     if not letters:
         return
     neighbourhood = letters[0].neighbourhood
-    for r in recipients.administrators("admin.grant_due"):
+    for r in recipients.administrators("admin.grant_due", neighbourhood.city_id):
         with force_locale(r.language):
             reason = _("Sie gehören zur WiN-Geschäftsführung, die die Zuwendungsbescheide ausstellt.")
         outbox.enqueue("admin.grant_due", to=r.email, template="admin_grant_due", language=r.language,

@@ -203,8 +203,10 @@ class PublishedDecision:
 
 def _filtered(neighbourhood_id: int | None = None, *, year: int | None = None, programme_id: int | None = None,
               field_id: int | None = None, application_id: int | None = None, meeting_id: int | None = None,
-              columns=(Decision.id,)):
+              city_id: int | None = None, columns=(Decision.id,)):
     stmt = decision_select(*columns).join(Organisation, Application.organisation_id == Organisation.id)
+    if city_id is not None:
+        stmt = stmt.where(Neighbourhood.city_id == city_id)
     if neighbourhood_id is not None:
         stmt = stmt.where(Meeting.neighbourhood_id == neighbourhood_id,
                           Application.neighbourhood_id == neighbourhood_id)
@@ -236,7 +238,7 @@ def count_published_decisions(neighbourhood_id: int | None = None, **filters) ->
 def published_decisions(neighbourhood_id: int | None = None, *, year: int | None = None,
                         programme_id: int | None = None, field_id: int | None = None,
                         application_id: int | None = None, meeting_id: int | None = None,
-                        limit: int | None = None, offset: int = 0,
+                        limit: int | None = None, offset: int = 0, city_id: int | None = None,
                         newest_first: bool = True) -> list[PublishedDecision]:
     """Published decisions with their money and fields: five queries however many there are.
 
@@ -246,7 +248,7 @@ def published_decisions(neighbourhood_id: int | None = None, *, year: int | None
     with them).
     """
     stmt = _filtered(neighbourhood_id, year=year, programme_id=programme_id, field_id=field_id,
-                     application_id=application_id, meeting_id=meeting_id, columns=(
+                     application_id=application_id, meeting_id=meeting_id, city_id=city_id, columns=(
                          Decision.id, Decision.outcome, Decision.conditions, Decision.reason, Application.id,
                          Application.reference, Application.title, Organisation.name, Application.summary,
                          Application.year, Meeting.id, Meeting.date, Neighbourhood.slug, Neighbourhood.name,

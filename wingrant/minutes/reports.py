@@ -33,11 +33,17 @@ class NeighbourhoodYear:
     programmes: list = field(default_factory=list)
 
 
-def year_overview(year: int) -> list[NeighbourhoodYear]:
-    """Every active neighbourhood: money, meetings, minutes and decisions of ``year``. Five queries."""
-    rows = {nb.id: NeighbourhoodYear(nb) for nb in db.session.execute(
-        sa.select(Neighbourhood).where(Neighbourhood.active.is_(True)).order_by(Neighbourhood.name)).scalars()}
-    for budget_row in ledger_queries.budget_overview(year):
+def year_overview(year: int, neighbourhood_ids: list[int] | None = None,
+                  city_id: int | None = None) -> list[NeighbourhoodYear]:
+    """Every active neighbourhood (of ``neighbourhood_ids``, of a city): money, meetings, minutes and
+    decisions of ``year``. Five queries."""
+    stmt = sa.select(Neighbourhood).where(Neighbourhood.active.is_(True)).order_by(Neighbourhood.name)
+    if neighbourhood_ids is not None:
+        stmt = stmt.where(Neighbourhood.id.in_(neighbourhood_ids))
+    if city_id is not None:
+        stmt = stmt.where(Neighbourhood.city_id == city_id)
+    rows = {nb.id: NeighbourhoodYear(nb) for nb in db.session.execute(stmt).scalars()}
+    for budget_row in ledger_queries.budget_overview(year, list(rows)):
         row = rows.get(budget_row.neighbourhood.id)
         if row is None:
             continue

@@ -17,6 +17,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..fields import show_error_at
 from ..meetings.models import Meeting
+from ..neighbourhoods import cities
 from . import circulation, forms, queries, reports, services
 from .chart import minutes_chart
 from .downloads import stored_pdf_response
@@ -63,8 +64,10 @@ def year_overview():
     year = request.args.get("jahr", date.today().year, type=int)
     if not 1999 <= year <= 2200:
         abort(404)
-    rows = reports.year_overview(year)
-    return render_template("minutes/year_overview.html", year=year, rows=rows,
+    city = cities.requested_city()
+    rows = reports.year_overview(year, neighbourhood_ids_for(current_user, Action.ADMINISTER), cities.city_id(city))
+    return render_template("minutes/year_overview.html", year=year, rows=rows, city=city,
+                           cities=cities.all_cities(),
                            totals={k: sum(getattr(r, k) for r in rows) for k in
                                    ("allocated", "committed", "available", "meetings", "drafts",
                                     "approved_minutes", "published_minutes", "decisions", "approvals",

@@ -48,6 +48,45 @@ def _default_forum_article(context) -> str:
     return guess_forum_article(context.get_current_parameters().get("forum_name") or "").value
 
 
+class City(db.Model):
+    """A Stadtgemeinde (Bremen, Bremerhaven): the neighbourhoods of one city share its portal page,
+    its OParl body and, optionally, a city administrator."""
+
+    __tablename__ = "city"
+    __table_args__ = (sa.CheckConstraint("length(ags) = 8", name="ags_eight_digits"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: URL key, e.g. ``bremerhaven``; also the key of the city's OParl body.
+    slug: Mapped[str] = mapped_column(sa.String(60), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    #: Amtlicher Gemeindeschlüssel (8 digits), e.g. ``04011000`` for Bremen.
+    ags: Mapped[str] = mapped_column(sa.String(8), unique=True)
+    #: Order on the portal and in lists.
+    position: Mapped[int] = mapped_column(default=0)
+
+    @property
+    def rgs(self) -> str:
+        """The 12-digit Regionalschlüssel of a city that is its own Gemeindeverband."""
+        return self.ags[:5] + "0" + self.ags[5:] + "000" if len(self.ags) == 8 else ""
+
+    def __repr__(self) -> str:
+        return f"<City {self.slug}>"
+
+
+#: The city every installation starts with (and the migration puts existing neighbourhoods in).
+FIRST_CITY = {"slug": "bremen", "name": "Bremen", "ags": "04011000", "position": 1}
+
+
+def _default_city(context) -> int:
+    """The first city; an installation of one city never has to name it, so it is made when missing."""
+    city = City.__table__
+    conn = context.connection
+    found = conn.execute(sa.select(city.c.id).order_by(city.c.position, city.c.id).limit(1)).scalar()
+    if found is None:
+        found = conn.execute(city.insert().values(**FIRST_CITY).returning(city.c.id)).scalar_one()
+    return found
+
+
 class Neighbourhood(db.Model):
     """A WiN neighbourhood (Quartier / WiN-Gebiet) with its forum."""
 
@@ -62,6 +101,8 @@ class Neighbourhood(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    #: The Stadtgemeinde the neighbourhood lies in.
+    city_id: Mapped[int] = mapped_column(sa.ForeignKey("city.id"), index=True, default=_default_city)
     #: URL key, e.g. ``huchting``.
     slug: Mapped[str] = mapped_column(sa.String(60), unique=True)
     name: Mapped[str] = mapped_column(sa.String(120), unique=True)
@@ -95,6 +136,10 @@ class Neighbourhood(db.Model):
 
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    #: Loaded when asked for (one query a city and session): a joined load would put the city row
+    #: under every ``lock_row(Neighbourhood)`` on PostgreSQL and serialise a whole city's writes.
+    city: Mapped[City] = relationship()
 
     @property
     def office_contact(self) -> dict[str, str]:

@@ -20,6 +20,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..core.spreadsheets import Table
 from ..minutes.chart import Chart, bar_chart
+from ..neighbourhoods.models import City
 from . import demand as demand_model
 from . import queries
 from .demand import BudgetFigures, Demand, Figures
@@ -46,6 +47,9 @@ class CityReport:
     year: int
     demand: Demand
     neighbourhoods: tuple[NeighbourhoodLine, ...]
+    #: The Stadtgemeinde reported on; ``None``: every city of the installation.
+    city_name: str | None = None
+    city_slug: str | None = None
 
     @property
     def total(self) -> Figures:
@@ -61,12 +65,14 @@ class CityReport:
         return sum(n.population or 0 for n in self.neighbourhoods)
 
 
-def city_report(year: int) -> CityReport:
-    figures = demand_model.unmet_demand(year=year)
-    populations = {n.slug: n.population for n in queries.neighbourhoods()}
+def city_report(year: int, city: City | None = None) -> CityReport:
+    """The report of one city, or (``city`` None) of every city of the installation together."""
+    city_id = city.id if city is not None else None
+    figures = demand_model.unmet_demand(year=year, city_id=city_id)
+    populations = {n.slug: n.population for n in queries.neighbourhoods(city_id=city_id)}
     lines = tuple(NeighbourhoodLine(name, slug, populations.get(slug), f, b)
                   for name, slug, f, b in figures.by_neighbourhood())
-    return CityReport(year, figures, lines)
+    return CityReport(year, figures, lines, city.name if city else None, city.slug if city else None)
 
 
 # --- charts --------------------------------------------------------------------------------

@@ -206,8 +206,10 @@ def figures_of(outcome: Outcome, category: ReasonCategory | None, requested: int
 # --- the reads ----------------------------------------------------------------------------
 
 
-def unmet_demand(*, year: int | None = None, neighbourhood_id: int | None = None) -> Demand:
-    """The figures of a year (or all years) of one neighbourhood (or all active ones): six queries."""
+def unmet_demand(*, year: int | None = None, neighbourhood_id: int | None = None,
+                 city_id: int | None = None) -> Demand:
+    """The figures of a year (or all years) of one neighbourhood (or all active ones, or those of a
+    city): six queries."""
     stmt = published.decision_select(
         Decision.id, Decision.outcome, Decision.admin_outcome, Decision.reason_category, Application.id,
         Application.year, Neighbourhood.id,
@@ -216,12 +218,14 @@ def unmet_demand(*, year: int | None = None, neighbourhood_id: int | None = None
         stmt = stmt.where(Application.year == year)
     if neighbourhood_id is not None:
         stmt = stmt.where(Meeting.neighbourhood_id == neighbourhood_id)
+    if city_id is not None:
+        stmt = stmt.where(Neighbourhood.city_id == city_id)
     latest: dict[int, tuple] = {}  # application id -> its latest public decision (later rows win)
     for d_id, outcome, admin_outcome, category, app_id, app_year, nb_id in db.session.execute(stmt):
         latest[app_id] = (d_id, effective_outcome(outcome, admin_outcome), category, app_year, nb_id)
     book = published.load_amounts(latest, [d[0] for d in latest.values()])
     first_field = _first_fields(latest)
-    neighbourhoods = _neighbourhoods(neighbourhood_id)
+    neighbourhoods = _neighbourhoods(neighbourhood_id, city_id)
     cells: dict[tuple[int, int, str, int], Figures] = {}
     for app_id, (d_id, outcome, category, app_year, nb_id) in latest.items():
         for amount in book.amounts(app_id, d_id, outcome):
@@ -248,10 +252,12 @@ def _first_fields(applications: Iterable[int]) -> dict[tuple[int, int], str]:
     return first
 
 
-def _neighbourhoods(neighbourhood_id: int | None) -> dict[int, Neighbourhood]:
+def _neighbourhoods(neighbourhood_id: int | None, city_id: int | None = None) -> dict[int, Neighbourhood]:
     stmt = sa.select(Neighbourhood).where(Neighbourhood.active.is_(True))
     if neighbourhood_id is not None:
         stmt = stmt.where(Neighbourhood.id == neighbourhood_id)
+    if city_id is not None:
+        stmt = stmt.where(Neighbourhood.city_id == city_id)
     return {n.id: n for n in db.session.execute(stmt).scalars()}
 
 

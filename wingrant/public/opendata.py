@@ -22,6 +22,7 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+import sqlalchemy as sa
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -35,7 +36,8 @@ from ..extensions import db
 from ..meetings.models import Outcome
 from ..minutes import published
 from ..minutes.labels import OUTCOMES
-from ..neighbourhoods.models import Neighbourhood
+from ..neighbourhoods import cities
+from ..neighbourhoods.models import City, Neighbourhood
 from . import queries
 
 #: Version of the file format; part of the JSON metadata.
@@ -99,27 +101,47 @@ class FilterError(ValueError):
 
 @dataclass(frozen=True)
 class Selection:
-    """What a download covers: one neighbourhood or all, one year or all."""
+    """What a download covers: one neighbourhood, one city or all; one year or all."""
 
     neighbourhood: Neighbourhood | None = None
     year: int | None = None
+    city: City | None = None
 
     @property
     def slug(self) -> str | None:
         return self.neighbourhood.slug if self.neighbourhood else None
 
+    @property
+    def city_id(self) -> int | None:
+        return self.city.id if self.city is not None else None
+
+    @property
+    def part(self) -> str | None:
+        """The file name's part naming the place: the neighbourhood's or the city's slug."""
+        return self.slug or (self.city.slug if self.city is not None else None)
+
     def filename(self, extension: str) -> str:
-        parts = ["wingrant-beschluesse", self.slug, str(self.year) if self.year else None]
+        parts = ["wingrant-beschluesse", self.part, str(self.year) if self.year else None]
         return "-".join(p for p in parts if p) + "." + extension
 
     def args(self) -> dict[str, str | int]:
         """The query arguments that select this again (for links)."""
         args: dict[str, str | int] = {}
+        if self.city is not None:
+            args[cities.PARAM] = self.city.slug
         if self.neighbourhood:
             args["quartier"] = self.neighbourhood.slug
         if self.year:
             args["jahr"] = self.year
         return args
+
+
+def city_slugs(selection: Selection) -> frozenset[str] | None:
+    """The neighbourhood slugs of the selected city (one query); ``None`` without a city."""
+    if selection.city is None:
+        return None
+    return frozenset(db.session.execute(
+        sa.select(Neighbourhood.slug).where(Neighbourhood.city_id == selection.city.id)).scalars())
 
 
 def parse_selection(args) -> Selection:
@@ -128,7 +150,12 @@ def parse_selection(args) -> Selection:
     An unknown or inactive neighbourhood is 404 (there is no such data set); a year
     that is not a number or out of range is 400.
     """
-    nb = None
+    nb = city = None
+    city_slug = (args.get(cities.PARAM) or "").strip()
+    if city_slug:
+        city = cities.by_slug(city_slug[:60])
+        if city is None:
+            raise FilterError(_("Die Stadtgemeinde „%(slug)s“ gibt es nicht.", slug=city_slug[:60]), 404)
     slug = (args.get("quartier") or "").strip()
     if slug:
         nb = queries.neighbourhood(slug)
@@ -143,7 +170,7 @@ def parse_selection(args) -> Selection:
         if not YEAR_RANGE[0] <= year <= YEAR_RANGE[1]:
             raise FilterError(_("Das Jahr muss zwischen %(first)s und %(last)s liegen.",
                                 first=YEAR_RANGE[0], last=YEAR_RANGE[1]), 400)
-    return Selection(nb, year)
+    return Selection(nb, year, city)
 
 
 # --- reading -------------------------------------------------------------------------
@@ -152,7 +179,8 @@ def parse_selection(args) -> Selection:
 def decision_rows(selection: Selection) -> list[dict]:
     """The rows of the download, in a stable order: five queries however many decisions."""
     decisions = published.published_decisions(selection.neighbourhood.id if selection.neighbourhood else None,
-                                              year=selection.year, newest_first=False)
+                                              year=selection.year, city_id=selection.city_id,
+                                              newest_first=False)
     result = []
     with force_locale("de"):  # the data set is German whatever language the page is shown in
         labels = {o: str(OUTCOMES[o]) for o in Outcome}

@@ -23,7 +23,17 @@ from ..concerns.labels import STATUSES, status_text
 from ..core import spreadsheets
 from ..core.spreadsheets import Table
 from ..core.urls import external_url
-from .opendata import LICENCE_ID, LICENCE_NAME, LICENCE_URL, Column, Selection, _generated, attribution, publisher
+from .opendata import (
+    LICENCE_ID,
+    LICENCE_NAME,
+    LICENCE_URL,
+    Column,
+    Selection,
+    _generated,
+    attribution,
+    city_slugs,
+    publisher,
+)
 
 FORMAT = "wingrant.open-data.concerns/1"
 
@@ -54,6 +64,9 @@ HEADER: tuple[str, ...] = tuple(c.name for c in COLUMNS)
 def rows(selection: Selection) -> list[dict]:
     """Oldest concern first, its steps in order: three queries however many concerns."""
     concerns = concern_queries.public_concerns(selection.neighbourhood.id if selection.neighbourhood else None)
+    in_city = city_slugs(selection)
+    if in_city is not None:
+        concerns = [c for c in concerns if c.slug in in_city]
     result = []
     with force_locale("de"):  # the data set is German whatever language the page is shown in
         for c in sorted(concerns, key=lambda c: (c.raised_on, c.id)):
@@ -76,7 +89,7 @@ def rows(selection: Selection) -> list[dict]:
 
 
 def filename(selection: Selection, extension: str) -> str:
-    parts = ("wingrant-anliegen", selection.slug, str(selection.year) if selection.year else None)
+    parts = ("wingrant-anliegen", selection.part, str(selection.year) if selection.year else None)
     return "-".join(p for p in parts if p) + "." + extension
 
 

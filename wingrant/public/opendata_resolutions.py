@@ -21,7 +21,17 @@ from ..meetings.models import RESOLUTION_OUTCOMES
 from ..minutes import resolutions
 from ..minutes.labels import RESOLUTION_KINDS
 from ..minutes.labels import RESOLUTION_OUTCOMES as OUTCOME_LABELS
-from .opendata import LICENCE_ID, LICENCE_NAME, LICENCE_URL, Column, Selection, _generated, attribution, publisher
+from .opendata import (
+    LICENCE_ID,
+    LICENCE_NAME,
+    LICENCE_URL,
+    Column,
+    Selection,
+    _generated,
+    attribution,
+    city_slugs,
+    publisher,
+)
 
 FORMAT = "wingrant.open-data.resolutions/1"
 
@@ -51,7 +61,7 @@ HEADER: tuple[str, ...] = tuple(c.name for c in COLUMNS)
 
 
 def filename(selection: Selection, extension: str) -> str:
-    parts = ["wingrant-beschluesse-ohne-antrag", selection.slug, str(selection.year) if selection.year else None]
+    parts = ["wingrant-beschluesse-ohne-antrag", selection.part, str(selection.year) if selection.year else None]
     return "-".join(p for p in parts if p) + "." + extension
 
 
@@ -59,6 +69,9 @@ def rows(selection: Selection) -> list[dict]:
     """The rows, oldest meeting first per neighbourhood: three queries however many."""
     found = resolutions.published_resolutions(selection.neighbourhood.id if selection.neighbourhood else None,
                                               year=selection.year, newest_first=False)
+    in_city = city_slugs(selection)
+    if in_city is not None:
+        found = [r for r in found if r.neighbourhood_slug in in_city]
     with force_locale("de"):  # the data set is German whatever language the page is shown in
         kinds = {k: str(v) for k, v in RESOLUTION_KINDS.items()}
         outcomes = {o: str(OUTCOME_LABELS[o]) for o in RESOLUTION_OUTCOMES}

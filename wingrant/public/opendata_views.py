@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 
 from ..core.urls import external_url, public_host
 from ..meetings.models import AGENDA_PUBLIC_STATES
+from ..neighbourhoods import cities
 from . import calendar as ical
 from . import demand, demand_export, opendata, opendata_areas, opendata_concerns, opendata_resolutions, queries
 
@@ -41,7 +42,8 @@ def open_data():
     except opendata.FilterError as error:
         return _error(error)
     return render_template(
-        "public/opendata.html", selection=selection, neighbourhoods=queries.neighbourhoods(),
+        "public/opendata.html", selection=selection, neighbourhoods=queries.neighbourhoods(selection.city_id),
+        cities=cities.all_cities(),
         years=opendata.years_with_decisions(), columns=opendata.COLUMNS, formats=list(FORMATS),
         concern_columns=opendata_concerns.COLUMNS,
         resolution_columns=opendata_resolutions.COLUMNS,
@@ -144,15 +146,32 @@ def unmet_demand_download(fmt):
     except opendata.FilterError as error:
         return _error(error, as_json=fmt == "json")
     rows = demand_export.demand_records(demand.unmet_demand(
-        year=selection.year, neighbourhood_id=selection.neighbourhood.id if selection.neighbourhood else None))
+        year=selection.year, neighbourhood_id=selection.neighbourhood.id if selection.neighbourhood else None,
+        city_id=selection.city_id))
     if fmt == "csv":
         body = demand_export.to_csv(rows)
     else:
         body = demand_export.to_json(rows, selection.slug, selection.year,
                                      external_url(".unmet_demand_download", fmt=fmt, **selection.args()))
     response = Response(body, content_type=FORMATS[fmt])
-    name = "-".join(p for p in ("wingrant-bedarf", selection.slug, str(selection.year or "")) if p)
+    name = "-".join(p for p in ("wingrant-bedarf", selection.part, str(selection.year or "")) if p)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@bp.get("/termine.ics")
+def city_calendar():
+    """Every forum's public meetings in one feed; ``?stadt=<slug>``: those of one city."""
+    city = cities.requested_city()
+    found = ical.city_meetings(cities.city_id(city), date.today())
+    neighbourhoods = {nb.id: nb for nb in queries.neighbourhoods(city_id=cities.city_id(city))}
+    with force_locale("de"):
+        texts = {m.id: _event_text(neighbourhoods[nb_id], m) for nb_id, m in found}
+        name = _("WiN-Foren %(city)s", city=city.name) if city else _("WiN-Foren aller Städte")
+    body = ical.calendar(name, [m for _nb, m in found], texts, uid_domain=public_host())
+    response = Response(body, content_type="text/calendar; charset=utf-8")
+    response.headers["Content-Disposition"] = f'inline; filename="termine-{city.slug if city else "alle"}.ics"'
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
 

@@ -23,7 +23,7 @@ from ..meetings.models import AGENDA_PUBLIC_STATES, AgendaItem, Decision, Meetin
 from ..minutes import published
 from ..minutes.models import Minutes, MinutesState, MinutesVersion
 from ..neighbourhoods import queries as area_queries
-from ..neighbourhoods.models import FieldOfAction, Neighbourhood, Programme
+from ..neighbourhoods.models import City, FieldOfAction, Neighbourhood, Programme
 
 
 def neighbourhood(slug: str) -> Neighbourhood | None:
@@ -32,10 +32,21 @@ def neighbourhood(slug: str) -> Neighbourhood | None:
     ).scalar_one_or_none()
 
 
-def neighbourhoods() -> list[Neighbourhood]:
-    return list(db.session.execute(
-        sa.select(Neighbourhood).where(Neighbourhood.active.is_(True)).order_by(Neighbourhood.name)
-    ).scalars())
+def neighbourhoods(city_id: int | None = None) -> list[Neighbourhood]:
+    stmt = sa.select(Neighbourhood).where(Neighbourhood.active.is_(True)).order_by(Neighbourhood.name)
+    if city_id is not None:
+        stmt = stmt.where(Neighbourhood.city_id == city_id)
+    return list(db.session.execute(stmt).scalars())
+
+
+def by_city(neighbourhoods: list[Neighbourhood]) -> dict[City, list[Neighbourhood]]:
+    """The neighbourhoods grouped by their city, cities in their order: one query however many cities."""
+    grouped: dict[City, list[Neighbourhood]] = {c: [] for c in db.session.execute(
+        sa.select(City).order_by(City.position, City.name)).scalars()}
+    by_id = {c.id: c for c in grouped}
+    for nb in neighbourhoods:
+        grouped[by_id[nb.city_id]].append(nb)
+    return {c: members for c, members in grouped.items() if members}
 
 
 def current_areas() -> list[Neighbourhood]:

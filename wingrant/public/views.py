@@ -76,8 +76,10 @@ def _int_arg(name: str) -> int | None:
 
 @bp.get("/")
 def index():
+    """Every city with its current neighbourhoods (loaded with their city in the same query); past areas apart."""
     current, past = area_queries.split_current_and_past(queries.neighbourhoods())
-    return render_template("public/index.html", neighbourhoods=current, past_areas=past, year=date.today().year)
+    return render_template("public/index.html", neighbourhoods=current, past_areas=past, year=date.today().year,
+                           by_city=queries.by_city(current), city=None)
 
 
 @bp.get("/so-funktioniert-es")

@@ -15,15 +15,16 @@ from ...concerns import queries as concern_queries
 from ...concerns.labels import status_text
 from ...core.urls import external_url
 from .index import Entry
-from .serialize import EXT, _type, _url, timestamp
+from .serialize import EXT, _type, _url, body_url, timestamp
 
 #: Keys of concerns in the Body's paper list (applications keep their integer ids).
 PREFIX = "anliegen-"
 PAPER_TYPE = "Anliegen"
 
 
-def index() -> list[Entry]:
-    return [Entry(f"{PREFIX}{cid}", created, modified) for cid, created, modified in concern_queries.public_index()]
+def index(city_id: int | None = None) -> list[Entry]:
+    return [Entry(f"{PREFIX}{cid}", created, modified)
+            for cid, created, modified in concern_queries.public_index(city_id)]
 
 
 def is_concern_key(key) -> bool:
@@ -55,7 +56,7 @@ def paper(c: concern_queries.PublicConcern) -> dict:
     result = {
         "id": _url("concern_paper", concern_id=c.id),
         "type": _type("Paper"),
-        "body": _url("body"),
+        "body": body_url(c.slug),
         "name": c.topic,
         "reference": c.reference,
         "date": c.raised_on.isoformat(),

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from ...extensions import db
 from ...meetings.models import Meeting
 from ...minutes.models import Minutes, MinutesState, MinutesVersion
+from ...neighbourhoods.cities import in_city
 from ...neighbourhoods.models import Neighbourhood
 from .index import Entry, entries
 
@@ -46,9 +47,9 @@ def _file_select(*columns):
     )
 
 
-def file_index() -> list[Entry]:
+def file_index(city_id: int | None = None) -> list[Entry]:
     rows = db.session.execute(_file_select(MinutesVersion.id, MinutesVersion.created_at, MinutesVersion.created_at)
-                              .order_by(MinutesVersion.id))
+                              .where(in_city(city_id)).order_by(MinutesVersion.id))
     return entries(rows)
 
 

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from ...extensions import db
 from ...neighbourhoods import periods as period_rules
 from ...neighbourhoods import queries as area_queries
+from ...neighbourhoods.cities import in_city
 from ...neighbourhoods.models import AreaPeriod, Neighbourhood
 from .index import Entry, entries
 
@@ -39,10 +40,11 @@ def _forum_modified():
     return sa.case((changed > Neighbourhood.created_at, changed), else_=Neighbourhood.created_at)
 
 
-def organization_index() -> list[Entry]:
+def organization_index(city_id: int | None = None) -> list[Entry]:
+    """The forums of one city's Body (``city_id``), or of every city."""
     rows = db.session.execute(
         sa.select(Neighbourhood.id, Neighbourhood.created_at, _forum_modified())
-        .where(Neighbourhood.active.is_(True)).order_by(Neighbourhood.id)
+        .where(Neighbourhood.active.is_(True), in_city(city_id)).order_by(Neighbourhood.id)
     )
     return entries(rows)
 

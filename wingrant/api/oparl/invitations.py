@@ -17,6 +17,7 @@ import sqlalchemy as sa
 
 from ...extensions import db
 from ...meetings.models import AGENDA_PUBLIC_STATES, AgendaItem, Meeting
+from ...neighbourhoods.cities import in_city
 from ...neighbourhoods.models import Neighbourhood
 from ...public.queries import public_meeting
 
@@ -46,10 +47,10 @@ def invitations(meeting_ids: list[int], today: date | None = None) -> dict[int, 
 
 
 def agenda_papers(application_ids: list[int] | None = None, *,
-                  today: date | None = None) -> dict[int, InvitationRecord]:
+                  today: date | None = None, city_id: int | None = None) -> dict[int, InvitationRecord]:
     """Per application on a public agenda: the invitation of the latest such meeting. One query."""
     stmt = _select(AgendaItem.application_id, today=today).join(AgendaItem, AgendaItem.meeting_id == Meeting.id) \
-        .where(AgendaItem.application_id.is_not(None)).order_by(Meeting.date, Meeting.id)
+        .where(AgendaItem.application_id.is_not(None), in_city(city_id)).order_by(Meeting.date, Meeting.id)
     if application_ids is not None:
         stmt = stmt.where(AgendaItem.application_id.in_(application_ids))
     result: dict[int, InvitationRecord] = {}

@@ -44,6 +44,7 @@ from ...minutes import published
 from ...minutes.models import Minutes, MinutesState
 from ...minutes.published import Amount
 from ...minutes.resolutions import PublishedResolution
+from ...neighbourhoods.cities import in_city
 from ...neighbourhoods.models import Neighbourhood
 from ...organisations.models import Organisation
 from ...public.queries import public_meeting
@@ -76,8 +77,8 @@ def _meeting_select(*columns, today: date):
     )
 
 
-def meeting_index(today: date, neighbourhood_id: int | None = None) -> list[Entry]:
-    stmt = _meeting_select(Meeting.id, Meeting.created_at, today=today)
+def meeting_index(today: date, neighbourhood_id: int | None = None, city_id: int | None = None) -> list[Entry]:
+    stmt = _meeting_select(Meeting.id, Meeting.created_at, today=today).where(in_city(city_id))
     if neighbourhood_id is not None:
         stmt = stmt.where(Meeting.neighbourhood_id == neighbourhood_id)
     return entries(db.session.execute(stmt))
@@ -189,7 +190,7 @@ def _item_query(latest, today: date | None = None):
     )
 
 
-def agenda_item_index(today: date | None = None) -> list[Entry]:
+def agenda_item_index(today: date | None = None, city_id: int | None = None) -> list[Entry]:
     latest = latest_version()
     rows = db.session.execute(
         sa.select(AgendaItem.id, sa.func.coalesce(Minutes.published_at, Meeting.created_at),
@@ -198,7 +199,8 @@ def agenda_item_index(today: date | None = None) -> list[Entry]:
         .join(Neighbourhood, Meeting.neighbourhood_id == Neighbourhood.id)
         .outerjoin(Minutes, sa.and_(Minutes.meeting_id == Meeting.id, Minutes.state == MinutesState.PUBLISHED))
         .outerjoin(latest, latest.c.minutes_id == Minutes.id)
-        .where(Neighbourhood.active.is_(True), _agenda_public(Minutes.id, today)).order_by(AgendaItem.id)
+        .where(Neighbourhood.active.is_(True), _agenda_public(Minutes.id, today), in_city(city_id))
+        .order_by(AgendaItem.id)
     )
     return entries(rows)
 
@@ -282,8 +284,9 @@ def _consultation_select(*columns):
     )
 
 
-def consultation_index() -> list[Entry]:
-    return entries(db.session.execute(_consultation_select(AgendaItem.id).order_by(AgendaItem.id)))
+def consultation_index(city_id: int | None = None) -> list[Entry]:
+    return entries(db.session.execute(
+        _consultation_select(AgendaItem.id).where(in_city(city_id)).order_by(AgendaItem.id)))
 
 
 def consultations(*, ids: list[int] | None = None,
@@ -323,12 +326,12 @@ class PaperRecord:
         return any(c.outcome in APPROVALS for c in self.consultations)
 
 
-def paper_index(today: date | None = None) -> list[Entry]:
+def paper_index(today: date | None = None, city_id: int | None = None) -> list[Entry]:
     """Applications with a published decision, and those on an invited meeting's agenda."""
-    sub = _consultation_select(Application.id.label("app_id")).subquery()
+    sub = _consultation_select(Application.id.label("app_id")).where(in_city(city_id)).subquery()
     spans = {app_id: (created, modified) for app_id, created, modified in db.session.execute(
         sa.select(sub.c.app_id, sa.func.min(sub.c.published_at), sa.func.max(sub.c.at)).group_by(sub.c.app_id))}
-    for app_id, invitation in agenda_papers(today=today).items():
+    for app_id, invitation in agenda_papers(today=today, city_id=city_id).items():
         created, modified = spans.get(app_id, (invitation.created, invitation.created))
         spans[app_id] = (min(created, invitation.created), max(modified, invitation.created))
     return [Entry(app_id, *spans[app_id]) for app_id in sorted(spans)]

@@ -18,6 +18,7 @@ from ...extensions import db
 from ...meetings.models import AgendaItem, Resolution
 from ...minutes.models import Minutes
 from ...minutes.resolutions import PublishedResolution, published_resolutions, resolution_select
+from ...neighbourhoods.cities import in_city
 from .index import Entry, entries, latest_version
 
 #: OParl ``paperType`` per kind (free text in OParl; these are the forum's words).
@@ -33,23 +34,23 @@ class ResolutionRecord:
     modified: datetime
 
 
-def _spans(column, ids: list[int] | None = None):
+def _spans(column, ids: list[int] | None = None, city_id: int | None = None):
     latest = latest_version()
     stmt = (resolution_select(column, Minutes.published_at, latest.c.at)
-            .join(latest, latest.c.minutes_id == Minutes.id))
+            .join(latest, latest.c.minutes_id == Minutes.id).where(in_city(city_id)))
     if ids is not None:
         stmt = stmt.where(column.in_(ids))
     return stmt.order_by(column)
 
 
-def index() -> list[Entry]:
+def index(city_id: int | None = None) -> list[Entry]:
     """Papers: one per public resolution (key: resolution id)."""
-    return entries(db.session.execute(_spans(Resolution.id)))
+    return entries(db.session.execute(_spans(Resolution.id, city_id=city_id)))
 
 
-def consultation_index() -> list[Entry]:
+def consultation_index(city_id: int | None = None) -> list[Entry]:
     """Consultations: one per public resolution (key: its agenda item id)."""
-    return entries(db.session.execute(_spans(AgendaItem.id)))
+    return entries(db.session.execute(_spans(AgendaItem.id, city_id=city_id)))
 
 
 def records(*, ids: list[int] | None = None, item_ids: list[int] | None = None) -> list[ResolutionRecord]:

@@ -20,17 +20,14 @@ from ...core.urls import external_url
 from ...meetings.models import AgendaItemKind, MeetingState, Outcome
 from ...minutes.labels import KINDS, OUTCOMES, RESOLUTION_OUTCOMES
 from ...money import format_eur
+from ...neighbourhoods.models import City
 from ...public import opendata
-from . import files, resolutions
+from . import bodies, files, resolutions
 from . import queries as q
 from .invitations import InvitationRecord
 
 SCHEMA = "https://schema.oparl.org/1.1/"
 BERLIN = ZoneInfo("Europe/Berlin")
-#: The single Body: the WiN programme of the city of Bremen.
-BODY_KEY = "win"
-#: Amtlicher Gemeindeschlüssel / Regionalschlüssel of the Stadtgemeinde Bremen.
-AGS, RGS = "04011000", "040110000000"
 EXT = "wingrant:"
 #: OParl's free-text meetingState, in the words the spec's examples use.
 MEETING_STATES = {
@@ -86,24 +83,30 @@ def system() -> dict:
     }
 
 
-def body() -> dict:
-    lists = {name: _url(endpoint) for name, endpoint in (
+def body_url(neighbourhood_slug: str) -> str:
+    """The body (city) a neighbourhood's objects hang under."""
+    return _url("body", city_slug=bodies.city_of(neighbourhood_slug))
+
+
+def body(city: City) -> dict:
+    """One Body per Stadtgemeinde: the WiN forums of that city, with its Gemeindeschlüssel."""
+    lists = {name: _url(endpoint, city_slug=city.slug) for name, endpoint in (
         ("organization", "organizations"), ("person", "persons"), ("meeting", "meetings"), ("paper", "papers"),
         ("agendaItem", "agenda_items"), ("consultation", "consultations"), ("file", "files"))}
     return {
-        "id": _url("body"),
+        "id": _url("body", city_slug=city.slug),
         "type": _type("Body"),
         "system": _url("system"),
-        "shortName": "WiN",
-        "name": "WiN – Wohnen in Nachbarschaften, Stadtgemeinde Bremen",
-        "website": external_url("public.index"),
+        "shortName": f"WiN {city.name}",
+        "name": f"WiN – Wohnen in Nachbarschaften, Stadtgemeinde {city.name}",
+        "website": external_url("cityreport.city", city_slug=city.slug),
         "license": opendata.LICENCE_URL,
-        "ags": AGS,
-        "rgs": RGS,
+        "ags": city.ags,
+        "rgs": city.rgs,
         "classification": "Förderprogramm",
         **lists,
         "legislativeTerm": [],  # obligatory; the forums have no terms
-        "web": external_url("public.index"),
+        "web": external_url("cityreport.city", city_slug=city.slug),
     }
 
 
@@ -111,7 +114,7 @@ def organization(forum: q.Forum) -> dict:
     return {
         "id": _url("organization", slug=forum.slug),
         "type": _type("Organization"),
-        "body": _url("body"),
+        "body": body_url(forum.slug),
         "name": forum.forum_name,
         "shortName": forum.name,
         "organizationType": "Gremium",
@@ -259,7 +262,7 @@ def paper(p: q.PaperRecord) -> dict:
     result = {
         "id": _url("paper", application_id=p.id),
         "type": _type("Paper"),
-        "body": _url("body"),
+        "body": body_url(p.slug),
         "name": p.title,
         "reference": p.reference,
         "paperType": "Projektantrag",
@@ -306,7 +309,7 @@ def resolution_paper(rec: resolutions.ResolutionRecord) -> dict:
     result = {
         "id": _url("resolution_paper", resolution_id=r.id),
         "type": _type("Paper"),
-        "body": _url("body"),
+        "body": body_url(r.neighbourhood_slug),
         "name": r.title,
         "reference": f"{r.neighbourhood_slug}-B{r.id}",
         "date": r.meeting_date.isoformat(),

@@ -13,14 +13,15 @@ import re
 from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort, request
+from flask import Blueprint, Response, abort, g, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
 from ...core.pagination import Window
 from ...core.urls import external_url
 from ...extensions import db
-from ...neighbourhoods.models import Neighbourhood
+from ...neighbourhoods import cities
+from ...neighbourhoods.models import City, Neighbourhood
 from . import concerns, invitations
 from . import files as protocols
 from . import queries as q
@@ -33,7 +34,7 @@ bp = Blueprint("oparl", __name__, url_prefix="/oparl/v1.1")
 DEFAULT_PER_PAGE = 100
 MAX_PER_PAGE = 1000
 FILTERS = ("created_since", "created_until", "modified_since", "modified_until")
-BODY = "/body/" + s.BODY_KEY
+BODY = "/body/<city_slug>"
 
 
 def _json(document: dict, status: int = 200) -> Response:
@@ -132,39 +133,55 @@ def system():
     return _json(s.system())
 
 
-def _body_entry() -> list[Entry]:
-    first = db.session.execute(sa.select(sa.func.min(Neighbourhood.created_at))).scalar()
-    return [Entry(1, first, first)] if first else []
+#: A city's body without neighbourhoods yet: its creation and modification date.
+EPOCH = datetime(1999, 1, 1)
 
 
-def _body() -> dict:
-    body = s.body()
-    for entry in _body_entry():
-        body.update(created=s.timestamp(entry.created), modified=s.timestamp(entry.modified))
-    return body
+def _city(city_slug: str) -> City:
+    """The body's city; what the body's lists hold lies in it, so their objects name its body."""
+    city = cities.city_or_404(city_slug)
+    g.oparl_body_city = city.slug
+    return city
+
+
+def _body_entries() -> list[tuple[City, Entry]]:
+    """Every city (by id) with the first of its neighbourhoods' creation as its date: two queries."""
+    first = dict(db.session.execute(
+        sa.select(Neighbourhood.city_id, sa.func.min(Neighbourhood.created_at)).group_by(Neighbourhood.city_id)).all())
+    return [(c, Entry(c.id, first.get(c.id, EPOCH), first.get(c.id, EPOCH)))
+            for c in sorted(cities.all_cities(), key=lambda c: c.id)]
+
+
+def _body(city: City, entry: Entry) -> dict:
+    return s.body(city) | {"created": s.timestamp(entry.created), "modified": s.timestamp(entry.modified)}
 
 
 @bp.get("/body")
 def bodies():
-    entries = _body_entry() or [Entry(1, datetime(1999, 1, 1), datetime(1999, 1, 1))]
-    return _list(entries, lambda keys: {1: _body()}, "bodies")
+    """One body per Stadtgemeinde (Bremen 04011000, Bremerhaven 04012000, …)."""
+    found = _body_entries()
+    by_id = {c.id: _body(c, e) for c, e in found}
+    return _list([e for _c, e in found], lambda keys: {k: by_id[k] for k in keys}, "bodies")
 
 
 @bp.get(BODY)
-def body():
-    return _json(_body())
+def body(city_slug):
+    city = _city(city_slug)
+    return _json(next(_body(c, e) for c, e in _body_entries() if c.id == city.id))
 
 
 @bp.get(BODY + "/organization")
-def organizations():
-    return _list(q.organization_index(),
-                 lambda keys: {f.id: s.organization(f) for f in q.forums(ids=keys)}, "organizations")
+def organizations(city_slug):
+    city = _city(city_slug)
+    return _list(q.organization_index(city.id),
+                 lambda keys: {f.id: s.organization(f) for f in q.forums(ids=keys)}, "organizations",
+                 city_slug=city.slug)
 
 
 @bp.get(BODY + "/person")
-def persons():
+def persons(city_slug):
     """Always empty: names of forum participants are not published (data protection)."""
-    return _list([], lambda keys: {}, "persons")
+    return _list([], lambda keys: {}, "persons", city_slug=_city(city_slug).slug)
 
 
 def _meeting_builder(today: date):
@@ -172,9 +189,9 @@ def _meeting_builder(today: date):
 
 
 @bp.get(BODY + "/meeting")
-def meetings():
-    today = date.today()
-    return _list(q.meeting_index(today), _meeting_builder(today), "meetings")
+def meetings(city_slug):
+    city, today = _city(city_slug), date.today()
+    return _list(q.meeting_index(today, city_id=city.id), _meeting_builder(today), "meetings", city_slug=city.slug)
 
 
 def _papers(keys: list) -> dict:
@@ -188,16 +205,20 @@ def _papers(keys: list) -> dict:
 
 
 @bp.get(BODY + "/paper")
-def papers():
+def papers(city_slug):
     """Applications (by id), then resolutions (``r<id>``) and concerns (``anliegen-<id>``)."""
-    resolution_entries = [Entry(f"{res.PREFIX}{e.key}", e.created, e.modified) for e in res.index()]
-    return _list(q.paper_index() + resolution_entries + concerns.index(), _papers, "papers")
+    city = _city(city_slug)
+    resolution_entries = [Entry(f"{res.PREFIX}{e.key}", e.created, e.modified) for e in res.index(city.id)]
+    return _list(q.paper_index(city_id=city.id) + resolution_entries + concerns.index(city.id), _papers, "papers",
+                 city_slug=city.slug)
 
 
 @bp.get(BODY + "/agendaItem")
-def agenda_items():
-    return _list(q.agenda_item_index(),
-                 lambda keys: {i.id: s.agenda_item(i) for i in q.agenda_items(ids=keys)}, "agenda_items")
+def agenda_items(city_slug):
+    city = _city(city_slug)
+    return _list(q.agenda_item_index(city_id=city.id),
+                 lambda keys: {i.id: s.agenda_item(i) for i in q.agenda_items(ids=keys)}, "agenda_items",
+                 city_slug=city.slug)
 
 
 def _consultations(keys: list) -> dict:
@@ -207,16 +228,19 @@ def _consultations(keys: list) -> dict:
 
 
 @bp.get(BODY + "/consultation")
-def consultations():
+def consultations(city_slug):
     # One key space: applications' and resolutions' consultations are keyed by their agenda item.
-    entries = sorted(q.consultation_index() + res.consultation_index(), key=lambda e: e.key)
-    return _list(entries, _consultations, "consultations")
+    city = _city(city_slug)
+    entries = sorted(q.consultation_index(city.id) + res.consultation_index(city.id), key=lambda e: e.key)
+    return _list(entries, _consultations, "consultations", city_slug=city.slug)
 
 
 @bp.get(BODY + "/file")
-def files():
-    return _list(protocols.file_index(),
-                 lambda keys: {r.version_id: s.file(r) for r in protocols.protocol_files(ids=keys)}, "files")
+def files(city_slug):
+    city = _city(city_slug)
+    return _list(protocols.file_index(city.id),
+                 lambda keys: {r.version_id: s.file(r) for r in protocols.protocol_files(ids=keys)}, "files",
+                 city_slug=city.slug)
 
 
 # --- single objects ------------------------------------------------------------------------

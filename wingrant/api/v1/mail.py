@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ...auth.permissions import Action, can
+from ...auth.permissions import Action, can, neighbourhood_ids_for
 from ...mail import services
 from ...mail.kinds import KINDS, account_kinds, offered_to
 from ...mail.models import MailStatus, OutboxMail
@@ -72,6 +72,9 @@ def list_outbox(args):
         raise ApiError(403)
     stmt = (sa.select(OutboxMail).options(sa.orm.defer(OutboxMail.body_text), sa.orm.defer(OutboxMail.body_html))
             .order_by(OutboxMail.id.desc()))
+    scope = neighbourhood_ids_for(current_user, Action.ADMINISTER)
+    if scope is not None:  # a city administrator: the city's mail only
+        stmt = stmt.where(OutboxMail.neighbourhood_id.in_(scope))
     if args.get("status"):
         stmt = stmt.where(OutboxMail.status == args["status"])
     return paginate_query(stmt, args, lambda m: {

@@ -32,6 +32,8 @@ ACTIONS = [a.value for a in Action]
 
 ME = s.component("Me", s.obj({
     "id": s.integer(1), "name": s.string(), "email": s.string(), "is_admin": s.boolean(),
+    "admin_city": s.string(60, nullable=True, description="Slug der einen verwalteten Stadtgemeinde; "
+                                                          "null: alle (mit is_admin) oder keine"),
     "memberships": s.array(s.obj({"neighbourhood": s.string(), "role": s.string(enum=["manager", "minutes",
                                                                                          "reader"])},
                                  ["neighbourhood", "role"]), 1000),
@@ -110,6 +112,7 @@ def entry_json(e: LedgerEntry) -> dict:
 def me():
     return ok({"id": current_user.id, "name": current_user.name, "email": current_user.email,
                "is_admin": current_user.is_admin,
+               "admin_city": current_user.admin_city.slug if current_user.admin_city_id else None,
                "memberships": [{"neighbourhood": m.neighbourhood.slug, "role": m.role.value}
                                for m in current_user.memberships]})
 

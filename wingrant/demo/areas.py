@@ -12,7 +12,7 @@ from datetime import date, time
 
 import sqlalchemy as sa
 
-from .applications.models import (
+from ..applications.models import (
     Application,
     ApplicationState,
     ApplicationTransition,
@@ -21,13 +21,13 @@ from .applications.models import (
     FinancingItem,
     FundingSource,
 )
-from .database import unit_of_work, utcnow
-from .extensions import db
-from .ledger import services as ledger
-from .meetings.models import AttendeeGroup, Meeting, MeetingState, Outcome
-from .neighbourhoods import services as neighbourhood_services
-from .neighbourhoods.models import AreaPeriod, ForumArticle, Neighbourhood
-from .organisations.models import Organisation
+from ..database import unit_of_work, utcnow
+from ..extensions import db
+from ..ledger import services as ledger
+from ..meetings.models import AttendeeGroup, Meeting, MeetingState, Outcome
+from ..neighbourhoods import services as neighbourhood_services
+from ..neighbourhoods.models import AreaPeriod, ForumArticle, Neighbourhood
+from ..organisations.models import Organisation
 
 #: WiN began in 1999: the demo's current areas are funded since then.
 WIN_START = date(1999, 1, 1)

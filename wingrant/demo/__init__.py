@@ -1,7 +1,8 @@
-"""Realistic demo data: Bremen's WiN neighbourhoods, their budgets, organisations, applications in
-every early state, a past meeting with published minutes, one waiting for its minutes, the next one
-invited (its agenda public) and the one after planned. Idempotent: every object is looked up by its
-natural key first, so running it again creates nothing twice (and shows no password twice)."""
+"""Realistic demo data: Bremen's WiN neighbourhoods (Bremerhaven's LLQ areas: ``demo.cities``), their
+budgets, organisations, applications in every early state, a past meeting with published minutes, one
+waiting for its minutes, the next one invited and the one after planned. Idempotent: every object is
+looked up by its natural key first, so running it again creates nothing twice (nor shows a password twice).
+"""
 
 from __future__ import annotations
 
@@ -11,9 +12,7 @@ from datetime import date, time, timedelta
 
 import sqlalchemy as sa
 
-from . import demo_areas
-from .administration import demo_programmes
-from .applications.models import (
+from ..applications.models import (
     Application,
     ApplicationState,
     ApplicationTransition,
@@ -22,13 +21,13 @@ from .applications.models import (
     FinancingItem,
     FundingSource,
 )
-from .auth.models import Role, User
-from .auth.services import create_user
-from .database import unit_of_work, utcnow
-from .extensions import db
-from .ledger import services as ledger
-from .ledger.models import Budget, EntryKind, LedgerEntry
-from .meetings.models import (
+from ..auth.models import Role, User
+from ..auth.services import create_user
+from ..database import unit_of_work, utcnow
+from ..extensions import db
+from ..ledger import services as ledger
+from ..ledger.models import Budget, EntryKind, LedgerEntry
+from ..meetings.models import (
     AgendaItem,
     AgendaItemKind,
     AttendeeGroup,
@@ -40,63 +39,12 @@ from .meetings.models import (
     Objection,
     Outcome,
 )
-from .neighbourhoods.models import FieldOfAction, ForumArticle, Neighbourhood, Programme
-from .organisations.models import Organisation
-
-#: 100 % of the social index = 150 000 € a year (since 2020).
-STANDARD_WIN_CENTS = 150_000_00
-
-#: (name, slug, code, forum name, the forum name's article, social index %)
-NEIGHBOURHOODS = [
-    ("Gröpelingen", "groepelingen", "GRO", "WiN-Forum Gröpelingen", "das", 150),
-    ("Huchting", "huchting", "HUC", "Stadtteilgruppe Huchting", "die", 100),
-    ("Osterholz-Tenever", "tenever", "TEN", "Stadtteilgruppe Tenever", "die", 100),
-    ("Neue Vahr", "neue-vahr", "NVA", "WiN-Forum Neue Vahr", "das", 100),
-    ("Kattenturm", "kattenturm", "KAT", "WiN-Forum Kattenturm", "das", 100),
-    ("Lüssum-Bockhorn", "luessum-bockhorn", "LUE", "Quartiersforum Lüssum-Bockhorn", "das", 100),
-    ("Hemelingen", "hemelingen", "HEM", "WiN-Forum Hemelingen", "das", 100),
-    ("Schweizer Viertel", "schweizer-viertel", "SVI", "WiN-Forum Schweizer Viertel", "das", 100),
-    ("Huckelriede", "huckelriede", "HKR", "WiN-Forum Huckelriede", "das", 50),
-    ("Oslebshausen", "oslebshausen", "OSL", "WiN-Forum Oslebshausen", "das", 50),
-    ("Grohn", "grohn", "GRN", "Stadtteilgruppe Grohn", "die", 50),
-    ("Marßel", "marssel", "MAR", "WiN-Forum Marßel", "das", 50),
-    ("Blumenthal", "blumenthal", "BLU", "WiN-Forum Blumenthal", "das", 50),
-    ("Blockdiek", "blockdiek", "BLO", "WiN-Forum Blockdiek", "das", 25),
-]
-
-FIELDS = [
-    "Nachbarschaftliches Zusammenleben", "Stadtteilkultur, Sport, Freizeit", "Soziale Infrastruktur",
-    "Gesundheit", "Bildung", "Beschäftigung", "Wirtschaft", "Wohnen, Wohnumfeld, öffentlicher Raum",
-    "Umwelt", "Integration",
-]
-
-#: (code, name, max share %, investive only, fields of action)
-PROGRAMMES = [
-    ("WIN", "WiN – Wohnen in Nachbarschaften", 50, False, FIELDS),
-    ("SOZ", "Sozialer Zusammenhalt (Soziale Stadt)", 100, True,
-     ["Soziale Infrastruktur", "Wohnen, Wohnumfeld, öffentlicher Raum", "Umwelt"]),
-    ("LOS", "LOS – Lokales Kapital für soziale Zwecke", 100, False, ["Beschäftigung", "Bildung", "Integration"]),
-    ("BIWAQ", "BIWAQ – Bildung, Wirtschaft, Arbeit im Quartier", 100, False,
-     ["Beschäftigung", "Wirtschaft", "Bildung"]),
-    ("LLQ", "Lebendige Quartiere", 100, False, FIELDS),
-]
-
-#: Co-funding budgets of the current year: (neighbourhood slug, programme code, euros).
-CO_FUNDING = [
-    ("groepelingen", "SOZ", 180_000), ("huchting", "SOZ", 120_000), ("tenever", "SOZ", 150_000),
-    ("neue-vahr", "SOZ", 90_000), ("groepelingen", "LOS", 20_000), ("tenever", "LOS", 20_000),
-    ("hemelingen", "LLQ", 40_000),
-]
-
-ORGANISATIONS = [
-    ("Nachbarschaftsgarten Huchting e. V.", "e. V.", "Amersfoorter Str. 12", "28259", "Petra Lange", True),
-    ("Jugendtheater Sodenmatt e. V.", "e. V.", "Sodenmatt 3", "28259", "Murat Yılmaz", True),
-    ("Fahrradwerkstatt Roter Sand gGmbH", "gGmbH", "Kirchhuchtinger Landstr. 80", "28259", "Jan Ohlrogge", True),
-    ("Kita Regenbogen Huchting", "Einrichtung der Stadtgemeinde", "Delfter Str. 5", "28259", "Anke Meyer", True),
-    ("Quartierstreff Tenever e. V.", "e. V.", "Otto-Brenner-Allee 44", "28325", "Svetlana Petrova", True),
-    ("Kulturwerkstatt Gröpelingen e. V.", "e. V.", "Gröpelinger Heerstr. 120", "28237", "Kemal Aydın", True),
-    ("Wohnungsbaugesellschaft Bremen-West", "GmbH", "Am Wall 1", "28195", "Sabine Kruse", False),
-]
+from ..neighbourhoods.models import FieldOfAction, ForumArticle, Neighbourhood, Programme
+from ..organisations.models import Organisation
+from . import areas as demo_areas
+from . import programmes as demo_programmes
+from .catalogue import CO_FUNDING, NEIGHBOURHOODS, ORGANISATIONS, PROGRAMMES, STANDARD_WIN_CENTS
+from .cities import add_bremerhaven, add_cities
 
 
 @dataclass
@@ -131,10 +79,11 @@ def load_demo_data(today: date | None = None) -> DemoReport:
             for i, fname in enumerate(fields):
                 _get_or_add(FieldOfAction, {"programme_id": p.id, "name": fname}, position=i)
             programmes[code] = p
-        neighbourhoods = {}
+        bremen = add_cities(_get_or_add)["bremen"]
+        neighbourhoods = {}  # the WiN areas, all in Bremen
         for name, slug, code, forum, article, index in NEIGHBOURHOODS:
             neighbourhoods[slug] = _get_or_add(
-                Neighbourhood, {"slug": slug}, name=name, code=code, forum_name=forum,
+                Neighbourhood, {"slug": slug}, name=name, code=code, forum_name=forum, city_id=bremen.id,
                 forum_article=ForumArticle(article), social_index_percent=index,
                 office_name=f"Quartiersmanagement {name}", office_address=f"Quartiersbüro {name}, Bremen",
                 office_email=f"qm-{slug}@wingrant.example", office_phone="0421 361-0000",
@@ -146,8 +95,7 @@ def load_demo_data(today: date | None = None) -> DemoReport:
                 Organisation, {"name": oname}, legal_form=form, street=street, postcode=postcode, city="Bremen",
                 contact_person=contact, email=f"kontakt@{slug}.example", phone="0421 000000", non_profit=non_profit,
             )
-    report.lines.append(f"{len(programmes)} Förderprogramme, {len(neighbourhoods)} Quartiere, "
-                        f"{len(organisations)} Träger")
+    report.lines.append(f"{len(programmes)} Programme, {len(neighbourhoods)} Quartiere, {len(organisations)} Träger")
 
     admin = _demo_users(neighbourhoods, report)
 
@@ -159,6 +107,7 @@ def load_demo_data(today: date | None = None) -> DemoReport:
         allocated += _allocate_once(neighbourhoods[slug], programmes[code], year, euros * 100, admin)
     report.lines.append(f"Budgets {year}: {allocated} neue Zuweisungen")
     report.lines.append(demo_programmes.load(neighbourhoods, admin, year, report.passwords))
+    add_bremerhaven(_get_or_add, _allocate_once, programmes, year, admin, report)
 
     created = _demo_applications_and_meeting(neighbourhoods["huchting"], programmes, organisations, admin, today)
     report.lines += [f"Huchting: {created}", demo_areas.load(neighbourhoods, programmes, admin, today)]
@@ -342,9 +291,9 @@ def _publish_minutes_and_plan_next(nb, meeting, qm, today) -> None:
     publish can be tried on the day the data is loaded); the next meeting invited with its
     agenda public; the one after planned. So the portal, the protocol PDF, the public agenda
     and the live meeting can be tried right after ``make run``."""
-    from .meetings import services as meetings
-    from .minutes import services as minutes_services
-    from .minutes.models import Minutes
+    from ..meetings import services as meetings
+    from ..minutes import services as minutes_services
+    from ..minutes.models import Minutes
 
     with unit_of_work():
         # Written directly (not as an edit of the draft), so the objection period runs from the meeting.
@@ -373,10 +322,10 @@ def _publish_minutes_and_plan_next(nb, meeting, qm, today) -> None:
 
 def _held_meeting_waiting_for_minutes(nb, qm, today, application_id: int) -> None:
     """Run through the meeting services as the QM would, on a day one objection period ago."""
-    from .meetings import decisions
-    from .meetings import services as meetings
-    from .meetings.models import AgendaItem
-    from .minutes.models import Minutes
+    from ..meetings import decisions
+    from ..meetings import services as meetings
+    from ..meetings.models import AgendaItem
+    from ..minutes.models import Minutes
 
     held = meetings.create_meeting(nb, meetings.MeetingData(
         date=today - timedelta(days=nb.objection_period_days), starts_at=time(18, 0), ends_at=time(20, 0),
