@@ -148,7 +148,7 @@ def measure_wrk(objects: dict, *, seconds: int, connections: int, rounds: int, l
     return figures
 
 
-def cold_p95(urls: dict[str, str], slugs: dict[str, str], *, renders: int = 200, rounds: int = 5) -> dict:
+def cold_p95(urls: dict[str, str], slugs: dict[str, str], *, renders: int = 100, rounds: int = 5) -> dict:
     """The portal page's render time in process, cache off, per scale: p50/p95 over ``renders``
     renders taken in interleaved rounds (noise lands on every scale alike)."""
     os.environ["WINGRANT_CACHE_URL"] = "null"

@@ -85,7 +85,8 @@ def test_http_bench_reports_ratios_to_hello_and_a_missing_etag_as_not_available(
                 "latency_p50_ms": 1.0, "note": note}
 
     result = {"wrk": {"hello": figure("bare Flask hello", 1000), "cold": figure("portal cold", 60),
-                      "cached": figure("portal cached", 400), "not_modified": figure("portal 304", None, "n/a: no ETag")},
+                      "cached": figure("portal cached", 400),
+                      "not_modified": figure("portal 304", None, "n/a: no ETag")},
               "decisions": {"decisions": 400, "seconds": 5.0, "decisions_per_second": 80.0, "clients": 16,
                             "zero_overspend": True, "errors": []},
               "cold_p95": {"1x": {"p50_ms": 9.0, "p95_ms": 10.0}, "100x": {"p50_ms": 10.0, "p95_ms": 11.0}}}
