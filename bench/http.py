@@ -213,6 +213,10 @@ def check_targets(result: dict) -> list[dict]:
     return checks
 
 
+def _latency(figure: dict) -> str:
+    return "–" if figure.get("latency_p50_ms") is None else f"{figure['latency_p50_ms']} ms"
+
+
 def markdown(result: dict) -> list[str]:
     lines = ["### Public pages over HTTP (gunicorn, 2 workers, wrk; interleaved, median of rounds)", "",
              "| target | req/s | × hello | p50 latency |", "|---|---:|---:|---:|"]
@@ -220,7 +224,7 @@ def markdown(result: dict) -> list[str]:
         rps = figure["requests_per_second"]
         lines.append(f"| {figure['label']} | {'n/a' if rps is None else f'{rps:.0f}'} | "
                      f"{'n/a' if figure['ratio_to_hello'] is None else figure['ratio_to_hello']} | "
-                     f"{figure.get('latency_p50_ms') or '–'} ms |")
+                     f"{_latency(figure)} |")
     if result.get("cold_p95"):
         lines += ["", "| portal cold, in process | p50 | p95 |", "|---|---:|---:|"]
         lines += [f"| {label} | {f['p50_ms']} ms | {f['p95_ms']} ms |" for label, f in result["cold_p95"].items()]
