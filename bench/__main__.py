@@ -3,6 +3,7 @@
     python -m bench                      # scales 1, 10, 100 on SQLite and PostgreSQL
     python -m bench --scales "1 10"      # fewer scales
     python -m bench live                 # only the QM's live page with 300 phones following (PostgreSQL)
+    python -m bench http                 # only the public pages over HTTP, and decisions/s (issue 20)
     WINGRANT_BENCH_PG_URL=postgresql+psycopg://me@host/wingrant_bench python -m bench
 
 Writes bench/results/bench-<time>.json, bench/results/latest.json and bench/results/latest.md
@@ -22,6 +23,7 @@ import time
 from datetime import datetime
 
 from . import concurrency, databases, live, pages, pdf, plans, report, throughput
+from . import http as http_bench
 
 PORTS = (5106, 5107)
 
@@ -36,7 +38,7 @@ def _parse() -> argparse.Namespace:
     parser.add_argument("--wrk-connections", type=int, default=8)
     parser.add_argument("--pdf-repeat", type=int, default=5)
     parser.add_argument("--no-postgres", action="store_true", help="SQLite only")
-    parser.add_argument("--skip", default="", help="comma-separated: pages,throughput,pdf,decisions,plans,live")
+    parser.add_argument("--skip", default="", help="comma-separated: pages,throughput,pdf,decisions,plans,live,http")
     parser.add_argument("--regenerate", action="store_true", help="rebuild the databases even if cached")
     parser.add_argument("--update-doc", action="store_true",
                         help="also replace the figures section of BENCHMARKS.md with this run's")
@@ -90,6 +92,41 @@ def live_main(argv: list[str]) -> int:
     return 0
 
 
+def http_main(argv: list[str]) -> int:
+    """``python -m bench http``: the public pages over HTTP (see bench/http.py) at the first of
+    ``--scales`` (SQLite), the cold p95 at each scale, decisions/s on PostgreSQL; writes http-latest.json."""
+    parser = argparse.ArgumentParser(prog="python -m bench http", description=http_bench.__doc__.splitlines()[0])
+    parser.add_argument("--scales", default="1 100", help='SQLite scales: served at the first, p95 at each')
+    parser.add_argument("--seconds", type=int, default=5, help="wrk seconds per target and round")
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--no-decisions", action="store_true")
+    args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, _exit_on_term)
+    scales = [float(s) for s in args.scales.split()]
+    urls, slugs, objects = {}, {}, {}
+    for scale in scales:
+        label = databases.scale_label(scale)
+        prepared = databases.prepare(databases.sqlite_url(scale), scale, log=lambda m: print(m, flush=True))
+        urls[label], slugs[label] = databases.sqlite_url(scale), prepared["objects"]["slug"]
+        objects = objects or prepared["objects"]
+    pg_base = None
+    if not args.no_decisions:
+        pg_base, why = databases.find_postgres()
+        if pg_base is None:
+            print(f"PostgreSQL unreachable ({why}): decisions/s skipped.", flush=True)
+    print(f"\n=== public pages over HTTP, SQLite {list(urls)[0]} ===", flush=True)
+    result = http_bench.run(next(iter(urls.values())), objects, seconds=args.seconds, connections=args.connections,
+                            rounds=args.rounds, p95_urls=urls if len(urls) > 1 else None, p95_slugs=slugs,
+                            pg_base=pg_base, log=lambda m: print(m, flush=True))
+    results = {"started": datetime.now().isoformat(timespec="seconds"), "machine": machine(), "http": result}
+    databases.RESULTS.mkdir(parents=True, exist_ok=True)
+    (databases.RESULTS / "http-latest.json").write_text(json.dumps(results, indent=2, default=str))
+    print("\n" + "\n".join(http_bench.markdown(result)))
+    print(f"\nFigures written to {databases.RESULTS / 'http-latest.json'}.")
+    return 0
+
+
 def machine() -> dict:
     cpu = ""
     try:
@@ -121,6 +158,10 @@ def machine() -> dict:
             "weasyprint": weasyprint.__version__, "load_average_at_start": os.getloadavg()}
 
 
+def float_label(label: str) -> float:
+    return float(label.rstrip("x"))
+
+
 def main() -> int:
     args = _parse()
     skip = {s.strip() for s in args.skip.split(",") if s.strip()}
@@ -147,6 +188,8 @@ def main() -> int:
         note(throughput.WRK_MISSING)
 
     hello = None
+    served: dict[str, tuple[str, dict]] = {}  # scale label -> (primary URL, objects): for the HTTP figures
+    sqlite_at: dict[str, tuple[str, str]] = {}  # scale label -> (SQLite URL, slug): for the cold p95
     for scale in scales:
         label = databases.scale_label(scale)
         print(f"\n=== scale {label} ===", flush=True)
@@ -160,6 +203,9 @@ def main() -> int:
             figures = entry[backend] = {
                 "generation_seconds": prepared["generation_seconds"], "generated_now": not prepared["cached"],
                 "rows": prepared["rows"], "plan": prepared["plan"], "objects": prepared["objects"]}
+            served[label] = (url, prepared["objects"])
+            if backend == "sqlite":
+                sqlite_at[label] = (url, prepared["objects"]["slug"])
             app = databases.bench_app(url)
             if "pages" not in skip:
                 measured = pages.measure(app, prepared["objects"], iterations=args.iterations)
@@ -209,6 +255,16 @@ def main() -> int:
         else:
             note("the live page with followers needs PostgreSQL: skipped.")
 
+    if "http" not in skip and served:
+        first = next(iter(served))
+        print(f"\n=== public pages over HTTP ({first}) ===", flush=True)
+        p95 = {label: sqlite_at[label] for label in (min(sqlite_at, key=float_label), max(sqlite_at, key=float_label))
+               } if len(sqlite_at) > 1 else {}
+        results["http"] = http_bench.run(
+            served[first][0], served[first][1], seconds=min(args.wrk_seconds, 5), connections=args.wrk_connections,
+            p95_urls={k: v[0] for k, v in p95.items()} or None, p95_slugs={k: v[1] for k, v in p95.items()},
+            decisions=results.get("decisions"), pg_base=None, log=lambda m: print(m, flush=True))
+
     results["seconds"] = round(time.perf_counter() - started, 1)
     results["targets"] = report.check_targets(results)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -217,6 +273,8 @@ def main() -> int:
     (databases.RESULTS / f"bench-{stamp}.json").write_text(text)
     (databases.RESULTS / "latest.json").write_text(text)
     markdown = report.markdown(results)
+    if "http" in results:
+        markdown += "\n" + "\n".join(http_bench.markdown(results["http"])) + "\n"
     (databases.RESULTS / "latest.md").write_text(markdown)
     print("\n" + markdown)
     if args.update_doc:
@@ -227,4 +285,6 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(live_main(sys.argv[2:]) if sys.argv[1:2] == ["live"] else main())
+    command = sys.argv[1:2]
+    sys.exit(live_main(sys.argv[2:]) if command == ["live"] else http_main(sys.argv[2:]) if command == ["http"]
+             else main())

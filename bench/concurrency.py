@@ -28,7 +28,16 @@ from wingrant.auth.models import Membership, Role, User
 from wingrant.extensions import db
 from wingrant.ledger import queries as ledger_queries
 from wingrant.ledger.models import Budget, EntryKind, LedgerEntry
-from wingrant.meetings.models import AgendaItem, AgendaItemKind, Decision, DecisionAmount, Meeting, MeetingState
+from wingrant.meetings.models import (
+    AgendaItem,
+    AgendaItemKind,
+    AttendeeGroup,
+    Decision,
+    DecisionAmount,
+    HeadCount,
+    Meeting,
+    MeetingState,
+)
 from wingrant.neighbourhoods.models import Neighbourhood, Programme
 from wingrant.organisations.models import Organisation
 
@@ -69,6 +78,8 @@ def _setup(app) -> None:
                     meeting = w.add(Meeting, neighbourhood_id=nb, date=today, starts_at=None, ends_at=None,
                                     place="Bürgerhaus", address="", online=False, invitation_text="",
                                     state=MeetingState.HELD, current_position=None)
+                    # A decision needs the attendance recorded: the open forum counts heads.
+                    w.add(HeadCount, meeting_id=meeting, group=AttendeeGroup.RESIDENTS, count=12)
                     for i in range(ITEMS_PER_MEETING):
                         cents = rnd.randint(1_500, 2_500) * 100
                         app_id = w.add(

@@ -74,3 +74,25 @@ def test_live_bench_measures_the_qm_alone_and_with_followers_who_mostly_get_304(
     assert any(line.startswith("  poll 304") for line in live.describe(figures))
     assert f"×{figures['ratio_p95']}" in "\n".join(report.live_markdown({"runs": [figures]}))
     assert figures["cpu_per_request"]["follower_request_ms"] >= 0
+
+
+def test_http_bench_reports_ratios_to_hello_and_a_missing_etag_as_not_available():
+    """bench/http.py's verdicts from given figures (no servers: milliseconds)."""
+    from bench import http
+
+    def figure(label, rps, note=""):
+        return {"label": label, "requests_per_second": rps, "ratio_to_hello": None if rps is None else rps / 1000,
+                "latency_p50_ms": 1.0, "note": note}
+
+    result = {"wrk": {"hello": figure("bare Flask hello", 1000), "cold": figure("portal cold", 60),
+                      "cached": figure("portal cached", 400),
+                      "not_modified": figure("portal 304", None, "n/a: no ETag")},
+              "decisions": {"decisions": 400, "seconds": 5.0, "decisions_per_second": 80.0, "clients": 16,
+                            "zero_overspend": True, "errors": []},
+              "cold_p95": {"1x": {"p50_ms": 9.0, "p95_ms": 10.0}, "100x": {"p50_ms": 10.0, "p95_ms": 11.0}}}
+
+    verdicts = {c["target"].split(" ≥")[0].split(" ≤")[0]: c["met"] for c in http.check_targets(result)}
+    assert verdicts == {"portal cold": True, "portal cached": False, "portal 304": None, "decisions/s": True,
+                        "portal cold p95 at 100x": True}
+    text = "\n".join(http.markdown(result))
+    assert "| portal 304 | n/a | n/a |" in text and "| portal cached | n/a | n/a:" not in text

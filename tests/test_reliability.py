@@ -23,7 +23,6 @@ from wingrant.audit import services as audit_services
 from wingrant.audit.models import AuditEvent
 from wingrant.extensions import db as _db
 from wingrant.ledger import queries as ledger_queries
-from wingrant.ledger import services as ledger_services
 from wingrant.ledger.models import LedgerEntry
 from wingrant.ledger.services import InsufficientFunds
 from wingrant.meetings import decisions, services
@@ -62,15 +61,18 @@ def two_programme_application(db, forum, make_application):
 
 
 def _fail_on_second_commitment(monkeypatch):
-    real, calls = ledger_services.commit, []
+    """The budgets' commitments are flushed together (``ledger.commit_many``); the failure comes
+    while the second one is being logged, when the first is written and logged already."""
+    real, calls = audit_services.record, []
 
-    def commit(*args, **kwargs):
-        calls.append(args)
-        if len(calls) == 2:  # the first commitment is already flushed
-            raise InjectedFailure("connection lost after the first commitment")
-        return real(*args, **kwargs)
+    def record(action, **kwargs):
+        if action == "ledger.commitment":
+            calls.append(action)
+            if len(calls) == 2:
+                raise InjectedFailure("connection lost after the first commitment")
+        return real(action, **kwargs)
 
-    monkeypatch.setattr(ledger_services, "commit", commit)
+    monkeypatch.setattr(audit_services, "record", record)
     return calls
 
 

@@ -133,14 +133,26 @@ def install_safe_teardown(app) -> None:
             db.session.registry.clear()  # the next request gets a new session
 
 
-def lock_row(model, row_id: int):
+def row_id(obj) -> int | None:
+    """The id of a mapped object (e.g. the acting user, also behind ``current_user``) without
+    loading it: a write's unit of work starts by ending the read transaction, which expires the
+    objects read so far, and reading ``user.id`` would then cost two statements (user, memberships)."""
+    obj = obj._get_current_object() if hasattr(obj, "_get_current_object") else obj
+    state = sa.inspect(obj, raiseerr=False) if obj is not None else None
+    if state is not None and state.identity is not None:
+        return state.identity[0]
+    return getattr(obj, "id", None)
+
+
+def lock_row(model, row_id: int, *options):
     """Load a row and lock it until the unit of work ends.
 
-    PostgreSQL: ``SELECT … FOR UPDATE``. SQLite: the unit of work already holds
-    the database write lock, so a plain SELECT is enough.
+    PostgreSQL: ``SELECT … FOR UPDATE OF <its table>``. SQLite: the unit of work already holds
+    the database write lock, so a plain SELECT is enough. ``options`` (``joinedload`` …) load
+    what the caller needs with the same statement; only the row itself is locked.
     """
-    stmt = sa.select(model).where(model.id == row_id)
+    stmt = sa.select(model).where(model.id == row_id).options(*options)
     if db.session.get_bind().dialect.name == "postgresql":
-        stmt = stmt.with_for_update()
+        stmt = stmt.with_for_update(of=model)
     stmt = stmt.execution_options(populate_existing=True)
-    return db.session.execute(stmt).scalar_one()
+    return db.session.execute(stmt).unique().scalar_one()

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..audit import services as audit
+from ..database import row_id
 from ..errors import DomainError
 from ..extensions import db
 from .models import Application, ApplicationTransition
@@ -92,7 +93,7 @@ def transition(application: Application, target: S, *, user, reason: str = "",
         raise DomainError(_("Bitte einen Grund angeben."), field="reason")
     application.state = target
     step = ApplicationTransition(application_id=application.id, from_state=source, to_state=target,
-                                 reason=reason.strip(), user_id=getattr(user, "id", None))
+                                 reason=reason.strip(), user_id=row_id(user))
     db.session.add(step)
     audit.record("application.transition", user=user, obj=application,
                  neighbourhood_id=application.neighbourhood_id,

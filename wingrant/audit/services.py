@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import has_request_context, request
 
+from ..database import row_id
 from ..extensions import db
 from .models import AuditEvent
 
@@ -24,7 +25,7 @@ def record(
         db.session.flush()  # the new object's id belongs in the log
     event = AuditEvent(
         action=action,
-        user_id=getattr(user, "id", None),
+        user_id=row_id(user),
         object_type=type(obj).__name__ if obj is not None else "",
         object_id=getattr(obj, "id", None),
         neighbourhood_id=neighbourhood_id,

@@ -30,7 +30,7 @@ class Balance:
         return self.committed - self.released
 
 
-def _balance_columns():
+def _balance_statement() -> sa.Select:
     """``allocated``, ``committed``, ``released`` per budget in one pass.
 
     A reversal counts negatively in the category of the entry it cancels, so the
@@ -45,21 +45,22 @@ def _balance_columns():
     def total(kind: EntryKind):
         return sa.func.coalesce(sa.func.sum(sa.case((category == kind, signed), else_=0)), 0)
 
-    return target, [
-        total(EntryKind.ALLOCATION).label("allocated"),
-        total(EntryKind.COMMITMENT).label("committed"),
-        total(EntryKind.RELEASE).label("released"),
-    ]
+    return (
+        sa.select(LedgerEntry.budget_id, total(EntryKind.ALLOCATION).label("allocated"),
+                  total(EntryKind.COMMITMENT).label("committed"), total(EntryKind.RELEASE).label("released"))
+        .outerjoin(target, LedgerEntry.reverses_id == target.id)
+        .group_by(LedgerEntry.budget_id)
+    )
+
+
+#: Built once: every page that shows a budget asks for balances, some pages three times, and
+#: building the expression cost more than SQLAlchemy's cached compilation of it.
+BALANCES = _balance_statement()
 
 
 def balances(budget_ids: list[int] | None = None, *, extra_filter=None) -> dict[int, Balance]:
     """Balances keyed by budget id; budgets without entries are absent (all zero)."""
-    target, cols = _balance_columns()
-    stmt = (
-        sa.select(LedgerEntry.budget_id, *cols)
-        .outerjoin(target, LedgerEntry.reverses_id == target.id)
-        .group_by(LedgerEntry.budget_id)
-    )
+    stmt = BALANCES
     if budget_ids is not None:
         stmt = stmt.where(LedgerEntry.budget_id.in_(budget_ids))
     if extra_filter is not None:
@@ -225,15 +226,20 @@ def committed_by_decision(budget_ids) -> dict[int | None, int]:
     keyed ``None``. Releases are not here: a release gives back an application's money, not a
     decision's (see :func:`balances`).
     """
+    rows = db.session.execute(_COMMITTED_BY_DECISION.where(LedgerEntry.budget_id.in_(budget_ids)))
+    return {decision_id: int(cents) for decision_id, cents in rows if cents}
+
+
+def _committed_by_decision_statement() -> sa.Select:
     target = aliased(LedgerEntry)
     category = sa.func.coalesce(target.kind, LedgerEntry.kind)
     signed = sa.case(
         (LedgerEntry.kind == EntryKind.REVERSAL, -LedgerEntry.amount_cents), else_=LedgerEntry.amount_cents
     )
-    rows = db.session.execute(
-        sa.select(LedgerEntry.decision_id, sa.func.sum(signed))
-        .outerjoin(target, LedgerEntry.reverses_id == target.id)
-        .where(LedgerEntry.budget_id.in_(budget_ids), category == EntryKind.COMMITMENT)
-        .group_by(LedgerEntry.decision_id)
-    )
-    return {decision_id: int(cents) for decision_id, cents in rows if cents}
+    return (sa.select(LedgerEntry.decision_id, sa.func.sum(signed))
+            .outerjoin(target, LedgerEntry.reverses_id == target.id)
+            .where(category == EntryKind.COMMITMENT)
+            .group_by(LedgerEntry.decision_id))
+
+
+_COMMITTED_BY_DECISION = _committed_by_decision_statement()

@@ -9,13 +9,14 @@ a decision and its commitment are written together or not at all.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from ..audit import services as audit
-from ..database import lock_row, unit_of_work
+from ..database import lock_row, row_id, unit_of_work
 from ..errors import Conflict, DomainError
 from ..extensions import db
 from ..money import format_eur
@@ -33,6 +34,7 @@ class InsufficientFunds(LedgerError, Conflict):
     def __init__(self, available: int, requested: int, budget: Budget):
         self.available = available
         self.requested = requested
+        self.budget = budget
         super().__init__(
             _(
                 "Nicht genug Mittel: Im Budget %(budget)s sind noch %(available)s verfügbar, "
@@ -58,7 +60,7 @@ def _check_amount(amount_cents: int) -> None:
 
 def _append(budget: Budget, kind: EntryKind, amount_cents: int, *, user, memo: str = "", **refs) -> LedgerEntry:
     entry = LedgerEntry(budget_id=budget.id, kind=kind, amount_cents=amount_cents, memo=memo,
-                        created_by_id=getattr(user, "id", None), **refs)
+                        created_by_id=row_id(user), **refs)
     db.session.add(entry)
     db.session.flush()
     audit.record(
@@ -124,6 +126,53 @@ def commit(budget_id: int, amount_cents: int, *, user, application_id: int | Non
             raise InsufficientFunds(available, amount_cents, budget)
         return _append(budget, EntryKind.COMMITMENT, amount_cents, user=user, memo=memo,
                        application_id=application_id, decision_id=decision_id)
+
+
+def lock_budgets(neighbourhood_id: int, year: int, programme_ids,
+                 line_for: Callable[[int], int | None] = lambda _pid: None) -> dict[int, Budget]:
+    """The year's budgets of these programmes, keyed by programme id, locked in one statement: the
+    budget of the line ``line_for(programme_id)`` names (an application's request), or the
+    programme's own (line NULL).
+
+    Rows are locked in id order (``ORDER BY id … FOR UPDATE``), the order every writer of several
+    budgets takes, so two of them cannot deadlock. A programme without such a budget is absent.
+    """
+    stmt = (sa.select(Budget).where(Budget.neighbourhood_id == neighbourhood_id, Budget.year == year,
+                                    Budget.programme_id.in_(list(programme_ids)))
+            .order_by(Budget.id).execution_options(populate_existing=True))
+    if db.session.get_bind().dialect.name == "postgresql":
+        stmt = stmt.with_for_update()
+    return {b.programme_id: b for b in db.session.execute(stmt).scalars() if b.line_id == line_for(b.programme_id)}
+
+
+def commit_many(amounts: list[tuple[Budget, int]], *, user, application_id: int | None = None,
+                decision_id: int | None = None, memo: str = "") -> list[LedgerEntry]:
+    """``commit`` for several budgets locked by ``lock_budgets`` in this unit of work: one balance
+    query for all of them, then every entry appended in one flush. Refused (nothing written) if
+    any budget would be overspent; the first such budget in id order is named."""
+    for _budget, cents in amounts:
+        _check_amount(cents)
+    with unit_of_work():
+        ordered = sorted(amounts, key=lambda pair: pair[0].id)
+        found = queries.balances([b.id for b, _cents in ordered])
+        for budget, cents in ordered:
+            if budget.closed:
+                raise LedgerError(_("Das Haushaltsjahr %(year)s ist abgeschlossen.", year=budget.year))
+            available = found.get(budget.id, queries.Balance(budget.id)).available
+            if cents > available:
+                raise InsufficientFunds(available, cents, budget)
+        entries = [LedgerEntry(budget_id=b.id, kind=EntryKind.COMMITMENT, amount_cents=cents, memo=memo,
+                               created_by_id=row_id(user), application_id=application_id,
+                               decision_id=decision_id) for b, cents in ordered]
+        db.session.add_all(entries)
+        db.session.flush()
+        refs = {k: v for k, v in {"application_id": application_id, "decision_id": decision_id}.items()
+                if v is not None}
+        for (budget, cents), entry in zip(ordered, entries, strict=True):
+            audit.record(f"ledger.{EntryKind.COMMITMENT.value}", user=user, obj=entry,
+                         neighbourhood_id=budget.neighbourhood_id,
+                         after={"budget_id": budget.id, "amount_cents": cents, "memo": memo, **refs})
+        return entries
 
 
 def release(budget_id: int, amount_cents: int, *, user, application_id: int, memo: str = "") -> LedgerEntry:

@@ -17,15 +17,15 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..applications import lifecycle
 from ..applications.models import Application
 from ..applications.models import ApplicationState as S
 from ..audit import services as audit
-from ..database import lock_row, unit_of_work, utcnow
+from ..database import lock_row, row_id, unit_of_work, utcnow
 from ..errors import DomainError
 from ..extensions import db
-from ..ledger import queries as ledger_queries
 from ..ledger import services as ledger
 from ..ledger.models import EntryKind, LedgerEntry
 from ..money import format_eur
@@ -66,6 +66,21 @@ def _decision(item: AgendaItem) -> Decision:
         decision = Decision(agenda_item_id=item.id, application_id=item.application_id)
         db.session.add(decision)
         db.session.flush()
+    return decision
+
+
+def _outcome_decision(item: AgendaItem) -> Decision:
+    """The item's decision with its objections, recusals and amounts (three small reads), or a new
+    one with those empty: it is written with its outcome in one INSERT."""
+    decision = db.session.execute(
+        sa.select(Decision).filter_by(agenda_item_id=item.id)
+        .options(selectinload(Decision.objections), selectinload(Decision.recusals),
+                 selectinload(Decision.amounts))
+    ).scalar_one_or_none()
+    if decision is None:
+        decision = Decision(agenda_item_id=item.id, application_id=item.application_id, objections=[],
+                            recusals=[], amounts=[])
+        db.session.add(decision)
     return decision
 
 
@@ -199,10 +214,11 @@ def approved_amounts(outcome: Outcome, amounts: dict[int, int] | None, condition
 
 def _commit_amounts(decision: Decision, application: Application, amounts: dict[int, int], *, user,
                     memo: str) -> None:
-    """One DecisionAmount and one ledger commitment per programme, budgets locked in id order."""
+    """One DecisionAmount and one ledger commitment per programme: the budgets locked in one
+    statement in id order (no deadlocks), one balance query, one flush."""
     if not amounts:
         return
-    budgets = ledger_queries.application_budgets(application, list(amounts))
+    budgets = ledger.lock_budgets(application.neighbourhood_id, application.year, amounts, application.line_for)
     for pid in amounts:
         if pid not in budgets:
             programme = db.session.get(Programme, pid)
@@ -211,14 +227,14 @@ def _commit_amounts(decision: Decision, application: Application, amounts: dict[
                                     programme=programme.name), field=f"amount_{pid}")
             raise DomainError(_("Für %(programme)s gibt es in diesem Quartier für %(year)s kein Budget.",
                                 programme=programme.name, year=application.year), field=f"amount_{pid}")
-    for pid in sorted(amounts, key=lambda p: budgets[p].id):  # one lock order: no deadlocks
+    for pid in sorted(amounts, key=lambda p: budgets[p].id):
         decision.amounts.append(DecisionAmount(programme_id=pid, amount_cents=amounts[pid]))
-        try:
-            ledger.commit(budgets[pid].id, amounts[pid], user=user, application_id=application.id,
-                          decision_id=decision.id, memo=memo)
-        except ledger.InsufficientFunds as error:
-            error.field = f"amount_{pid}"
-            raise
+    try:
+        ledger.commit_many([(budgets[pid], amounts[pid]) for pid in amounts], user=user,
+                           application_id=application.id, decision_id=decision.id, memo=memo)
+    except ledger.InsufficientFunds as error:
+        error.field = f"amount_{error.budget.programme_id}"
+        raise
 
 
 def _reverse_commitments(decision: Decision, *, user, reason: str) -> None:
@@ -288,22 +304,24 @@ def record_outcome(meeting: Meeting, item_id: int, data: OutcomeData, *, user) -
     """Record (or correct) the forum's decision on an application item, moving the money with it."""
     outcome = Outcome(data.outcome)
     with unit_of_work():
-        meeting = open_meeting(meeting.id)
+        meeting = open_meeting(row_id(meeting), joinedload(Meeting.neighbourhood, innerjoin=True))
         item = _application_item(meeting, item_id)
         not_before_start(meeting, _("Die Sitzung beginnt am %(date)s um %(time)s Uhr; Beschlüsse lassen sich erst "
                                     "ab ihrem Beginn erfassen."), field="outcome")
-        if not queries.attendance_recorded(meeting.id):
+        context = queries.decision_context(meeting.id, item.application_id, item.id)
+        if not context.attendance_recorded:
             raise DomainError(_("Bitte zuerst die Anwesenheit erfassen (wie viele Personen da sind oder wer da ist); "
                                 "ohne sie lässt sich kein Beschluss erfassen."), field="outcome")
-        application = lock_row(Application, item.application_id)
-        decision = _decision(item)
+        application = lock_row(Application, item.application_id, joinedload(Application.financing_items))
+        decision = _outcome_decision(item)
         correcting = decision.outcome is not None
         if correcting:
             _check_correctable(decision, application)
             if not data.correction_reason.strip():
                 raise DomainError(_("Bitte angeben, warum der Beschluss korrigiert wird."),
                                   field="correction_reason")
-        verdict = consensus.decide(queries.deliberation(decision, application, meeting, data.votes), outcome)
+        verdict = consensus.decide(queries.deliberation(decision, application, meeting, data.votes, context),
+                                   outcome)
         if not verdict.allowed:
             raise DomainError(str(REASONS[verdict.reason]),
                               field="votes_yes" if verdict.reason in VOTE_REASONS else "outcome")
@@ -325,7 +343,7 @@ def record_outcome(meeting: Meeting, item_id: int, data: OutcomeData, *, user) -
         decision.votes_yes, decision.votes_no, decision.votes_abstain = (
             (votes.yes, votes.no, votes.abstain) if votes else (None, None, None))
         decision.decided_at = utcnow()
-        decision.recorded_by_id = getattr(user, "id", None)
+        decision.recorded_by_id = row_id(user)
         db.session.flush()
         _commit_amounts(decision, application, amounts, user=user,
                         memo=_("Beschluss %(forum)s vom %(date)s", forum=meeting.neighbourhood.forum_name,

@@ -22,9 +22,11 @@ class MeetingLocked(Conflict):
                            "Beschlüsse können nicht mehr geändert werden."))
 
 
-def open_meeting(meeting_id: int) -> Meeting:
-    """Lock the meeting for this unit of work; refuse if its minutes are approved."""
-    meeting = lock_row(Meeting, meeting_id)
+def open_meeting(meeting_id: int, *options) -> Meeting:
+    """Lock the meeting for this unit of work; refuse if its minutes are approved.
+
+    ``options`` load more with the same statement (e.g. the neighbourhood a decision needs)."""
+    meeting = lock_row(Meeting, meeting_id, *options)
     if meeting.state == MeetingState.MINUTES_APPROVED:
         raise MeetingLocked()
     return meeting

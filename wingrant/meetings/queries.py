@@ -90,18 +90,47 @@ def first_decision_at(meeting_id: int):
     ).scalar()
 
 
+@dataclass(frozen=True)
+class DecisionContext:
+    """What deciding on an item needs to know about the meeting and the application's past."""
+
+    attendance_recorded: bool
+    present: int
+    previous_deferrals: int
+
+
+def decision_context(meeting_id: int, application_id: int, agenda_item_id: int) -> DecisionContext:
+    """``attendance_recorded``, ``head_count_total`` and ``previous_deferrals`` (this item's own
+    decision not counted) in one statement."""
+    counted = sa.select(HeadCount.id).where(HeadCount.meeting_id == meeting_id, HeadCount.count > 0).exists()
+    listed = sa.select(Attendance.id).where(Attendance.meeting_id == meeting_id,
+                                            Attendance.apologised.is_(False)).exists()
+    present = (sa.select(sa.func.coalesce(sa.func.sum(HeadCount.count), 0))
+               .where(HeadCount.meeting_id == meeting_id).scalar_subquery())
+    deferrals = (sa.select(sa.func.count(Decision.id))
+                 .where(Decision.application_id == application_id, Decision.outcome == Outcome.DEFERRED,
+                        Decision.agenda_item_id != agenda_item_id).scalar_subquery())
+    row = db.session.execute(sa.select(sa.or_(counted, listed), present, deferrals)).one()
+    return DecisionContext(bool(row[0]), int(row[1]), int(row[2]))
+
+
 def deliberation(decision: Decision | None, application: Application, meeting: Meeting,
-                 votes: consensus.Votes | None = None) -> consensus.Deliberation:
-    """Translate what was recorded into the pure rule's input."""
+                 votes: consensus.Votes | None = None, context: DecisionContext | None = None,
+                 ) -> consensus.Deliberation:
+    """Translate what was recorded into the pure rule's input (``context``: read already)."""
     objections = tuple(pure_objection(o) for o in (decision.objections if decision else ()))
     recusals = tuple(consensus.Recusal(person=r.person_name, organisation=r.organisation)
                      for r in (decision.recusals if decision else ()))
-    present = head_count_total(meeting.id)
+    if context is None:
+        present = head_count_total(meeting.id)
+        previous = previous_deferrals(application.id, exclude_decision_id=decision.id if decision else None)
+    else:
+        present, previous = context.present, context.previous_deferrals
     return consensus.Deliberation(
         objections=objections,
         recusals=recusals,
         votes=votes,
-        previous_deferrals=previous_deferrals(application.id, exclude_decision_id=decision.id if decision else None),
+        previous_deferrals=previous,
         rules=rules_of(meeting.neighbourhood),
         # Head counts are optional; when they are there, recused people are not entitled to vote.
         entitled_present=max(present - len(recusals), 0) if present else None,

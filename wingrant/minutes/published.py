@@ -41,6 +41,20 @@ from .record import AttendanceSummary, MinutesRecord
 # --- visibility ----------------------------------------------------------------------------
 
 
+#: The public decisions with their joins, built once (each page asks two or three times).
+_PUBLISHED_DECISIONS = (
+    sa.select(Decision.id)
+    .select_from(Decision)
+    .join(Application, Decision.application_id == Application.id)
+    .join(AgendaItem, Decision.agenda_item_id == AgendaItem.id)
+    .join(Meeting, AgendaItem.meeting_id == Meeting.id)
+    .join(Neighbourhood, Meeting.neighbourhood_id == Neighbourhood.id)
+    .join(Minutes, Minutes.meeting_id == Meeting.id)
+    .where(Minutes.state == MinutesState.PUBLISHED, Decision.outcome.is_not(None),
+           Neighbourhood.active.is_(True), Application.neighbourhood_id == Meeting.neighbourhood_id)
+)
+
+
 def decision_select(*columns):
     """``SELECT columns`` over the decisions the public may see, with their application,
     agenda item, meeting, neighbourhood and minutes joined (callers add filters and order).
@@ -48,17 +62,7 @@ def decision_select(*columns):
     The minutes are joined rather than tested with an ``IN`` over every published decision,
     so a query about one neighbourhood costs what that neighbourhood holds.
     """
-    return (
-        sa.select(*columns)
-        .select_from(Decision)
-        .join(Application, Decision.application_id == Application.id)
-        .join(AgendaItem, Decision.agenda_item_id == AgendaItem.id)
-        .join(Meeting, AgendaItem.meeting_id == Meeting.id)
-        .join(Neighbourhood, Meeting.neighbourhood_id == Neighbourhood.id)
-        .join(Minutes, Minutes.meeting_id == Meeting.id)
-        .where(Minutes.state == MinutesState.PUBLISHED, Decision.outcome.is_not(None),
-               Neighbourhood.active.is_(True), Application.neighbourhood_id == Meeting.neighbourhood_id)
-    )
+    return _PUBLISHED_DECISIONS.with_only_columns(*columns, maintain_column_froms=False)
 
 
 def published_decision_ids():
@@ -99,22 +103,28 @@ class AmountBook:
         return tuple(Amount(pid, p[pid].code, p[pid].name, asked.get(pid, 0), decided.get(pid, 0)) for pid in pids)
 
 
+_PROGRAMMES = sa.select(Programme)
+_REQUESTED = (
+    sa.select(FinancingItem.application_id, FinancingItem.programme_id, sa.func.sum(FinancingItem.amount_cents))
+    .where(FinancingItem.application_id.in_(sa.bindparam("ids", expanding=True)),
+           FinancingItem.source == FundingSource.PROGRAMME)
+    .group_by(FinancingItem.application_id, FinancingItem.programme_id)
+)
+_APPROVED = (
+    sa.select(DecisionAmount.decision_id, DecisionAmount.programme_id, DecisionAmount.amount_cents)
+    .where(DecisionAmount.decision_id.in_(sa.bindparam("ids", expanding=True)))
+)
+
+
 def load_amounts(application_ids: Iterable[int], decision_ids: Iterable[int] | None = None) -> AmountBook:
-    """Three queries (two when no decisions are asked for), however many ids."""
-    programmes = {p.id: p for p in db.session.execute(sa.select(Programme)).scalars()}
+    """Three queries (two when no decisions are asked for), however many ids; statements built once."""
+    programmes = {p.id: p for p in db.session.execute(_PROGRAMMES).scalars()}
     requested: dict[int, dict[int, int]] = {}
-    for app_id, pid, cents in db.session.execute(
-        sa.select(FinancingItem.application_id, FinancingItem.programme_id, sa.func.sum(FinancingItem.amount_cents))
-        .where(FinancingItem.application_id.in_(list(application_ids)), FinancingItem.source == FundingSource.PROGRAMME)
-        .group_by(FinancingItem.application_id, FinancingItem.programme_id)
-    ):
+    for app_id, pid, cents in db.session.execute(_REQUESTED, {"ids": list(application_ids)}):
         requested.setdefault(app_id, {})[pid] = int(cents)
     approved: dict[int, dict[int, int]] = {}
     if decision_ids is not None:
-        for decision_id, pid, cents in db.session.execute(
-            sa.select(DecisionAmount.decision_id, DecisionAmount.programme_id, DecisionAmount.amount_cents)
-            .where(DecisionAmount.decision_id.in_(list(decision_ids)))
-        ):
+        for decision_id, pid, cents in db.session.execute(_APPROVED, {"ids": list(decision_ids)}):
             approved.setdefault(decision_id, {})[pid] = int(cents)
     return AmountBook(programmes, requested, approved)
 
