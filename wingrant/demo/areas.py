@@ -69,11 +69,11 @@ def _past_area() -> Neighbourhood:
 
 def _published_meeting(nb: Neighbourhood, win, admin, day: date, today: date) -> None:
     """The area's last meeting: one project approved, the minutes approved and published."""
-    from .meetings import decisions
-    from .meetings import services as meetings
-    from .meetings.models import AgendaItem
-    from .minutes import services as minutes_services
-    from .minutes.models import Minutes
+    from ..meetings import decisions
+    from ..meetings import services as meetings
+    from ..meetings.models import AgendaItem
+    from ..minutes import services as minutes_services
+    from ..minutes.models import Minutes
 
     year = day.year
     with unit_of_work():

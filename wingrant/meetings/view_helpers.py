@@ -37,7 +37,8 @@ def load_for_administration(slug: str, meeting_id: int, item_id: int) -> tuple[N
     if not can(current_user, neighbourhood.id, Action.ADMINISTER):
         item = db.session.get(AgendaItem, item_id)
         asked = queries.requested_amounts(item.application) if item is not None and item.application else {}
-        if not can_for_programmes(current_user, asked, ProgrammeAction.DECIDE_REFERRALS):
+        # an administrator refused here administers another city: no programme owner's way round that
+        if current_user.is_admin or not can_for_programmes(current_user, asked, ProgrammeAction.DECIDE_REFERRALS):
             deny(Action.ADMINISTER, neighbourhood.id)
     return neighbourhood, scoped_or_404(Meeting, meeting_id, neighbourhood)
 
