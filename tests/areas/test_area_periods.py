@@ -154,12 +154,11 @@ def test_migration_gives_every_existing_neighbourhood_an_open_period(app, db):
         db.session.remove()
         downgrade(revision="0019_programme_lines")
         with db.engine.begin() as conn:
-            conn.execute(sa.text("INSERT INTO neighbourhood (city_id, slug, name, code, forum_name, forum_article, office_name, "
-                                 "office_address, office_email, office_phone, social_index_percent, "
+            conn.execute(sa.text("INSERT INTO neighbourhood (city_id, slug, name, code, forum_name, forum_article, "
+                                 "office_name, office_address, office_email, office_phone, social_index_percent, "
                                  "allow_dissent_referral, objection_period_days, active, created_at) VALUES "
-                                 "((SELECT min(id) FROM city), 'alt', 'Altes Quartier', 'ALT', 'Forum', 'das', '', '', '', '', 100, "
-                                 "true, 14, "
-                                 "true, :at)"), {"at": datetime(2011, 5, 3, 23, 30)})
+                                 "((SELECT min(id) FROM city), 'alt', 'Altes Quartier', 'ALT', 'Forum', 'das', '', "
+                                 "'', '', '', 100, true, 14, true, :at)"), {"at": datetime(2011, 5, 3, 23, 30)})
         upgrade()
         nb = db.session.execute(sa.select(Neighbourhood).filter_by(slug="alt")).scalar_one()
         periods = _periods(db, nb)
