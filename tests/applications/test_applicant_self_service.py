@@ -87,6 +87,7 @@ def test_applicant_answers_the_rueckfrage_and_sees_it_in_the_history(applicant, 
     post_step(as_manager, app, "rueckfrage", "Wo findet es statt?")
     token = _link_from_last_mail(db)
     page = _page(client, token)
+    assert f'action="/antrag/{token}/antwort"' in page  # the form posts to the link it came from
     response = client.post(f"/antrag/{token}/antwort", data={"antwort-csrf_token": csrf_token_from(page),
                                                              "antwort-reason": "Im Bürgerhaus Huchting."})
     assert response.status_code == 302

@@ -59,7 +59,7 @@ def test_neighbourhoods_list_has_no_other_formats(client, areas):
 
 
 def test_oparl_organization_carries_the_funding_period(client, areas):
-    page = client.get("/oparl/v1.1/body/win/organization").get_json()
+    page = client.get("/oparl/v1.1/body/bremen/organization").get_json()
     oparl_schema.validate_list(page, "Organization")
     by_name = {o["shortName"]: o for o in page["data"]}
     assert (by_name["Hohentor"]["startDate"], by_name["Hohentor"]["endDate"]) == ("1999-01-01", "2024-12-31")
