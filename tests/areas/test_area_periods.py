@@ -153,13 +153,17 @@ def test_migration_gives_every_existing_neighbourhood_an_open_period(app, db):
     with app.app_context():
         db.session.remove()
         downgrade(revision="0019_programme_lines")
-        with db.engine.begin() as conn:
-            conn.execute(sa.text("INSERT INTO neighbourhood (city_id, slug, name, code, forum_name, forum_article, "
-                                 "office_name, office_address, office_email, office_phone, social_index_percent, "
-                                 "allow_dissent_referral, objection_period_days, active, created_at) VALUES "
-                                 "((SELECT min(id) FROM city), 'alt', 'Altes Quartier', 'ALT', 'Forum', 'das', '', "
-                                 "'', '', '', 100, true, 14, true, :at)"), {"at": datetime(2011, 5, 3, 23, 30)})
-        upgrade()
+        try:
+            with db.engine.begin() as conn:
+                conn.exec_driver_sql("INSERT INTO city (slug, name, ags, position) "
+                                     "SELECT 'bremen', 'Bremen', '04011000', 1 WHERE NOT EXISTS (SELECT 1 FROM city)")
+                conn.execute(sa.text("INSERT INTO neighbourhood (city_id, slug, name, code, forum_name, forum_article, "
+                                     "office_name, office_address, office_email, office_phone, social_index_percent, "
+                                     "allow_dissent_referral, objection_period_days, active, created_at) VALUES "
+                                     "((SELECT min(id) FROM city), 'alt', 'Altes Quartier', 'ALT', 'Forum', 'das', '', "
+                                     "'', '', '', 100, true, 14, true, :at)"), {"at": datetime(2011, 5, 3, 23, 30)})
+        finally:
+            upgrade()  # whatever happened, the worker's database is at the head again
         nb = db.session.execute(sa.select(Neighbourhood).filter_by(slug="alt")).scalar_one()
         periods = _periods(db, nb)
     assert [(p.valid_from, p.valid_until, p.programme_id) for p in periods] == [(date(2011, 5, 3), None, None)]
